@@ -1,0 +1,3 @@
+from crowdcare.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""crowdcare.yml: the community's governance as code, read strictly and turned into a ``Config``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crowdcare.frontmatter import Document, FileProblem, load_yaml, read_text
+from crowdcare.model import Config, Finding, Governance, StaffMember, Topic
+from crowdcare.rules import finding
+from crowdcare.schema import check_document
+from crowdcare.text import find_bad_char
+
+CONFIG_NAME = "crowdcare.yml"
+
+
+def load_config(root: Path) -> tuple[Config | None, list[Finding]]:
+    """Read ``root/crowdcare.yml``. Returns the config (None when unusable) and every finding about it."""
+    path = root / CONFIG_NAME
+    if not path.exists() and not path.is_symlink():
+        return None, [finding("CC401", CONFIG_NAME, 1, f"no {CONFIG_NAME} in {root}")]
+    try:
+        text = read_text(path)
+        bad = find_bad_char(text)
+        if bad is not None:
+            raise FileProblem("CC118", bad[0], f"column {bad[1]}: {bad[2]}")
+        data, lines = load_yaml(text)
+    except FileProblem as problem:
+        return None, [finding(problem.code, CONFIG_NAME, problem.line, problem.message)]
+    if not isinstance(data, dict):
+        return None, [finding("CC111", CONFIG_NAME, 1, f"{CONFIG_NAME} must be a mapping of keys to values")]
+    doc = Document(meta=data, body="", body_line=1, lines=lines)
+    findings = check_document(doc, "config", CONFIG_NAME)
+    if findings:
+        return None, findings
+    findings.extend(_check_unique(doc, "staff", "login", "CC402"))
+    findings.extend(_check_unique(doc, "topics", "slug", "CC403"))
+    return config_from_mapping(data), findings
+
+
+def _check_unique(doc: Document, section: str, key: str, code: str) -> list[Finding]:
+    seen: set[str] = set()
+    found = []
+    for index, entry in enumerate(doc.meta.get(section, [])):
+        value = str(entry[key]).lower()
+        if value in seen:
+            found.append(finding(code, CONFIG_NAME, doc.line_of((section, index, key)), f"{section}: {entry[key]!r} again"))
+        seen.add(value)
+    return found
+
+
+def config_from_mapping(data: dict[str, Any]) -> Config:
+    """A ``Config`` from a mapping that already passed the config schema."""
+    community = data["community"]
+    governance = data.get("governance", {})
+    defaults = Governance()
+    return Config(
+        name=community["name"],
+        repo=community["repo"],
+        ask_url=community["ask_url"],
+        site_url=community.get("site_url"),
+        topics=tuple(Topic(t["slug"], t["title"], t.get("description", "")) for t in data["topics"]),
+        staff=tuple(
+            StaffMember(s["login"], s.get("id"), s.get("name"), s.get("title"), bool(s.get("away", False)))
+            for s in data.get("staff", [])
+        ),
+        governance=Governance(
+            accept_answers=tuple(governance.get("accept_answers", defaults.accept_answers)),
+            change_idea_status=tuple(governance.get("change_idea_status", defaults.change_idea_status)),
+            promote=tuple(governance.get("promote", defaults.promote)),
+        ),
+        page_size=int(data.get("site", {}).get("page_size", 25)),
+        votes=dict(data.get("votes", {})),
+        responses=dict(data.get("responses", {})),
+        duplicates=dict(data.get("duplicates", {})),
+    )

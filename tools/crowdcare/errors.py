@@ -1,0 +1,25 @@
+"""Errors raised by crowdcare's core. The CLI maps them to exit codes; the MkDocs plugin to PluginError."""
+
+from __future__ import annotations
+
+
+class CrowdcareError(Exception):
+    """Base class. ``exit_code`` is what the CLI exits with: 1 for a failure, 2 for bad input or usage."""
+
+    exit_code = 1
+
+
+class BadInputError(CrowdcareError):
+    """The user gave us something we cannot use (a path, a file, an option)."""
+
+    exit_code = 2
+
+
+class ContentError(CrowdcareError):
+    """Content or config has findings that stop the operation (for example a site build)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings

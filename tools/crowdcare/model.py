@@ -1,0 +1,209 @@
+"""The domain model: frozen dataclasses and closed enums. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SolutionStatus(StrEnum):
+    DRAFT = "draft"
+    COMMUNITY = "community"
+    ACCEPTED = "accepted"
+    OFFICIAL = "official"
+    SUPERSEDED = "superseded"
+
+
+class IdeaStatus(StrEnum):
+    OPEN = "open"
+    UNDER_REVIEW = "under-review"
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    SHIPPED = "shipped"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
+
+    @property
+    def needs_decision(self) -> bool:
+        """Declined, duplicate and shipped must say who decided, when and why."""
+        return self in (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE, IdeaStatus.SHIPPED)
+
+
+class Role(StrEnum):
+    """What a person did for a solution. Staff is not a role: it comes from the roster in crowdcare.yml."""
+
+    ASKER = "asker"
+    ANSWERER = "answerer"
+    ACCEPTER = "accepter"
+    EDITOR = "editor"
+    FINDER = "finder"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file, printed as ``path:line: CODE message (hint)``."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.message} ({self.hint})"
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A GitHub account as content refers to it. ``id`` is the numeric user id when known (logins get reused)."""
+
+    login: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    person: PersonRef
+    role: Role
+
+
+@dataclass(frozen=True)
+class Solution:
+    path: str  # repository-relative, e.g. kb/sync/conflicted-copies.md
+    topic: str
+    slug: str
+    title: str
+    question: str
+    status: SolutionStatus
+    tags: tuple[str, ...]
+    contributors: tuple[Contributor, ...]
+    source: str
+    also_asked: tuple[str, ...]
+    created: dt.date
+    updated: dt.date
+    body: str
+    verified_with: str | None = None
+    related: tuple[str, ...] = ()  # "topic/slug" of other solutions
+
+    @property
+    def key(self) -> str:
+        """How other content refers to this solution: ``topic/slug``."""
+        return f"{self.topic}/{self.slug}"
+
+    @property
+    def times_asked(self) -> int:
+        """The source thread plus every thread folded into its bucket (duplicates of the same URL count once)."""
+        return len({self.source, *self.also_asked})
+
+
+@dataclass(frozen=True)
+class Votes:
+    up: int = 0
+    down: int = 0
+    score: int = 0
+
+
+@dataclass(frozen=True)
+class Decision:
+    by: str
+    on: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Idea:
+    path: str  # repository-relative, e.g. ideas/dark-mode.md
+    slug: str
+    title: str
+    status: IdeaStatus
+    author: PersonRef
+    source: str
+    votes: Votes
+    created: dt.date
+    body: str
+    decision: Decision | None = None
+    duplicate_of: str | None = None  # slug of another idea
+    shipped_in: str | None = None
+    updated: dt.date | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    login: str
+    id: int | None = None
+    name: str | None = None
+    title: str | None = None
+    away: bool = False
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Who may do what. Entries are logins, or the words ``staff`` and ``asker``."""
+
+    accept_answers: tuple[str, ...] = ("asker", "staff")
+    change_idea_status: tuple[str, ...] = ("staff",)
+    promote: tuple[str, ...] = ("staff",)
+
+
+@dataclass(frozen=True)
+class Config:
+    """crowdcare.yml, validated."""
+
+    name: str
+    repo: str
+    ask_url: str
+    topics: tuple[Topic, ...]
+    staff: tuple[StaffMember, ...] = ()
+    governance: Governance = field(default_factory=Governance)
+    site_url: str | None = None
+    page_size: int = 25
+    # Placeholders that later capabilities fill: kept as validated mappings until then.
+    votes: dict[str, object] = field(default_factory=dict)
+    responses: dict[str, object] = field(default_factory=dict)
+    duplicates: dict[str, object] = field(default_factory=dict)
+
+    def staff_member(self, person: PersonRef) -> StaffMember | None:
+        """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""
+        for member in self.staff:
+            if member.id is not None and person.id is not None:
+                if member.id == person.id:
+                    return member
+            elif member.login.lower() == person.login.lower():
+                return member
+        return None
+
+    def is_staff(self, person: PersonRef) -> bool:
+        return self.staff_member(person) is not None
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)
+
+    def may_change_idea_status(self, login: str) -> bool:
+        allowed = {entry.lower() for entry in self.governance.change_idea_status}
+        if login.lower() in allowed:
+            return True
+        return "staff" in allowed and self.is_staff(PersonRef(login))
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from kb/, ideas/ and crowdcare.yml, plus what was wrong with it."""
+
+    config: Config | None
+    solutions: tuple[Solution, ...]
+    ideas: tuple[Idea, ...]
+    findings: tuple[Finding, ...]
+    # file -> top-level key -> line, so checks across files can point at the right line
+    key_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def line_of(self, path: str, key: str) -> int:
+        return self.key_lines.get(path, {}).get(key, 1)

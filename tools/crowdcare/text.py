@@ -1,0 +1,52 @@
+"""Text hygiene shared by every layer: what we strip from hostile input and how we make slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from slugify import slugify
+
+# Bidi embedding/override/isolate controls (Trojan Source, CVE-2021-42574) and invisible format characters.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_INVISIBLE = "\u200b\u2060\ufeff"
+_BAD_CHARS = re.compile(
+    "[" + re.escape(_BIDI + _INVISIBLE) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f" + "]"
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+
+
+def find_bad_char(text: str) -> tuple[int, int, str] | None:
+    """Return (line, column, name) of the first control or bidi character in ``text``, or None.
+
+    Tabs, newlines and carriage returns are allowed; everything else in Cc and the bidi controls is not.
+    """
+    match = _BAD_CHARS.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    char = match.group()
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    return line, column, f"{name} (U+{ord(char):04X})"
+
+
+def strip_bad_chars(text: str) -> str:
+    """Remove control and bidi characters, keeping tabs and newlines."""
+    return _BAD_CHARS.sub("", text)
+
+
+def slug_from_title(title: str, *, fallback: str = "untitled") -> str:
+    """An ASCII slug for a title: lowercase, hyphenated, at most 80 characters; ``fallback`` if nothing is left.
+
+    A title of only emoji or ``../../x`` gives a plain slug: path separators and dots never survive.
+    """
+    slug = slugify(strip_bad_chars(title), max_length=MAX_SLUG, word_boundary=True, separator="-")
+    return slug if SLUG_RE.match(slug) else fallback
+
+
+def is_slug(name: str) -> bool:
+    """True for names ``slug_from_title`` could produce."""
+    return len(name) <= MAX_SLUG and SLUG_RE.match(name) is not None
