@@ -204,6 +204,8 @@ class Content:
     findings: tuple[Finding, ...]
     # file -> top-level key -> line, so checks across files can point at the right line
     key_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    # files that exist but were left out for their findings: references to them are not "dangling"
+    rejected: tuple[str, ...] = ()
 
     def line_of(self, path: str, key: str) -> int:
         return self.key_lines.get(path, {}).get(key, 1)

@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 from crowdcare.frontmatter import Document, YamlPath
 from crowdcare.model import Finding
 from crowdcare.rules import finding
+from crowdcare.text import find_bad_char
 
 SchemaName = Literal["solution", "idea", "config"]
 
@@ -51,14 +52,29 @@ def check_document(doc: Document, name: SchemaName, path: str) -> list[Finding]:
 
 
 def _check_keys_are_text(doc: Document, path: str) -> list[Finding]:
-    found = []
-    for key_path, line in doc.lines.items():
-        key = key_path[-1]
-        if not isinstance(key, str | int) or isinstance(key, bool):
-            found.append(
-                finding("CC114", path, line, f"key {key!r} is not text (YAML reads yes/no/on/off as true/false)",
-                        "quote the key or fix its spelling")
-            )
+    """Keys must be text, and no value may hide a control or bidi character behind a YAML escape ("\u202e")."""
+    found: list[Finding] = []
+
+    def walk(value: object, where: YamlPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    found.append(finding(
+                        "CC114", path, doc.line_of(where),
+                        f"key {key!r} in {_label(where)!r} is not text (YAML reads yes/no/on/off as true/false)",
+                        "quote the key or fix its spelling"))
+                    continue
+                walk(key, where)
+                walk(item, (*where, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*where, index))
+        elif isinstance(value, str):
+            bad = find_bad_char(value)
+            if bad is not None:
+                found.append(finding("CC118", path, doc.line_of(where), f"{_label(where)!r} contains {bad[2]}"))
+
+    walk(doc.meta, ())
     return found
 
 

@@ -44,6 +44,7 @@ def load_content(root: Path) -> Content:
     solutions: list[Solution] = []
     ideas: list[Idea] = []
     key_lines: dict[str, dict[str, int]] = {}
+    rejected: list[str] = []
     for rel, path in content_files(root, findings):
         parts = rel.split("/")
         try:
@@ -53,14 +54,16 @@ def load_content(root: Path) -> Content:
                 ideas.append(_load_idea(path, rel, findings, key_lines))
         except FileProblem as problem:
             findings.append(finding(problem.code, rel, problem.line, problem.message))
+            rejected.append(rel)
         except _Rejected:
-            pass
+            rejected.append(rel)
     return Content(
         config=config,
         solutions=tuple(solutions),
         ideas=tuple(ideas),
         findings=tuple(findings),
         key_lines=key_lines,
+        rejected=tuple(rejected),
     )
 
 
@@ -122,12 +125,13 @@ def _read(path: Path, rel: str, schema: Any, findings: list[Finding], key_lines:
 def _check_body(doc: Document, rel: str) -> list[Finding]:
     body = doc.body
     if not body.strip():
-        return [finding("CC119", rel, doc.body_line, "nothing below the front-matter")]
+        return [finding("CC119", rel, doc.body_line - 1, "nothing below the closing '---'")]
+    first_line = doc.body_line + len(body) - len(body.lstrip("\n")) if body.startswith("\n") else doc.body_line
     if len(body) > MAX_BODY_CHARS:
-        return [finding("CC104", rel, doc.body_line, f"body is {len(body):,} characters; the limit is {MAX_BODY_CHARS:,}")]
+        return [finding("CC104", rel, first_line, f"body is {len(body):,} characters; the limit is {MAX_BODY_CHARS:,}")]
     brackets = body.count("[")
     if brackets > MAX_BRACKETS:
-        return [finding("CC120", rel, doc.body_line, f"body has {brackets:,} '[' characters; the limit is {MAX_BRACKETS}")]
+        return [finding("CC120", rel, first_line, f"body has {brackets:,} '[' characters; the limit is {MAX_BRACKETS}")]
     return []
 
 

@@ -1,0 +1,51 @@
+# The two commands a new user needs: `make demo` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup demo test lint site browser clean help
+
+help:
+	@echo "make demo   build the sample community site and serve it on http://$(HOST):$(PORT)/"
+	@echo "make test   run linters, type checks, validate, the strict site build and the whole test suite"
+
+# Dependencies are pinned in pyproject.toml and, with everything they pull in, in constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's Chromium for the browser test (never a test tool's own browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed and we are not root: the browser test will be skipped (apt-get install chromium)"; fi; }
+
+site: setup
+	$(BIN)/crowdcare validate
+	$(BIN)/mkdocs build --strict --quiet
+
+demo: site
+	@echo ""
+	@echo "  The sample community (fictional company 'Tallybook') is built in site/."
+	@echo "  Serving it on  http://$(HOST):$(PORT)/   (Ctrl-C to stop; PORT=8080 make demo for another port)"
+	@echo ""
+	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
+
+lint: setup
+	$(BIN)/ruff check tools tests bench
+	$(BIN)/mypy
+
+test: setup browser lint site
+	$(BIN)/pytest -n 2 -q
+
+clean:
+	rm -rf site build test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Builders for small crowdcare repositories used across the tests."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import yaml
+
+CONFIG = {
+    "community": {
+        "name": "Acme",
+        "repo": "acme/community",
+        "ask_url": "https://github.com/acme/community/discussions/new",
+    },
+    "topics": [
+        {"slug": "sync", "title": "Sync", "description": "Keeping devices in step."},
+        {"slug": "billing", "title": "Billing"},
+    ],
+    "staff": [{"login": "staffer", "id": 100, "name": "Sam Staff", "title": "Support"}],
+    "governance": {"change_idea_status": ["staff"]},
+    "site": {"page_size": 5},
+}
+
+
+def solution_text(**overrides: object) -> str:
+    """A valid solution file; keyword arguments replace front-matter keys (None removes one); body= the body."""
+    meta: dict[str, object] = {
+        "title": "Files do not sync",
+        "question": "My files stopped syncing yesterday.",
+        "status": "accepted",
+        "topic": "sync",
+        "tags": ["sync"],
+        "contributors": [
+            {"login": "asker1", "id": 1, "role": "asker"},
+            {"login": "staffer", "id": 100, "role": "answerer"},
+        ],
+        "source": "https://github.com/acme/community/discussions/1",
+        "created": "2026-01-02",
+        "updated": "2026-01-03",
+    }
+    body = str(overrides.pop("body", "Restart the sync client.\n"))
+    for key, value in overrides.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body
+
+
+def idea_text(**overrides: object) -> str:
+    meta: dict[str, object] = {
+        "title": "Dark mode",
+        "status": "open",
+        "author": {"login": "asker1", "id": 1},
+        "source": "https://github.com/acme/community/discussions/50",
+        "votes": {"up": 3, "down": 1, "score": 2},
+        "created": "2026-02-01",
+    }
+    body = str(overrides.pop("body", "Please add a dark theme.\n"))
+    for key, value in overrides.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body
+
+
+class Repo:
+    """A crowdcare repository under construction in a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.write("crowdcare.yml", yaml.safe_dump(CONFIG, sort_keys=False))
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def config(self, **changes: object) -> None:
+        data = {**CONFIG, **changes}
+        self.write("crowdcare.yml", yaml.safe_dump(data, sort_keys=False))
