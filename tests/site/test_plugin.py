@@ -1,0 +1,150 @@
+"""The MkDocs plugin: a strict build of a repository, sanitized output, clear failures on bad content."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.builders import Repo, solution_text
+from tests.conftest import REPO_ROOT
+from tests.site.hostile import write_hostile
+
+pytestmark = pytest.mark.slow
+
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+# Elements Material itself renders with ids starting "__"; a user must not add more of them.
+MATERIAL_IDS = {"__config", "__drawer", "__search", "__source", "__toc", "__skip", "__palette_0", "__palette_1"}
+DANGEROUS_ELEMENTS = {"iframe", "form", "object", "embed", "base", "svg", "input", "button", "frame", "frameset"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"}
+
+
+def build_site(repo: Repo) -> subprocess.CompletedProcess[str]:
+    """Build ``repo`` with this project's own mkdocs.yml, theme overrides and hand-written docs."""
+    shutil.copy(REPO_ROOT / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO_ROOT / "docs", repo.root / "docs", dirs_exist_ok=True)
+    shutil.copytree(REPO_ROOT / "overrides", repo.root / "overrides", dirs_exist_ok=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([MKDOCS, "build", "--strict", "--quiet"], cwd=repo.root, capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+
+
+class Audit(HTMLParser):
+    """Collects every live dangerous construct in one HTML page.
+
+    Handlers, dangerous URLs, __ ids and scripts or styles carrying a payload are looked for everywhere
+    (title, navigation, table of contents, content). Frames, forms and the like are looked for in the
+    article, because Material's own header legitimately has a search form and SVG icons; anywhere else a
+    payload would still carry the marker XSS in an attribute.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.ids: list[str] = []
+        self._in: str | None = None
+        self._article_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self._article_depth += 1
+        if tag in DANGEROUS_ELEMENTS and self._article_depth:
+            self.problems.append(f"<{tag}> element in the article")
+        if any(name in URL_ATTRIBUTES and "XSS" in (value or "") for name, value in attrs):
+            self.problems.append(f"<{tag}> loading a payload URL")
+        if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
+            self.problems.append("<meta http-equiv>")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...> handler")
+            if name in URL_ATTRIBUTES:
+                squashed = "".join(value.split()).lower()
+                if squashed.startswith(("javascript:", "data:", "vbscript:")):
+                    self.problems.append(f"<{tag} {name}={value[:40]!r}>")
+            if name == "style" and "XSS" in value:
+                self.problems.append(f"<{tag} style> from user")
+            if name == "id":
+                self.ids.append(value)
+        if tag in ("script", "style"):
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self._article_depth -= 1
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None and "XSS" in data:
+            self.problems.append(f"<{self._in}> with user content: {data[:60]!r}")
+
+
+def audit(html: str) -> list[str]:
+    parser = Audit()
+    parser.feed(html)
+    extra_ids = [i for i in parser.ids if i.startswith("__") and i not in MATERIAL_IDS]
+    problems = parser.problems + [f"id={i!r}" for i in extra_ids]
+    if parser.ids.count("__config") != 1:
+        problems.append(f"__config appears {parser.ids.count('__config')} times")
+    return problems
+
+
+def test_hostile_content_builds_with_no_live_dangerous_construct(sample_repo: Repo) -> None:
+    """Script tags, handlers, javascript:/data: links, attr_list tricks, __ ids, frames, forms, meta refresh,
+    base and style from kb/ and ideas/ are all inert in the built HTML, and the pages still render."""
+    write_hostile(sample_repo)
+    result = build_site(sample_repo)
+    assert result.returncode == 0, result.stderr
+    site = sample_repo.root / "site"
+    pages = [p for p in site.rglob("*.html") if "assets" not in p.parts]
+    assert len(pages) > 10
+    report = {str(p.relative_to(site)): audit(p.read_text("utf-8")) for p in pages}
+    assert {page: problems for page, problems in report.items() if problems} == {}
+    solution = (site / "kb/sync/hostile/index.html").read_text("utf-8")
+    assert "Safe text survives." in solution
+    assert "Heading with markup" in solution
+    assert "Restart the sync client" not in solution  # the hostile body replaced the default
+    idea = (site / "ideas/hostile-idea/index.html").read_text("utf-8")
+    assert "Safe text survives." in idea and "Declined" in idea
+
+
+def test_the_sample_repository_builds_strict_and_clean() -> None:
+    """The repository's own community builds with --strict and passes the same audit."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out = REPO_ROOT / "build" / "test-site"
+    result = subprocess.run([MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=REPO_ROOT,
+                            capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    for page in out.rglob("*.html"):
+        assert audit(page.read_text("utf-8")) == [], page
+
+
+def test_invalid_content_fails_the_build_naming_the_finding(sample_repo: Repo) -> None:
+    sample_repo.write("kb/sync/broken.md", solution_text(status="done", source="https://github.com/acme/community/discussions/9"))
+    result = build_site(sample_repo)
+    assert result.returncode != 0
+    assert "kb/sync/broken.md:4: CC115" in result.stderr
+
+
+def test_a_docs_page_that_collides_with_a_generated_page_fails(sample_repo: Repo) -> None:
+    sample_repo.write("docs/roadmap.md", "# My own roadmap\n")
+    result = build_site(sample_repo)
+    assert result.returncode != 0
+    assert "docs/roadmap.md collides with a generated page" in result.stderr
+
+
+def test_the_audit_catches_what_it_looks_for() -> None:
+    """Without this the audit could pass everything: unsanitized payloads must be reported."""
+    page = (
+        '<html><head><title>x</title><script id="__config"></script></head><body><article>'
+        '<script>alert("XSS")</script><a href=" JavaScript:alert(1)" onclick="x">a</a><iframe></iframe>'
+        '<p id="__search2">p</p><meta http-equiv="refresh" content="0"><img src="https://e.example/XSS">'
+        "</article></body></html>"
+    )
+    problems = audit(page)
+    assert len(problems) == 7, problems

@@ -1,0 +1,156 @@
+"""Building blocks for generated Markdown: escaping user text, relative links, badges, pagination.
+
+Everything a user wrote goes through ``inline`` (or is placed as a Markdown block and sanitized after
+rendering); structure (links, badges) is ours.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import yaml
+
+from crowdcare.model import Config, IdeaStatus, PersonRef, SolutionStatus
+from crowdcare.text import slug_from_title, strip_bad_chars
+
+T = TypeVar("T")
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def inline(text: str) -> str:
+    """User text made safe to place inline in Markdown: no markup, no HTML, one line."""
+    text = " ".join(strip_bad_chars(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def plain_title(text: str) -> str:
+    """A title for page metadata, which themes print into <title> unescaped: no markup characters at all."""
+    text = " ".join(strip_bad_chars(text).split())
+    return re.sub(r"[<>&\"'`{}\[\]\\]", "", text)[:150] or "Untitled"
+
+
+def block(text: str) -> str:
+    """User Markdown placed as a block: control characters gone, an unclosed code fence closed so it cannot
+    swallow the sections we add after it."""
+    text = strip_bad_chars(text).strip("\n")
+    fences = _FENCE.findall(text)
+    open_fence: str | None = None
+    for fence in fences:
+        if open_fence is None:
+            open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence):
+            open_fence = None
+    if open_fence is not None:
+        text += "\n" + open_fence
+    return text
+
+
+def quote(text: str) -> str:
+    """User text as a Markdown blockquote."""
+    return "\n".join("> " + line if line.strip() else ">" for line in block(text).splitlines())
+
+
+def front_matter(title: str) -> str:
+    return "---\n" + yaml.safe_dump({"title": plain_title(title)}, allow_unicode=False, sort_keys=True) + "---\n\n"
+
+
+def link(text: str, target: str, here: str) -> str:
+    """A Markdown link from page ``here`` to page ``target`` (both docs-relative .md paths), text escaped."""
+    return f"[{inline(text)}]({relative(target, here)})"
+
+
+def relative(target: str, here: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def external(text: str, url: str) -> str:
+    """A link to a URL that passed the schema's https pattern (no spaces, quotes or angle brackets)."""
+    return f"[{inline(text)}](<{url}>)"
+
+
+def person_path(person: PersonRef) -> str:
+    return f"people/{slug_from_title(person.login, fallback='someone')}.md"
+
+
+def person_link(person: PersonRef, config: Config, here: str) -> str:
+    mark = f" {STAFF_MARK}" if config.is_staff(person) else ""
+    return link("@" + person.login, person_path(person), here) + mark
+
+
+STAFF_MARK = '<span class="cc-staff" title="Staff member">Staff</span>'
+
+_SOLUTION_BADGES = {
+    SolutionStatus.OFFICIAL: ("official", "Official answer", "answered or endorsed by staff"),
+    SolutionStatus.ACCEPTED: ("accepted", "Accepted answer", "accepted by the asker or the community"),
+    SolutionStatus.COMMUNITY: ("community", "Community answer", "suggested by the community, not yet accepted"),
+    SolutionStatus.DRAFT: ("draft", "Draft", "being written"),
+    SolutionStatus.SUPERSEDED: ("superseded", "Superseded", "replaced by a newer solution"),
+}
+
+IDEA_LABELS = {
+    IdeaStatus.OPEN: "Open",
+    IdeaStatus.UNDER_REVIEW: "Under review",
+    IdeaStatus.PLANNED: "Planned",
+    IdeaStatus.IN_PROGRESS: "In progress",
+    IdeaStatus.SHIPPED: "Shipped",
+    IdeaStatus.DECLINED: "Declined",
+    IdeaStatus.DUPLICATE: "Duplicate",
+}
+
+
+def solution_badge(status: SolutionStatus) -> str:
+    css, label, meaning = _SOLUTION_BADGES[status]
+    return f'<span class="cc-badge cc-badge--{css}" title="{meaning}">{label}</span>'
+
+
+def idea_badge(status: IdeaStatus) -> str:
+    return f'<span class="cc-badge cc-idea--{status.value}">{IDEA_LABELS[status]}</span>'
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    number: int
+    count: int
+
+
+def paginate(
+    items: Sequence[T], first: str, size: int, render: Callable[[Sequence[T], Page], str]
+) -> dict[str, str]:
+    """Split ``items`` into pages of ``size``: ``first`` is page 1 (an index.md), then page-2.md, page-3.md, ...
+
+    Listing pages stay short, so every page embeds little and search engines that cap a page's tokens
+    (Zensical: 8,192 positions) can index them.
+    """
+    folder = posixpath.dirname(first)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+    paths = [first] + [posixpath.join(folder, f"page-{n}.md") for n in range(2, len(chunks) + 1)]
+    return {path: render(chunk, Page(path, n, len(chunks))) for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)}
+
+
+def pager(page: Page, first: str) -> str:
+    """'Page 2 of 5 · ← Previous · Next →' links at the foot of a listing."""
+    if page.count <= 1:
+        return ""
+    folder = posixpath.dirname(first)
+
+    def path_of(n: int) -> str:
+        return first if n == 1 else posixpath.join(folder, f"page-{n}.md")
+
+    parts = [f"Page {page.number} of {page.count}"]
+    if page.number > 1:
+        parts.append(f"[← Previous]({relative(path_of(page.number - 1), page.path)})")
+    if page.number < page.count:
+        parts.append(f"[Next →]({relative(path_of(page.number + 1), page.path)})")
+    return "\n\n" + " · ".join(parts) + "\n"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

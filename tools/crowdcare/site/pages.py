@@ -1,0 +1,92 @@
+"""Page generation: a pure function from loaded content to ``{docs-relative path: Markdown}``.
+
+The MkDocs plugin is a thin adapter over ``render_pages``; ``crowdcare pages --out DIR`` writes the same pages
+as plain files for other generators (Zensical runs no MkDocs plugins).
+"""
+
+from __future__ import annotations
+
+from crowdcare.errors import ContentError
+from crowdcare.model import Config, Content, IdeaStatus
+from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, by_votes, idea_pages, idea_path
+from crowdcare.site.markup import (
+    STAFF_MARK,
+    external,
+    front_matter,
+    idea_badge,
+    inline,
+    link,
+    person_path,
+    plural,
+    solution_badge,
+)
+from crowdcare.site.people import CONTRIBUTORS_INDEX, collect_profiles, people_pages
+from crowdcare.site.solutions import (
+    SOLUTIONS_INDEX,
+    TAGS_INDEX,
+    published,
+    ranked,
+    solution_pages,
+    solution_path,
+    topic_path,
+)
+from crowdcare.validate import check_content
+
+HOME = "index.md"
+HOME_LIST = 5
+
+
+def render_pages(content: Content) -> dict[str, str]:
+    """Every generated page. Refuses content with findings: a site is only built from valid content."""
+    findings = [*content.findings, *check_content(content)]
+    if findings or content.config is None:
+        shown = "\n".join(f"  {f}" for f in findings[:20])
+        more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""
+        raise ContentError(
+            f"content has {plural(len(findings), 'finding')}; run `crowdcare validate`:\n{shown}{more}",
+            tuple(findings),
+        )
+    config = content.config
+    pages = {HOME: _home(content, config)}
+    pages.update(solution_pages(content, config))
+    pages.update(idea_pages(content, config))
+    pages.update(people_pages(content, config))
+    return dict(sorted(pages.items()))
+
+
+def _home(content: Content, config: Config) -> str:
+    here = HOME
+    solutions = ranked(published(content))
+    ideas = by_votes([i for i in content.ideas if i.status in (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)])
+    shipped = sorted(
+        (i for i in content.ideas if i.status is IdeaStatus.SHIPPED and i.decision),
+        key=lambda i: i.decision.on if i.decision else i.created,
+        reverse=True,
+    )
+    staff = [p for p in collect_profiles(content, config) if config.is_staff(p.person)]
+    lines = [
+        front_matter(f"{config.name} community"),
+        f"# {inline(config.name)} community\n",
+        f"Answers from customers and staff, ideas the community votes on, and what we are building next. "
+        f"{plural(len(solutions), 'solution')}, {plural(len(content.ideas), 'idea')}.\n",
+        f"{link('Browse solutions', SOLUTIONS_INDEX, here)}{{ .md-button }} "
+        f"{external('Ask a question', config.ask_url)}{{ .md-button .md-button--primary }}\n",
+        "## Most asked\n",
+    ]
+    for s in solutions[:HOME_LIST]:
+        lines.append(f"- {link(s.title, solution_path(s), here)} {solution_badge(s.status)} · asked {plural(s.times_asked, 'time')}")
+    lines.append("\n## Topics\n")
+    lines.extend(f"- {link(t.title, topic_path(t.slug), here)}" + (f": {inline(t.description)}" if t.description else "")
+                 for t in config.topics)
+    lines.append("\n## Top ideas\n")
+    for idea in ideas[:HOME_LIST]:
+        lines.append(f"- {link(idea.title, idea_path(idea), here)} {idea_badge(idea.status)} · {idea.votes.score} votes")
+    lines.append(f"\n{link('See the idea board', BOARD_INDEX, here)} · {link('See the roadmap', ROADMAP, here)}\n")
+    if shipped:
+        lines.append("## Recently shipped\n")
+        lines.extend(f"- {link(i.title, idea_path(i), here)}" + (f" in {inline(i.shipped_in)}" if i.shipped_in else "")
+                     for i in shipped[:3])
+    lines.append(f"\n## The team\n\n{STAFF_MARK} marks staff. Answers come from the whole community:\n")
+    lines.extend(f"- {link('@' + p.person.login, person_path(p.person), here)}" for p in staff)
+    lines.append(f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Browse by tag', TAGS_INDEX, here)}\n")
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""The MkDocs plugin: a thin adapter that adds the generated pages and sanitizes what users wrote.
+
+    plugins:
+      - search
+      - crowdcare:
+          root: .        # the repository holding crowdcare.yml, kb/ and ideas/ (relative to mkdocs.yml)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config as MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from crowdcare.errors import CrowdcareError
+from crowdcare.site.pages import render_pages
+from crowdcare.site.sanitize import sanitize_html
+from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
+
+
+class CrowdcarePluginConfig(MkDocsConfig):
+    root = config_options.Type(str, default=".")
+
+
+class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
+    """Adds solutions, ideas, the board, the roadmap and people pages; sanitizes them after rendering."""
+
+    def __init__(self) -> None:
+        self._generated: set[str] = set()
+
+    def _root(self, config: Any) -> Path:
+        return (Path(config.config_file_path).parent / self.config.root).resolve()
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        try:
+            pages = render_pages(load_content(self._root(config)))
+        except CrowdcareError as exc:
+            raise PluginError(f"crowdcare: {exc}") from None
+        self._generated = set()
+        for path, markdown in pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"crowdcare: docs/{path} collides with a generated page; rename or remove it")
+            files.append(File.generated(config, path, content=markdown))
+            self._generated.add(path)
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
+        if page.file.src_uri in self._generated:
+            return sanitize_html(html)
+        return html
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        root = self._root(config)
+        for name in (KB_DIR, IDEAS_DIR, "crowdcare.yml"):
+            if (root / name).exists():
+                server.watch(str(root / name))
+        return server

@@ -1,0 +1,177 @@
+"""Generated pages for solutions: topic listings, one page per solution, and tags."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from crowdcare.model import Config, Content, Idea, Solution, SolutionStatus
+from crowdcare.site.markup import (
+    Page,
+    block,
+    external,
+    front_matter,
+    inline,
+    link,
+    paginate,
+    pager,
+    person_link,
+    plural,
+    quote,
+    solution_badge,
+)
+
+SOLUTIONS_INDEX = "solutions/index.md"
+TAGS_INDEX = "tags/index.md"
+
+# Most asked first: "answer once, serve many" means the busiest buckets lead.
+_VISIBLE = (SolutionStatus.OFFICIAL, SolutionStatus.ACCEPTED, SolutionStatus.COMMUNITY, SolutionStatus.SUPERSEDED)
+
+
+def solution_path(solution: Solution) -> str:
+    return f"kb/{solution.topic}/{solution.slug}.md"
+
+
+def topic_path(topic: str) -> str:
+    return f"solutions/{topic}/index.md"
+
+
+def tag_path(tag: str) -> str:
+    return f"tags/{tag}/index.md"
+
+
+def ranked(solutions: Sequence[Solution]) -> list[Solution]:
+    return sorted(solutions, key=lambda s: (-s.times_asked, s.title.casefold(), s.path))
+
+
+def published(content: Content) -> list[Solution]:
+    """Solutions readers see: drafts stay in the repository until they are answered."""
+    return [s for s in content.solutions if s.status in _VISIBLE]
+
+
+def solution_pages(content: Content, config: Config) -> dict[str, str]:
+    solutions = published(content)
+    pages: dict[str, str] = {SOLUTIONS_INDEX: _solutions_index(solutions, config)}
+    by_topic: dict[str, list[Solution]] = defaultdict(list)
+    for solution in solutions:
+        by_topic[solution.topic].append(solution)
+    keyed = {s.key: s for s in solutions}
+    for topic in config.topics:
+        items = ranked(by_topic.get(topic.slug, []))
+        first = topic_path(topic.slug)
+
+        def render(chunk: Sequence[Solution], page: Page, title: str = topic.title, first: str = first) -> str:
+            return _topic_listing(chunk, page, title, first, config)
+
+        pages.update(paginate(items, first, config.page_size, render))
+    for solution in solutions:
+        pages[solution_path(solution)] = _solution_page(solution, config, keyed)
+    pages.update(_tag_pages(solutions, content.ideas, config))
+    return pages
+
+
+def _solutions_index(solutions: list[Solution], config: Config) -> str:
+    here = SOLUTIONS_INDEX
+    counts: dict[str, int] = defaultdict(int)
+    asked: dict[str, int] = defaultdict(int)
+    for s in solutions:
+        counts[s.topic] += 1
+        asked[s.topic] += s.times_asked
+    lines = [
+        front_matter("Solutions"),
+        "# Solutions\n",
+        f"{plural(len(solutions), 'answer')} to customer questions, in {plural(len(config.topics), 'topic')}. "
+        "Use the search box to find yours, or browse by topic.\n",
+        "| Topic | Solutions | Times asked |",
+        "| --- | ---: | ---: |",
+    ]
+    for topic in config.topics:
+        label = link(topic.title, topic_path(topic.slug), here)
+        description = f"<br>{inline(topic.description)}" if topic.description else ""
+        lines.append(f"| {label}{description} | {counts[topic.slug]} | {asked[topic.slug]} |")
+    lines.append(f"\nCannot find it? {external('Ask a new question', config.ask_url)}{{ .md-button }}\n")
+    return "\n".join(lines)
+
+
+def _topic_listing(chunk: Sequence[Solution], page: Page, title: str, first: str, config: Config) -> str:
+    heading = title if page.number == 1 else f"{title} (page {page.number})"
+    lines = [front_matter(heading), f"# {inline(heading)}\n"]
+    if not chunk:
+        lines.append("No solutions in this topic yet.\n")
+    for s in chunk:
+        lines.append(
+            f"- {link(s.title, solution_path(s), page.path)} {solution_badge(s.status)}  \n"
+            f"  asked {plural(s.times_asked, 'time')} · updated {s.updated.isoformat()}"
+        )
+    lines.append(pager(page, first))
+    lines.append(f"\n{link('All topics', SOLUTIONS_INDEX, page.path)}\n")
+    return "\n".join(lines)
+
+
+def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]) -> str:
+    here = solution_path(solution)
+    topic = config.topic(solution.topic)
+    topic_title = topic.title if topic else solution.topic
+    facts = [
+        solution_badge(solution.status),
+        f'<span class="cc-asked">Asked {plural(solution.times_asked, "time")}</span>',
+        f"Topic: {link(topic_title, topic_path(solution.topic), here)}",
+        f"Updated {solution.updated.isoformat()}",
+    ]
+    if solution.verified_with:
+        facts.append(f"Verified with {inline(solution.verified_with)}")
+    lines = [
+        front_matter(solution.title),
+        f"# {inline(solution.title)}\n",
+        " · ".join(facts) + "\n",
+        "## The question\n",
+        quote(solution.question) + "\n",
+        "## The answer\n",
+        block(solution.body) + "\n",
+        "## Contributors\n",
+    ]
+    for contributor in solution.contributors:
+        lines.append(f"- {person_link(contributor.person, config, here)} · {contributor.role.value}")
+    threads = sorted({solution.source, *solution.also_asked}, key=lambda url: (url != solution.source, url))
+    lines.append(f"\n## Asked {plural(solution.times_asked, 'time')}\n")
+    lines.append("Customers asked this in these threads:\n")
+    lines.extend(f"- <{url}>" + (" (source)" if url == solution.source else "") for url in threads)
+    related = [keyed[key] for key in solution.related if key in keyed]
+    if related:
+        lines.append("\n## Related solutions\n")
+        lines.extend(f"- {link(r.title, solution_path(r), here)}" for r in related)
+    if solution.tags:
+        lines.append("\nTags: " + ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags))
+    lines.append(
+        f"\n{external('View the source thread', solution.source)}{{ .md-button }} "
+        f"{external('Ask a new question', config.ask_url)}{{ .md-button .md-button--primary }}\n"
+    )
+    return "\n".join(lines)
+
+
+def _tag_pages(solutions: list[Solution], ideas: Sequence[Idea], config: Config) -> dict[str, str]:
+    tagged: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # tag -> (kind, title, path)
+    for s in ranked(solutions):
+        for tag in s.tags:
+            tagged[tag].append(("Solution", s.title, solution_path(s)))
+    for idea in sorted(ideas, key=lambda i: (-i.votes.score, i.title.casefold())):
+        for tag in idea.tags:
+            tagged[tag].append(("Idea", idea.title, f"ideas/{idea.slug}.md"))
+    lines = [front_matter("Tags"), "# Tags\n"]
+    if not tagged:
+        lines.append("No tags yet.")
+    for tag in sorted(tagged):
+        lines.append(f"- {link(tag, tag_path(tag), TAGS_INDEX)} ({len(tagged[tag])})")
+    pages = {TAGS_INDEX: "\n".join(lines) + "\n"}
+    for tag, items in tagged.items():
+        first = tag_path(tag)
+
+        def render(chunk: Sequence[tuple[str, str, str]], page: Page, tag: str = tag, first: str = first) -> str:
+            out = [front_matter(f"Tag: {tag}"), f"# Tag: {inline(tag)}\n"]
+            out.extend(f"- {kind}: {link(title, path, page.path)}" for kind, title, path in chunk)
+            out.append(pager(page, first))
+            out.append(f"\n{link('All tags', TAGS_INDEX, page.path)}\n")
+            return "\n".join(out)
+
+        pages.update(paginate(items, first, config.page_size, render))
+    return pages
