@@ -62,6 +62,8 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
-        assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file; review, then --update-golden"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from the golden file; review, then --update-golden"
+        )
 
     return check

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +26,7 @@ def _write(rel: str, text: str | bytes) -> Callable[[Repo], None]:
 def _symlink(repo: Repo) -> None:
     target = repo.write("secret.txt", "not content")
     (repo.root / "kb/sync").mkdir(parents=True)
-    os.symlink(target, repo.root / SOL)
+    (repo.root / SOL).symlink_to(target)
 
 
 def _two(first: tuple[str, str], second: tuple[str, str]) -> Callable[[Repo], None]:
@@ -68,29 +67,56 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
     "CC119": (_write(SOL, solution_text(body="\n\n")), SOL, "---"),
     "CC120": (_write(SOL, solution_text(body="[" * 600 + "\n")), SOL, "[[[["),
     "CC121": (_write(SOL, solution_text(topic="billing")), SOL, "topic: billing"),
-    "CC201": (_two((SOL, solution_text()), ("kb/sync/again.md", solution_text(source=OTHER_SOURCE))), SOL,
-              "title: Files do not sync"),
-    "CC202": (_write(IDEA, idea_text(status="duplicate", duplicate_of="no-such-idea",
-                                     decision={"by": "staffer", "on": "2026-03-01", "reason": "Same as another."})),
-              IDEA, "duplicate_of: no-such-idea"),
+    "CC201": (
+        _two((SOL, solution_text()), ("kb/sync/again.md", solution_text(source=OTHER_SOURCE))),
+        SOL,
+        "title: Files do not sync",
+    ),
+    "CC202": (
+        _write(
+            IDEA,
+            idea_text(
+                status="duplicate",
+                duplicate_of="no-such-idea",
+                decision={"by": "staffer", "on": "2026-03-01", "reason": "Same as another."},
+            ),
+        ),
+        IDEA,
+        "duplicate_of: no-such-idea",
+    ),
     "CC203": (_write(SOL, solution_text(related=["sync/missing"])), SOL, "related:"),
-    "CC204": (_two((SOL, solution_text()), ("kb/sync/other.md", solution_text(title="Another title"))), "kb/sync/other.md",
-              "source: https://github.com/acme/community/discussions/1"),
+    "CC204": (
+        _two((SOL, solution_text()), ("kb/sync/other.md", solution_text(title="Another title"))),
+        "kb/sync/other.md",
+        "source: https://github.com/acme/community/discussions/1",
+    ),
     "CC205": (_write("kb/printing/jam.md", solution_text(topic="printing")), "kb/printing/jam.md", "topic: printing"),
     "CC206": (_two((SOL, solution_text()), (IDEA, idea_text(author={"login": "renamed", "id": 1}))), IDEA, "author:"),
     "CC301": (_write(IDEA, idea_text(status="declined")), IDEA, "status: declined"),
     "CC302": (_write(IDEA, idea_text(duplicate_of="offline")), IDEA, "duplicate_of: offline"),
-    "CC303": (_write(IDEA, idea_text(status="shipped",
-                                     decision={"by": "staffer", "on": "2026-03-01", "reason": "It shipped."})),
-              IDEA, "status: shipped"),
+    "CC303": (
+        _write(
+            IDEA, idea_text(status="shipped", decision={"by": "staffer", "on": "2026-03-01", "reason": "It shipped."})
+        ),
+        IDEA,
+        "status: shipped",
+    ),
     "CC304": (_write(IDEA, idea_text(votes={"up": 3, "down": 1, "score": 5})), IDEA, "votes:"),
-    "CC305": (_write(IDEA, idea_text(status="declined",
-                                     decision={"by": "asker1", "on": "2026-03-01", "reason": "I changed my mind."})),
-              IDEA, "decision:"),
+    "CC305": (
+        _write(
+            IDEA,
+            idea_text(status="declined", decision={"by": "asker1", "on": "2026-03-01", "reason": "I changed my mind."}),
+        ),
+        IDEA,
+        "decision:",
+    ),
     "CC401": (lambda repo: (repo.root / "crowdcare.yml").unlink(), "crowdcare.yml", 1),
     "CC402": (_config(staff=[{"login": "staffer"}, {"login": "Staffer"}]), "crowdcare.yml", "login: Staffer"),
-    "CC403": (_config(topics=[{"slug": "sync", "title": "Sync"}, {"slug": "sync", "title": "Again"}]), "crowdcare.yml",
-              "slug: sync"),
+    "CC403": (
+        _config(topics=[{"slug": "sync", "title": "Sync"}, {"slug": "sync", "title": "Again"}]),
+        "crowdcare.yml",
+        "slug: sync",
+    ),
 }
 
 
@@ -180,7 +206,7 @@ def test_symlinked_folder_is_reported_and_not_followed(repo: Repo, tmp_path: Pat
     outside.mkdir()
     (outside / "leak.md").write_text(solution_text())
     (repo.root / "kb").mkdir()
-    os.symlink(outside, repo.root / "kb" / "sync")
+    (repo.root / "kb" / "sync").symlink_to(outside)
     findings = validate_repository(repo.root)
     assert [(f.path, f.code) for f in findings] == [("kb/sync", "CC103")]
 
@@ -207,7 +233,9 @@ class TestCli:
         assert item["code"] == "CC115" and item["path"] == SOL and item["line"] == 4
 
     def test_exit_2_for_a_missing_path(self, sample_repo: Repo) -> None:
-        result = CliRunner().invoke(cli, ["--root", str(sample_repo.root), "validate", str(sample_repo.root / "nope.md")])
+        result = CliRunner().invoke(
+            cli, ["--root", str(sample_repo.root), "validate", str(sample_repo.root / "nope.md")]
+        )
         assert result.exit_code == 2
         assert "no such file or folder" in result.stderr
 

@@ -44,8 +44,12 @@ TITLE = 'Broken </title><script>alert("XSS title")</script> title'
 
 
 def write_hostile(repo: Repo) -> None:
-    repo.write("kb/sync/hostile.md", solution_text(title=TITLE, question=QUESTION, body=BODY,
-                                                       source="https://github.com/acme/community/discussions/666"))
+    repo.write(
+        "kb/sync/hostile.md",
+        solution_text(
+            title=TITLE, question=QUESTION, body=BODY, source="https://github.com/acme/community/discussions/666"
+        ),
+    )
     repo.write(
         "ideas/hostile-idea.md",
         idea_text(

@@ -30,8 +30,15 @@ def build_site(repo: Repo) -> subprocess.CompletedProcess[str]:
     shutil.copytree(REPO_ROOT / "docs", repo.root / "docs", dirs_exist_ok=True)
     shutil.copytree(REPO_ROOT / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([MKDOCS, "build", "--strict", "--quiet"], cwd=repo.root, capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+    return subprocess.run(
+        [MKDOCS, "build", "--strict", "--quiet"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 class Audit(HTMLParser):
@@ -117,15 +124,24 @@ def test_the_sample_repository_builds_strict_and_clean() -> None:
     """The repository's own community builds with --strict and passes the same audit."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out = REPO_ROOT / "build" / "test-site"
-    result = subprocess.run([MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=REPO_ROOT,
-                            capture_output=True, text=True, env=env, timeout=300, check=False)
+    result = subprocess.run(
+        [MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     for page in out.rglob("*.html"):
         assert audit(page.read_text("utf-8")) == [], page
 
 
 def test_invalid_content_fails_the_build_naming_the_finding(sample_repo: Repo) -> None:
-    sample_repo.write("kb/sync/broken.md", solution_text(status="done", source="https://github.com/acme/community/discussions/9"))
+    sample_repo.write(
+        "kb/sync/broken.md", solution_text(status="done", source="https://github.com/acme/community/discussions/9")
+    )
     result = build_site(sample_repo)
     assert result.returncode != 0
     assert "kb/sync/broken.md:4: CC115" in result.stderr

@@ -82,8 +82,13 @@ def validate(obj: Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the pages into; replaced whole, and only if crowdcare wrote it before.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the pages into; replaced whole, and only if crowdcare wrote it before.",
+)
 @click.option("--dry-run", is_flag=True, help="List the pages that would be written; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the written paths as a JSON list on stdout.")
 @click.pass_obj

@@ -44,7 +44,9 @@ def _check_unique(doc: Document, section: str, key: str, code: str) -> list[Find
     for index, entry in enumerate(doc.meta.get(section, [])):
         value = str(entry[key]).lower()
         if value in seen:
-            found.append(finding(code, CONFIG_NAME, doc.line_of((section, index, key)), f"{section}: {entry[key]!r} again"))
+            found.append(
+                finding(code, CONFIG_NAME, doc.line_of((section, index, key)), f"{section}: {entry[key]!r} again")
+            )
         seen.add(value)
     return found
 

@@ -7,16 +7,15 @@ numbers and cannot refuse aliases or duplicate keys (DESIGN.md §5).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from crowdcare.text import find_bad_char
 
@@ -57,7 +56,7 @@ class Document:
 def read_text(path: Path) -> str:
     """The text of a content file. Refuses links, oversized, empty, binary and non-UTF-8 files."""
     if path.is_symlink():
-        raise FileProblem("CC103", 1, f"is a symbolic link to {os.readlink(path)!r}")
+        raise FileProblem("CC103", 1, f"is a symbolic link to {str(path.readlink())!r}")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileProblem("CC104", 1, f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
@@ -93,7 +92,9 @@ def parse_document(text: str) -> Document:
         raise FileProblem("CC107", 1, "front-matter opened on line 1 is never closed with '---'")
     yaml_text = text[start : end.start()]
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
-        raise FileProblem("CC104", 2, f"front-matter is {len(yaml_text):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,}")
+        raise FileProblem(
+            "CC104", 2, f"front-matter is {len(yaml_text):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,}"
+        )
     meta, lines = load_yaml(yaml_text, first_line=2)
     if not isinstance(meta, dict):
         kind = "empty" if meta is None else f"a {_yaml_kind(meta)}"
@@ -162,22 +163,22 @@ def _index_lines(node: Node, path: YamlPath, lines: dict[YamlPath, int], offset:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that also refuses anchors, aliases, explicit tags and big numbers, and keeps dates as text."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         mark = event.start_mark
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
             raise FileProblem("CC109", mark.line + 1, "anchors and aliases ('&name', '*name') are not allowed")
         if isinstance(event, ScalarEvent | CollectionStartEvent) and event.tag not in (None, "!"):
             raise FileProblem("CC109", mark.line + 1, f"explicit YAML tag {event.tag!r} is not allowed")
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
-    def construct_yaml_int(self, node: Node) -> int:
+    def construct_yaml_int(self, node: ScalarNode) -> int:
         if isinstance(node.value, str) and len(node.value) > 32:
             raise FileProblem("CC117", node.start_mark.line + 1, f"number with {len(node.value)} characters")
-        value: int = super().construct_yaml_int(node)  # type: ignore[no-untyped-call]
+        value: int = super().construct_yaml_int(node)
         return value
 
-    def construct_undefined(self, node: Node) -> None:
+    def construct_undefined(self, node: Node) -> NoReturn:
         raise ConstructorError(None, None, f"unknown tag {node.tag!r}", node.start_mark)
 
 

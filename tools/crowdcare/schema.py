@@ -59,10 +59,15 @@ def _check_keys_are_text(doc: Document, path: str) -> list[Finding]:
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    found.append(finding(
-                        "CC114", path, doc.line_of(where),
-                        f"key {key!r} in {_label(where)!r} is not text (YAML reads yes/no/on/off as true/false)",
-                        "quote the key or fix its spelling"))
+                    found.append(
+                        finding(
+                            "CC114",
+                            path,
+                            doc.line_of(where),
+                            f"key {key!r} in {_label(where)!r} is not text (YAML reads yes/no/on/off as true/false)",
+                            "quote the key or fix its spelling",
+                        )
+                    )
                     continue
                 walk(key, where)
                 walk(item, (*where, key))
@@ -118,10 +123,16 @@ def _findings_from_error(error: ValidationError, doc: Document, path: str) -> li
         ]
     if keyword == "required":
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else str(error.message)
-        return [finding("CC113", path, line, f"{name!r} lacks required key {missing!r}" if where else f"missing key {missing!r}")]
+        return [
+            finding(
+                "CC113", path, line, f"{name!r} lacks required key {missing!r}" if where else f"missing key {missing!r}"
+            )
+        ]
     if keyword == "type":
         expected = error.validator_value
-        return [finding("CC114", path, line, f"{name!r} should be {_expected(expected)}, not {_describe(error.instance)}")]
+        return [
+            finding("CC114", path, line, f"{name!r} should be {_expected(expected)}, not {_describe(error.instance)}")
+        ]
     if keyword in _CODE_BY_KEYWORD:
         allowed = error.validator_value if keyword == "enum" else None
         listed = f"; allowed: {', '.join(map(str, allowed))}" if isinstance(allowed, list) else ""
@@ -132,8 +143,14 @@ def _findings_from_error(error: ValidationError, doc: Document, path: str) -> li
 
 
 def _expected(expected: object) -> str:
-    words = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-             "array": "a list", "object": "a mapping"}
+    words = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "a mapping",
+    }
     if isinstance(expected, list):
         return " or ".join(words.get(str(e), str(e)) for e in expected)
     return words.get(str(expected), str(expected))

@@ -91,7 +91,7 @@ def content_files(root: Path, findings: list[Finding]) -> Iterator[tuple[str, Pa
                 path = here / name
                 rel = path.relative_to(root).as_posix()
                 depth = len(path.relative_to(base).parts)
-                if here == base and name in IGNORED_NAMES or name == ".gitkeep":
+                if (here == base and name in IGNORED_NAMES) or name == ".gitkeep":
                     continue
                 wanted_depth = 2 if top == KB_DIR else 1
                 if depth != wanted_depth or not name.endswith(".md"):
@@ -148,7 +148,11 @@ def _load_solution(path: Path, rel: str, findings: list[Finding], key_lines: dic
     meta = doc.meta
     folder = rel.split("/")[1]
     if meta["topic"] != folder:
-        findings.append(finding("CC121", rel, doc.line_of(("topic",)), f"topic is {meta['topic']!r} but the file is in kb/{folder}/"))
+        findings.append(
+            finding(
+                "CC121", rel, doc.line_of(("topic",)), f"topic is {meta['topic']!r} but the file is in kb/{folder}/"
+            )
+        )
         raise _Rejected
     return Solution(
         path=rel,

@@ -10,9 +10,7 @@ from slugify import slugify
 # Bidi embedding/override/isolate controls (Trojan Source, CVE-2021-42574) and invisible format characters.
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _INVISIBLE = "\u200b\u2060\ufeff"
-_BAD_CHARS = re.compile(
-    "[" + re.escape(_BIDI + _INVISIBLE) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f" + "]"
-)
+_BAD_CHARS = re.compile("[" + re.escape(_BIDI + _INVISIBLE) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f" + "]")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from crowdcare.errors import BadInputError
-from crowdcare.model import Content, Finding, Idea, IdeaStatus
+from crowdcare.model import Content, Finding, Idea, IdeaStatus, Solution
 from crowdcare.rules import finding
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
@@ -62,8 +62,12 @@ def _check_titles(content: Content) -> Iterable[Finding]:
         for item in kind:
             norm = " ".join(item.title.casefold().split())
             if norm in first:
-                yield finding("CC201", item.path, content.line_of(item.path, "title"),
-                              f"title {item.title!r} is also the title of {first[norm]}")
+                yield finding(
+                    "CC201",
+                    item.path,
+                    content.line_of(item.path, "title"),
+                    f"title {item.title!r} is also the title of {first[norm]}",
+                )
             else:
                 first[norm] = item.path
 
@@ -75,24 +79,42 @@ def _check_references(content: Content) -> Iterable[Finding]:
     solution_keys = {s.key for s in content.solutions} | set(broken)
     for idea in content.ideas:
         if idea.duplicate_of is not None and idea.duplicate_of not in idea_slugs:
-            yield finding("CC202", idea.path, content.line_of(idea.path, "duplicate_of"),
-                          f"duplicate_of {idea.duplicate_of!r}: there is no ideas/{idea.duplicate_of}.md")
+            yield finding(
+                "CC202",
+                idea.path,
+                content.line_of(idea.path, "duplicate_of"),
+                f"duplicate_of {idea.duplicate_of!r}: there is no ideas/{idea.duplicate_of}.md",
+            )
         if idea.duplicate_of == idea.slug:
-            yield finding("CC202", idea.path, content.line_of(idea.path, "duplicate_of"),
-                          "duplicate_of names the idea itself", "name the canonical idea this one duplicates")
+            yield finding(
+                "CC202",
+                idea.path,
+                content.line_of(idea.path, "duplicate_of"),
+                "duplicate_of names the idea itself",
+                "name the canonical idea this one duplicates",
+            )
     for solution in content.solutions:
         for key in solution.related:
             if key not in solution_keys:
-                yield finding("CC203", solution.path, content.line_of(solution.path, "related"),
-                              f"related {key!r}: there is no kb/{key}.md")
+                yield finding(
+                    "CC203",
+                    solution.path,
+                    content.line_of(solution.path, "related"),
+                    f"related {key!r}: there is no kb/{key}.md",
+                )
 
 
 def _check_sources(content: Content) -> Iterable[Finding]:
     first: dict[str, str] = {}
-    for item in (*content.solutions, *content.ideas):
+    items: list[Solution | Idea] = [*content.solutions, *content.ideas]
+    for item in items:
         if item.source in first:
-            yield finding("CC204", item.path, content.line_of(item.path, "source"),
-                          f"source {item.source} is also the source of {first[item.source]}")
+            yield finding(
+                "CC204",
+                item.path,
+                content.line_of(item.path, "source"),
+                f"source {item.source} is also the source of {first[item.source]}",
+            )
         else:
             first[item.source] = item.path
 
@@ -102,8 +124,12 @@ def _check_topics(content: Content) -> Iterable[Finding]:
         return
     for solution in content.solutions:
         if content.config.topic(solution.topic) is None:
-            yield finding("CC205", solution.path, content.line_of(solution.path, "topic"),
-                          f"topic {solution.topic!r} is not declared in crowdcare.yml")
+            yield finding(
+                "CC205",
+                solution.path,
+                content.line_of(solution.path, "topic"),
+                f"topic {solution.topic!r} is not declared in crowdcare.yml",
+            )
 
 
 def _check_user_ids(content: Content) -> Iterable[Finding]:
@@ -120,8 +146,12 @@ def _check_user_ids(content: Content) -> Iterable[Finding]:
             (_, first_path), *others = seen.items()
             for login, path in others:
                 key = "author" if path.startswith(IDEAS_DIR + "/") else "contributors"
-                yield finding("CC206", path, content.line_of(path, key),
-                              f"user id {user_id} is {login!r} here but has another login in {first_path}")
+                yield finding(
+                    "CC206",
+                    path,
+                    content.line_of(path, key),
+                    f"user id {user_id} is {login!r} here but has another login in {first_path}",
+                )
 
 
 def _check_idea(content: Content, idea: Idea) -> Iterable[Finding]:
@@ -130,17 +160,31 @@ def _check_idea(content: Content, idea: Idea) -> Iterable[Finding]:
     if status.needs_decision and idea.decision is None:
         yield finding("CC301", idea.path, line(idea.path, "status"), f"status {status.value!r} needs a decision")
     if (status is IdeaStatus.DUPLICATE) != (idea.duplicate_of is not None):
-        message = ("status is 'duplicate' but duplicate_of is missing" if idea.duplicate_of is None
-                   else f"duplicate_of is set but status is {status.value!r}")
+        message = (
+            "status is 'duplicate' but duplicate_of is missing"
+            if idea.duplicate_of is None
+            else f"duplicate_of is set but status is {status.value!r}"
+        )
         yield finding("CC302", idea.path, line(idea.path, "duplicate_of" if idea.duplicate_of else "status"), message)
     if (status is IdeaStatus.SHIPPED) != (idea.shipped_in is not None):
-        message = ("status is 'shipped' but shipped_in is missing" if idea.shipped_in is None
-                   else f"shipped_in is set but status is {status.value!r}")
+        message = (
+            "status is 'shipped' but shipped_in is missing"
+            if idea.shipped_in is None
+            else f"shipped_in is set but status is {status.value!r}"
+        )
         yield finding("CC303", idea.path, line(idea.path, "shipped_in" if idea.shipped_in else "status"), message)
     if idea.votes.score != idea.votes.up - idea.votes.down:
-        yield finding("CC304", idea.path, line(idea.path, "votes"),
-                      f"score is {idea.votes.score} but up - down is {idea.votes.up - idea.votes.down}")
+        yield finding(
+            "CC304",
+            idea.path,
+            line(idea.path, "votes"),
+            f"score is {idea.votes.score} but up - down is {idea.votes.up - idea.votes.down}",
+        )
     config = content.config
     if idea.decision is not None and config is not None and not config.may_change_idea_status(idea.decision.by):
-        yield finding("CC305", idea.path, line(idea.path, "decision"),
-                      f"{idea.decision.by!r} may not decide on ideas (governance.change_idea_status)")
+        yield finding(
+            "CC305",
+            idea.path,
+            line(idea.path, "decision"),
+            f"{idea.decision.by!r} may not decide on ideas (governance.change_idea_status)",
+        )

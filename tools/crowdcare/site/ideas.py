@@ -14,8 +14,8 @@ from crowdcare.site.markup import (
     idea_badge,
     inline,
     link,
-    paginate,
     pager,
+    paginate,
     person_link,
     plural,
 )
@@ -49,8 +49,9 @@ def idea_pages(content: Content, config: Config) -> dict[str, str]:
         subset = [i for i in ideas if i.status is status]
         first = status_path(status)
 
-        def render(chunk: Sequence[Idea], page: Page, status: IdeaStatus = status, n: int = len(subset),
-                   first: str = first) -> str:
+        def render(
+            chunk: Sequence[Idea], page: Page, status: IdeaStatus = status, n: int = len(subset), first: str = first
+        ) -> str:
             return _board(chunk, page, status, n, first, config)
 
         pages.update(paginate(subset, first, config.page_size, render))

@@ -19,7 +19,11 @@ from crowdcare.text import slug_from_title, strip_bad_chars
 
 T = TypeVar("T")
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+# Characters that start markup anywhere in a line. Python-Markdown can unescape each of them (its ESCAPED_CHARS,
+# plus "|" from tables); "-", "+", "." and ">" only matter at a line start, where inline text is never placed,
+# and escaping them would leave visible backslashes in `crowdcare pages` output. "#" is escaped because a
+# heading drops trailing hashes ("C#" would become "C").
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
 
 
@@ -75,6 +79,24 @@ def external(text: str, url: str) -> str:
     return f"[{inline(text)}](<{url}>)"
 
 
+_THREAD = re.compile(r"^https://github\.com/[^/]+/[^/]+/(discussions|issues|pull)/(\d+)(?:[/?#].*)?$")
+
+
+def thread_label(url: str) -> str:
+    """'Discussion #104' for a GitHub thread URL; the URL itself for anything else."""
+    match = _THREAD.match(url)
+    if match is None:
+        return url
+    kind = {"discussions": "Discussion", "issues": "Issue", "pull": "Pull request"}[match.group(1)]
+    return f"{kind} #{match.group(2)}"
+
+
+def thread_order(url: str) -> tuple[int, str]:
+    """Sort key that puts Discussion #35 before Discussion #104."""
+    match = _THREAD.match(url)
+    return (int(match.group(2)) if match else 0, url)
+
+
 def person_path(person: PersonRef) -> str:
     return f"people/{slug_from_title(person.login, fallback='someone')}.md"
 
@@ -121,9 +143,7 @@ class Page:
     count: int
 
 
-def paginate(
-    items: Sequence[T], first: str, size: int, render: Callable[[Sequence[T], Page], str]
-) -> dict[str, str]:
+def paginate(items: Sequence[T], first: str, size: int, render: Callable[[Sequence[T], Page], str]) -> dict[str, str]:
     """Split ``items`` into pages of ``size``: ``first`` is page 1 (an index.md), then page-2.md, page-3.md, ...
 
     Listing pages stay short, so every page embeds little and search engines that cap a page's tokens
@@ -132,7 +152,10 @@ def paginate(
     folder = posixpath.dirname(first)
     chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
     paths = [first] + [posixpath.join(folder, f"page-{n}.md") for n in range(2, len(chunks) + 1)]
-    return {path: render(chunk, Page(path, n, len(chunks))) for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)}
+    return {
+        path: render(chunk, Page(path, n, len(chunks)))
+        for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
+    }
 
 
 def pager(page: Page, first: str) -> str:

@@ -74,19 +74,30 @@ def _home(content: Content, config: Config) -> str:
         "## Most asked\n",
     ]
     for s in solutions[:HOME_LIST]:
-        lines.append(f"- {link(s.title, solution_path(s), here)} {solution_badge(s.status)} · asked {plural(s.times_asked, 'time')}")
+        lines.append(
+            f"- {link(s.title, solution_path(s), here)} {solution_badge(s.status)}"
+            f" · asked {plural(s.times_asked, 'time')}"
+        )
     lines.append("\n## Topics\n")
-    lines.extend(f"- {link(t.title, topic_path(t.slug), here)}" + (f": {inline(t.description)}" if t.description else "")
-                 for t in config.topics)
+    lines.extend(
+        f"- {link(t.title, topic_path(t.slug), here)}" + (f": {inline(t.description)}" if t.description else "")
+        for t in config.topics
+    )
     lines.append("\n## Top ideas\n")
     for idea in ideas[:HOME_LIST]:
-        lines.append(f"- {link(idea.title, idea_path(idea), here)} {idea_badge(idea.status)} · {idea.votes.score} votes")
+        lines.append(
+            f"- {link(idea.title, idea_path(idea), here)} {idea_badge(idea.status)} · {idea.votes.score} votes"
+        )
     lines.append(f"\n{link('See the idea board', BOARD_INDEX, here)} · {link('See the roadmap', ROADMAP, here)}\n")
     if shipped:
         lines.append("## Recently shipped\n")
-        lines.extend(f"- {link(i.title, idea_path(i), here)}" + (f" in {inline(i.shipped_in)}" if i.shipped_in else "")
-                     for i in shipped[:3])
+        lines.extend(
+            f"- {link(i.title, idea_path(i), here)}" + (f" in {inline(i.shipped_in)}" if i.shipped_in else "")
+            for i in shipped[:3]
+        )
     lines.append(f"\n## The team\n\n{STAFF_MARK} marks staff. Answers come from the whole community:\n")
     lines.extend(f"- {link('@' + p.person.login, person_path(p.person), here)}" for p in staff)
-    lines.append(f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Browse by tag', TAGS_INDEX, here)}\n")
+    lines.append(
+        f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Browse by tag', TAGS_INDEX, here)}\n"
+    )
     return "\n".join(lines)

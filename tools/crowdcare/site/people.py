@@ -14,8 +14,8 @@ from crowdcare.site.markup import (
     front_matter,
     inline,
     link,
-    paginate,
     pager,
+    paginate,
     person_path,
     plural,
 )

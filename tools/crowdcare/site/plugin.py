@@ -1,9 +1,9 @@
 """The MkDocs plugin: a thin adapter that adds the generated pages and sanitizes what users wrote.
 
-    plugins:
-      - search
-      - crowdcare:
-          root: .        # the repository holding crowdcare.yml, kb/ and ideas/ (relative to mkdocs.yml)
+plugins:
+  - search
+  - crowdcare:
+      root: .        # the repository holding crowdcare.yml, kb/ and ideas/ (relative to mkdocs.yml)
 """
 
 from __future__ import annotations

@@ -12,14 +12,27 @@ import re
 import nh3
 
 # Our own structure uses these; everything else a user could add with attr_list is dropped.
-_ALLOWED_CLASS = re.compile(r"^(?:cc-[a-z0-9-]+|md-button(?:--primary)?|admonition|note|warning|tip|danger|info|"
-                            r"question|example|quote|abstract|success|failure|bug|admonition-title|headerlink|"
-                            r"highlight|language-[a-z0-9+#-]+|codehilite|footnote[a-z-]*|toclink|"
-                            r"[a-z]{1,3}|linenos|filename|tabbed-[a-z-]+|task-list[a-z-]*|twemoji|emojione)$")
+_ALLOWED_CLASS = re.compile(
+    r"^(?:cc-[a-z0-9-]+|md-button(?:--primary)?|admonition|note|warning|tip|danger|info|"
+    r"question|example|quote|abstract|success|failure|bug|admonition-title|headerlink|"
+    r"highlight|language-[a-z0-9+#-]+|codehilite|footnote[a-z-]*|toclink|"
+    r"[a-z]{1,3}|linenos|filename|tabbed-[a-z-]+|task-list[a-z-]*|twemoji|emojione)$"
+)
 # Material's own elements use ids like __config, __search and __drawer: a user id there hijacks the page.
 _ALLOWED_ID = re.compile(r"^(?!__)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
 
-_TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"} | {"details", "summary", "span", "div", "sup", "sub", "kbd", "mark", "del", "ins"}
+_TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"} | {
+    "details",
+    "summary",
+    "span",
+    "div",
+    "sup",
+    "sub",
+    "kbd",
+    "mark",
+    "del",
+    "ins",
+}
 _ATTRIBUTES = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
 for _tag in _TAGS:
     _ATTRIBUTES.setdefault(_tag, set()).update({"class", "id", "title"})
@@ -45,7 +58,17 @@ def sanitize_html(html: str) -> str:
     result: str = nh3.clean(
         html,
         tags=_TAGS,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "select"},
+        clean_content_tags={
+            "script",
+            "style",
+            "iframe",
+            "object",
+            "embed",
+            "template",
+            "noscript",
+            "textarea",
+            "select",
+        },
         attributes=_ATTRIBUTES,
         attribute_filter=_filter_attribute,
         url_schemes=_URL_SCHEMES,

@@ -13,12 +13,14 @@ from crowdcare.site.markup import (
     front_matter,
     inline,
     link,
-    paginate,
     pager,
+    paginate,
     person_link,
     plural,
     quote,
     solution_badge,
+    thread_label,
+    thread_order,
 )
 
 SOLUTIONS_INDEX = "solutions/index.md"
@@ -132,10 +134,15 @@ def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution
     ]
     for contributor in solution.contributors:
         lines.append(f"- {person_link(contributor.person, config, here)} · {contributor.role.value}")
-    threads = sorted({solution.source, *solution.also_asked}, key=lambda url: (url != solution.source, url))
+    threads = sorted(
+        {solution.source, *solution.also_asked}, key=lambda url: (url != solution.source, thread_order(url))
+    )
     lines.append(f"\n## Asked {plural(solution.times_asked, 'time')}\n")
     lines.append("Customers asked this in these threads:\n")
-    lines.extend(f"- <{url}>" + (" (source)" if url == solution.source else "") for url in threads)
+    lines.extend(
+        f"- {external(thread_label(url), url)}" + (" (where this answer comes from)" if url == solution.source else "")
+        for url in threads
+    )
     related = [keyed[key] for key in solution.related if key in keyed]
     if related:
         lines.append("\n## Related solutions\n")
