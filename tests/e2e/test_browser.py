@@ -1,0 +1,89 @@
+"""A reader in a real browser: headless Debian Chromium opens the built sample site on 127.0.0.1, searches for a
+solution, opens it, and sees its contributors with the staff mark. Screenshots go to test-output/browser/."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = REPO_ROOT / "test-output" / "browser"
+# Chromium's own background connections fail on a closed network; these keep it quiet (env/machines doc).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    out = tmp_path_factory.mktemp("site")
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([mkdocs, "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=REPO_ROOT, env=env,
+                   check=True, timeout=300)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None  # type: ignore[assignment,method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_search_open_a_solution_and_see_contributors_with_staff_mark(site_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(site_url)
+            expect(page.locator("h1")).to_contain_text("Tallybook community")
+
+            page.wait_for_load_state("networkidle")  # the search worker has fetched its index
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.press_sequentially("bank feed stopped updating", delay=30)
+            result = page.locator(".md-search-result__item a").first
+            expect(result).to_contain_text("bank feed stopped updating", ignore_case=True, timeout=15_000)
+            page.screenshot(path=str(SHOTS / "search.png"))
+            result.click()
+
+            page.wait_for_url("**/kb/bank-feeds/bank-feed-stopped-updating/**")
+            expect(page.locator("h1")).to_contain_text("My bank feed stopped updating")
+            contributors = page.locator("h2#contributors + ul li")
+            expect(contributors).to_have_count(2)
+            staff_row = contributors.filter(has_text="@maya-okafor")
+            expect(staff_row.locator(".cc-staff")).to_be_visible()
+            expect(contributors.filter(has_text="@kenji-watanabe").locator(".cc-staff")).to_have_count(0)
+            expect(page.locator(".cc-badge--official")).to_be_visible()
+            page.screenshot(path=str(SHOTS / "solution.png"), full_page=True)
+            assert errors == [], errors
+        finally:
+            browser.close()
