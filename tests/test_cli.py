@@ -64,7 +64,9 @@ def test_pages_on_invalid_content_exits_1_and_keeps_old_pages(sample_repo: Repo,
     out = tmp_path / "pages"
     runner = CliRunner()
     assert runner.invoke(cli, ["--root", str(sample_repo.root), "pages", "--out", str(out)]).exit_code == 0
-    sample_repo.write("kb/sync/bad.md", solution_text(status="??", source="https://github.com/acme/community/discussions/5"))
+    sample_repo.write(
+        "kb/sync/bad.md", solution_text(status="??", source="https://github.com/acme/community/discussions/5")
+    )
     result = runner.invoke(cli, ["--root", str(sample_repo.root), "pages", "--out", str(out)])
     assert result.exit_code == 1
     assert "kb/sync/bad.md:4: CC115" in result.stderr

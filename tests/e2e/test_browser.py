@@ -40,8 +40,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("site")
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([mkdocs, "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=REPO_ROOT, env=env,
-                   check=True, timeout=300)
+    subprocess.run(
+        [mkdocs, "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None  # type: ignore[assignment,method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crowdcare.errors import ContentError
-from crowdcare.site.markup import block, inline, plain_title, thread_label
+from crowdcare.site.markup import block, inline, plain_title, relative, thread_label
 from crowdcare.site.pages import render_pages
 from crowdcare.store import load_content
 from tests.builders import Repo, solution_text
@@ -61,7 +64,10 @@ def test_staff_are_recognised_by_numeric_id_after_a_rename(repo: Repo) -> None:
     repo.write(
         "kb/sync/files-do-not-sync.md",
         solution_text(
-            contributors=[{"login": "asker1", "id": 1, "role": "asker"}, {"login": "new-name", "id": 100, "role": "answerer"}]
+            contributors=[
+                {"login": "asker1", "id": 1, "role": "asker"},
+                {"login": "new-name", "id": 100, "role": "answerer"},
+            ]
         ),
     )
     page = _pages(repo)["kb/sync/files-do-not-sync.md"]
@@ -73,7 +79,7 @@ def test_solution_page_shows_question_badge_bucket_and_links(sample_repo: Repo) 
     assert "> My files stopped syncing yesterday." in page
     assert "Official answer" in page
     assert "Asked 2 times" in page
-    assert "[Discussion \\#7](<https://github.com/acme/community/discussions/7>)" in page
+    assert '<li><a href="https://github.com/acme/community/discussions/7">Discussion #7</a></li>' in page
     assert "View the source thread" in page and "Ask a new question" in page
     assert "[Files do not sync](../sync/files-do-not-sync.md)" in page  # related
 
@@ -82,7 +88,9 @@ def test_listings_are_paginated_with_links_both_ways(repo: Repo) -> None:
     for n in range(12):
         repo.write(
             f"kb/sync/item-{n:02}.md",
-            solution_text(title=f"Problem number {n:02}", source=f"https://github.com/acme/community/discussions/{n + 100}"),
+            solution_text(
+                title=f"Problem number {n:02}", source=f"https://github.com/acme/community/discussions/{n + 100}"
+            ),
         )
     pages = _pages(repo)
     assert {p for p in pages if p.startswith("solutions/sync/")} == {
@@ -121,7 +129,9 @@ def test_roadmap_lists_shipped_with_date_and_release(sample_repo: Repo) -> None:
 
 
 def test_content_with_findings_is_refused(sample_repo: Repo) -> None:
-    sample_repo.write("kb/sync/bad.md", solution_text(status="nope", source="https://github.com/acme/community/discussions/9"))
+    sample_repo.write(
+        "kb/sync/bad.md", solution_text(status="nope", source="https://github.com/acme/community/discussions/9")
+    )
     with pytest.raises(ContentError, match="CC115"):
         _pages(sample_repo)
 
@@ -152,3 +162,14 @@ def test_thread_labels() -> None:
     assert thread_label("https://github.com/o/r/discussions/12") == "Discussion #12"
     assert thread_label("https://github.com/o/r/issues/3#issuecomment-1") == "Issue #3"
     assert thread_label("https://example.com/x") == "https://example.com/x"
+
+
+_folders = st.lists(st.sampled_from(["kb", "sync", "people", "tags", "a"]), max_size=3)
+_file = st.sampled_from(["index.md", "x.md", "page-2.md"])
+
+
+@given(_folders, _file, _folders, _file)
+def test_relative_links_agree_with_posixpath(target: list[str], tfile: str, here: list[str], hfile: str) -> None:
+    """Links always go from a page to a page (.md files), never to a folder."""
+    t, h = "/".join([*target, tfile]), "/".join([*here, hfile])
+    assert relative(t, h) == posixpath.relpath(t, posixpath.dirname(h) or ".")

@@ -6,6 +6,7 @@ rendering); structure (links, badges) is ours.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -71,12 +72,27 @@ def link(text: str, target: str, here: str) -> str:
 
 
 def relative(target: str, here: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    """``target`` as seen from page ``here``; both are normalised docs-relative paths (posixpath.relpath does
+    the same with a filesystem's generality, and was a third of page generation time)."""
+    source = here.split("/")[:-1]
+    dest = target.split("/")
+    common = 0
+    while common < len(source) and common < len(dest) - 1 and source[common] == dest[common]:
+        common += 1
+    return "/".join([".."] * (len(source) - common) + dest[common:])
 
 
 def external(text: str, url: str) -> str:
     """A link to a URL that passed the schema's https pattern (no spaces, quotes or angle brackets)."""
     return f"[{inline(text)}](<{url}>)"
+
+
+def html_link(text: str, url: str, css: str = "") -> str:
+    """A raw HTML link to an absolute URL, for blocks of external links: Python-Markdown stashes raw HTML
+    blocks instead of running its inline patterns over them, which made a list of ten threads three times
+    cheaper to render. The sanitizer still checks the result."""
+    klass = f' class="{css}"' if css else ""
+    return f'<a{klass} href="{html.escape(url, quote=True)}">{html.escape(text, quote=False)}</a>'
 
 
 _THREAD = re.compile(r"^https://github\.com/[^/]+/[^/]+/(discussions|issues|pull)/(\d+)(?:[/?#].*)?$")

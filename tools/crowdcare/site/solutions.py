@@ -11,6 +11,7 @@ from crowdcare.site.markup import (
     block,
     external,
     front_matter,
+    html_link,
     inline,
     link,
     pager,
@@ -139,10 +140,11 @@ def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution
     )
     lines.append(f"\n## Asked {plural(solution.times_asked, 'time')}\n")
     lines.append("Customers asked this in these threads:\n")
-    lines.extend(
-        f"- {external(thread_label(url), url)}" + (" (where this answer comes from)" if url == solution.source else "")
-        for url in threads
+    origin = " (where this answer comes from)"
+    items = "".join(
+        f"<li>{html_link(thread_label(url), url)}{origin if url == solution.source else ''}</li>" for url in threads
     )
+    lines.append(f'<ul class="cc-threads">{items}</ul>\n')
     related = [keyed[key] for key in solution.related if key in keyed]
     if related:
         lines.append("\n## Related solutions\n")
@@ -150,8 +152,8 @@ def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution
     if solution.tags:
         lines.append("\nTags: " + ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags))
     lines.append(
-        f"\n{external('View the source thread', solution.source)}{{ .md-button }} "
-        f"{external('Ask a new question', config.ask_url)}{{ .md-button .md-button--primary }}\n"
+        f'\n<p class="cc-actions">{html_link("View the source thread", solution.source, "md-button")} '
+        f"{html_link('Ask a new question', config.ask_url, 'md-button md-button--primary')}</p>\n"
     )
     return "\n".join(lines)
 
