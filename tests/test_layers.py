@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
     "core": {"errors", "model", "text"},
-    "content": {"rules", "frontmatter", "schema", "config", "store", "ports"},
+    "content": {"rules", "frontmatter", "schema", "config", "store"},
     "steps": {"validate", "site.pages", "site.sanitize", "site.markup", "site.solutions", "site.ideas", "site.people"},
     "edges": {"cli", "site.plugin", "__main__", "__init__"},
 }

@@ -3,8 +3,9 @@
 Layers (DESIGN.md §3), lowest first; a module imports only from its own layer or below:
 
 - core: ``errors``, ``model``, ``text``
-- content: ``rules``, ``frontmatter``, ``schema``, ``config``, ``store``, ``ports``
-- steps: ``validate``, ``site.pages``, ``site.sanitize``
+- content: ``rules``, ``frontmatter``, ``schema``, ``config``, ``store``
+- steps: ``validate``, ``site.pages`` (with ``site.markup``, ``site.solutions``, ``site.ideas``, ``site.people``),
+  ``site.sanitize``
 - edges: ``cli``, ``site.plugin``
 """
 
