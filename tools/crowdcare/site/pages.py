@@ -65,7 +65,7 @@ def _home(content: Content, config: Config) -> str:
     )
     staff = [p for p in collect_profiles(content, config) if config.is_staff(p.person)]
     lines = [
-        front_matter(f"{config.name} community"),
+        front_matter("Home"),
         f"# {inline(config.name)} community\n",
         f"Answers from customers and staff, ideas the community votes on, and what we are building next. "
         f"{plural(len(solutions), 'solution')}, {plural(len(content.ideas), 'idea')}.\n",
