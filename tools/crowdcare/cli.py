@@ -7,6 +7,7 @@ progress and errors go to stderr.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -113,6 +114,104 @@ def pages(obj: Context, out: Path, dry_run: bool, as_json: bool) -> None:
             click.echo(path)
     verb = "would write" if dry_run else "wrote"
     click.echo(f"crowdcare pages: {verb} {len(rendered)} pages to {out}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--event",
+    "event_path",
+    type=click.Path(path_type=Path),
+    help="An Actions event payload (default: $GITHUB_EVENT_PATH when --since is not given).",
+)
+@click.option(
+    "--event-name",
+    help="The event's name: issues, issue_comment, discussion or discussion_comment (default: $GITHUB_EVENT_NAME).",
+)
+@click.option("--since", help="Sweep every thread updated at or after this ISO 8601 time (e.g. 2026-11-01T00:00:00Z).")
+@click.option("--all", "sweep_all", is_flag=True, help="Sweep every thread (snapshots only).")
+@click.option(
+    "--snapshot",
+    "snapshot_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read and write this snapshot folder (created if missing) instead of GitHub.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be posted and labelled; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per thread on stdout.")
+@click.pass_obj
+def intake(
+    obj: Context,
+    event_path: Path | None,
+    event_name: str | None,
+    since: str | None,
+    sweep_all: bool,
+    snapshot_dir: Path | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Take in new questions and ideas: classify, label, and reply once with a marked comment.
+
+    From an event (--event, as in the intake workflow), or a sweep of threads updated since a time (--since)
+    or of all threads in a snapshot (--all). Reruns never post twice: the bot's comment is found by its
+    hidden marker and its author, and edited only when its text changed. Exits 0 when done, 1 on a
+    transient GitHub failure (run again), 2 on bad input.
+
+    Example: crowdcare intake --snapshot samples/snapshot --all
+    """
+    from crowdcare.intake import take_in_all
+    from crowdcare.store import load_config_or_fail
+
+    config = _run(lambda: load_config_or_fail(obj.root))
+    if event_path is None and since is None and not sweep_all:
+        env_path = os.environ.get("GITHUB_EVENT_PATH")
+        if not env_path:
+            raise click.UsageError("say what to take in: --event PATH, --since TIME or --all")
+        event_path = Path(env_path)
+    if event_path is not None and (since or sweep_all):
+        raise click.UsageError("--event cannot be combined with --since or --all")
+    github = _run(lambda: _github(obj, snapshot_dir, config.intake.bot_login, config.repo))
+    if event_path is not None:
+        threads = _run(lambda: _event_threads(event_path, event_name, github))
+    else:
+        threads = github.threads_updated_since(since)
+
+    def report(outcome: Any) -> None:
+        if as_json:
+            click.echo(json.dumps(outcome.__dict__, default=str))
+        else:
+            labels = f"; labels +{', '.join(outcome.labels_added)}" if outcome.labels_added else ""
+            click.echo(f"{outcome.ref}: {outcome.kind.value}, {outcome.action} ({outcome.reason}){labels}", err=True)
+
+    outcomes = _run(lambda: take_in_all(threads, config, github, dry_run=dry_run, on_progress=report))
+    click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
+
+
+def _github(obj: Context, snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
+    if snapshot_dir is not None:
+        from crowdcare.adapters.snapshot import SnapshotGitHub
+
+        return SnapshotGitHub.open(snapshot_dir.absolute(), create=True, repository=repository, viewer=bot_login)
+    raise BadInputError("live GitHub access is not available yet: pass --snapshot DIR")
+
+
+def _event_threads(event_path: Path, event_name: str | None, github: Any) -> list[Any]:
+    from crowdcare.adapters.event import read_event
+    from crowdcare.adapters.snapshot import SnapshotGitHub
+
+    name = event_name or os.environ.get("GITHUB_EVENT_NAME")
+    if not name:
+        raise BadInputError("the event's name is unknown: pass --event-name or set GITHUB_EVENT_NAME")
+    event = read_event(event_path, name)
+    if event.skip_reason is not None:
+        click.echo(f"{event.thread.ref}: skipped ({event.skip_reason})", err=True)
+        return []
+    if isinstance(github, SnapshotGitHub):
+        if event.name.startswith("issue"):
+            github.record_issue(event.subject)
+        else:
+            github.record_discussion_event(event.subject)
+    # Reconcile against the thread as it is now, not as the (possibly stale, out-of-order) event saw it.
+    current = github.get_thread(event.thread.ref)
+    return [current] if current is not None else []
 
 
 def _write_pages(out: Path, rendered: dict[str, str]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.frontmatter import Document, FileProblem, load_yaml, read_text
-from crowdcare.model import Config, Finding, Governance, StaffMember, Topic
+from crowdcare.model import Config, Finding, Governance, IntakeConfig, IntakeRule, StaffMember, Topic
 from crowdcare.rules import finding
 from crowdcare.schema import check_document
 from crowdcare.text import find_bad_char
@@ -75,4 +75,25 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         votes=dict(data.get("votes", {})),
         responses=dict(data.get("responses", {})),
         duplicates=dict(data.get("duplicates", {})),
+        intake=_intake_from_mapping(data.get("intake", {})),
+    )
+
+
+def _intake_from_mapping(data: dict[str, Any]) -> IntakeConfig:
+    defaults = IntakeConfig()
+
+    def rule(key: str, default: IntakeRule) -> IntakeRule:
+        given = data.get(key, {})
+        return IntakeRule(
+            discussion_categories=tuple(given.get("discussion_categories", default.discussion_categories)),
+            issue_labels=tuple(given.get("issue_labels", default.issue_labels)),
+            labels=tuple(given.get("labels", default.labels)),
+        )
+
+    return IntakeConfig(
+        bot_login=data.get("bot_login", defaults.bot_login),
+        staff_associations=tuple(data.get("staff_associations", defaults.staff_associations)),
+        question=rule("question", defaults.question),
+        idea=rule("idea", defaults.idea),
+        max_body_chars=int(data.get("max_body_chars", defaults.max_body_chars)),
     )

@@ -23,3 +23,19 @@ class ContentError(CrowdcareError):
     def __init__(self, message: str, findings: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.findings = findings
+
+
+class TransientError(CrowdcareError):
+    """GitHub did not answer as it should (rate limit, 5xx, network): running again later will finish the job."""
+
+    exit_code = 1
+
+
+class AmbiguousWriteError(TransientError):
+    """A write failed in a way that may or may not have taken effect: reconcile by reading, never re-send."""
+
+
+class ThreadGoneError(CrowdcareError):
+    """The thread was deleted (or transferred away) while we worked on it."""
+
+    exit_code = 0

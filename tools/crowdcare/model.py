@@ -170,6 +170,7 @@ class Config:
     votes: dict[str, object] = field(default_factory=dict)
     responses: dict[str, object] = field(default_factory=dict)
     duplicates: dict[str, object] = field(default_factory=dict)
+    intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""
@@ -183,6 +184,14 @@ class Config:
 
     def is_staff(self, person: PersonRef) -> bool:
         return self.staff_member(person) is not None
+
+    def person_kind(self, person: PersonRef, association: str = "NONE", is_bot: bool = False) -> PersonKind:
+        """Bot, staff (on the roster, or by GitHub association where configured) or customer."""
+        if is_bot or person.login.endswith("[bot]") or person.login.lower() == self.intake.bot_login.lower():
+            return PersonKind.BOT
+        if self.is_staff(person) or association in self.intake.staff_associations:
+            return PersonKind.STAFF
+        return PersonKind.CUSTOMER
 
     def topic(self, slug: str) -> Topic | None:
         return next((t for t in self.topics if t.slug == slug), None)
@@ -209,3 +218,79 @@ class Content:
 
     def line_of(self, path: str, key: str) -> int:
         return self.key_lines.get(path, {}).get(key, 1)
+
+
+# --- Threads: what arrives from any channel (an issue or a discussion), one model for both ---------------
+
+
+class Channel(StrEnum):
+    ISSUE = "issue"
+    DISCUSSION = "discussion"
+
+
+class ThreadKind(StrEnum):
+    QUESTION = "question"
+    IDEA = "idea"
+    OTHER = "other"
+
+
+class PersonKind(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    BOT = "bot"
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    channel: Channel
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.channel.value} #{self.number}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A comment on a thread. ``id`` is GitHub's: a REST comment id for issues, a node id for discussions."""
+
+    id: str
+    author: PersonRef
+    body: str
+    created_at: str
+    association: str = "NONE"
+    author_is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Thread:
+    ref: ThreadRef
+    title: str
+    body: str
+    author: PersonRef
+    url: str
+    created_at: str
+    updated_at: str
+    association: str = "NONE"  # GitHub's author_association: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE...
+    author_is_bot: bool = False
+    category: str | None = None  # discussions only
+    labels: tuple[str, ...] = ()
+    state: str = "open"
+    replies: tuple[Reply, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntakeRule:
+    """How one kind of thread is recognised and which labels it gets."""
+
+    discussion_categories: tuple[str, ...] = ()
+    issue_labels: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    bot_login: str = "github-actions[bot]"
+    staff_associations: tuple[str, ...] = ("OWNER", "MEMBER")
+    question: IntakeRule = field(default_factory=lambda: IntakeRule(("Q&A",), ("question",), ("question",)))
+    idea: IntakeRule = field(default_factory=lambda: IntakeRule(("Ideas",), ("idea",), ("idea",)))
+    max_body_chars: int = 20_000

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.config import load_config
+from crowdcare.errors import ContentError
 from crowdcare.frontmatter import Document, FileProblem, parse_document, read_text
 from crowdcare.model import (
+    Config,
     Content,
     Contributor,
     Decision,
@@ -65,6 +67,15 @@ def load_content(root: Path) -> Content:
         key_lines=key_lines,
         rejected=tuple(rejected),
     )
+
+
+def load_config_or_fail(root: Path) -> Config:
+    """crowdcare.yml for commands that need it, or a ContentError naming every finding."""
+    config, findings = load_config(root)
+    if config is None or findings:
+        shown = "\n".join(f"  {f}" for f in findings)
+        raise ContentError(f"crowdcare.yml is not usable; run `crowdcare validate`:\n{shown}", tuple(findings))
+    return config
 
 
 def content_files(root: Path, findings: list[Finding]) -> Iterator[tuple[str, Path]]:

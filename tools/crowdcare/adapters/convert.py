@@ -1,0 +1,136 @@
+"""Converters from GitHub's JSON shapes to the domain model. They live here, never on model classes.
+
+Three shapes reach us: REST objects (issues and issue comments; also the issue inside webhook payloads),
+webhook discussion objects (REST-like, snake_case) and GraphQL discussion nodes (camelCase).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crowdcare.errors import BadInputError
+from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+
+GHOST = {"login": "ghost", "id": None, "type": "User"}  # GitHub shows deleted accounts as "ghost"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _need(data: Any, key: str, where: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise BadInputError(f"{where}: missing {key!r}")
+    return data[key]
+
+
+def person_from_rest_user(user: Any) -> tuple[PersonRef, bool]:
+    """(person, is_bot) from a REST user object; a deleted account (null user) becomes 'ghost'."""
+    user = user if isinstance(user, dict) else GHOST
+    user_id = user.get("id")
+    return PersonRef(str(user.get("login") or "ghost"), user_id if isinstance(user_id, int) else None), user.get(
+        "type"
+    ) == "Bot"
+
+
+def person_from_graphql_actor(actor: Any) -> tuple[PersonRef, bool]:
+    actor = actor if isinstance(actor, dict) else {"login": "ghost"}
+    database_id = actor.get("databaseId")
+    return PersonRef(
+        str(actor.get("login") or "ghost"), database_id if isinstance(database_id, int) else None
+    ), actor.get("__typename") == "Bot"
+
+
+def reply_from_issue_comment(comment: Any) -> Reply:
+    person, is_bot = person_from_rest_user(comment.get("user"))
+    return Reply(
+        id=str(_need(comment, "id", "issue comment")),
+        author=person,
+        body=_text(comment.get("body")),
+        created_at=_text(comment.get("created_at")),
+        association=_text(comment.get("author_association")) or "NONE",
+        author_is_bot=is_bot,
+    )
+
+
+def thread_from_issue(issue: Any, comments: list[Any] | None = None) -> Thread:
+    """A REST issue (from the API or a webhook payload) and its REST comments."""
+    number = _need(issue, "number", "issue")
+    person, is_bot = person_from_rest_user(issue.get("user"))
+    labels = tuple(
+        str(label["name"]) for label in issue.get("labels") or [] if isinstance(label, dict) and "name" in label
+    )
+    return Thread(
+        ref=ThreadRef(Channel.ISSUE, int(number)),
+        title=_text(issue.get("title")),
+        body=_text(issue.get("body")),
+        author=person,
+        author_is_bot=is_bot,
+        association=_text(issue.get("author_association")) or "NONE",
+        url=_text(issue.get("html_url")),
+        created_at=_text(issue.get("created_at")),
+        updated_at=_text(issue.get("updated_at")),
+        labels=labels,
+        state=_text(issue.get("state")) or "open",
+        replies=tuple(reply_from_issue_comment(c) for c in comments or []),
+    )
+
+
+def thread_from_discussion_event(discussion: Any) -> Thread:
+    """The discussion object of a discussion/discussion_comment webhook payload (no comments in it)."""
+    number = _need(discussion, "number", "discussion")
+    person, is_bot = person_from_rest_user(discussion.get("user"))
+    category = discussion.get("category") or {}
+    labels = tuple(
+        str(label["name"]) for label in discussion.get("labels") or [] if isinstance(label, dict) and "name" in label
+    )
+    return Thread(
+        ref=ThreadRef(Channel.DISCUSSION, int(number)),
+        title=_text(discussion.get("title")),
+        body=_text(discussion.get("body")),
+        author=person,
+        author_is_bot=is_bot,
+        association=_text(discussion.get("author_association")) or "NONE",
+        url=_text(discussion.get("html_url")),
+        created_at=_text(discussion.get("created_at")),
+        updated_at=_text(discussion.get("updated_at")),
+        category=_text(category.get("name")) if isinstance(category, dict) else None,
+        labels=labels,
+        state="closed" if discussion.get("state") == "closed" else "open",
+    )
+
+
+def reply_from_discussion_comment(node: Any) -> Reply:
+    person, is_bot = person_from_graphql_actor(node.get("author"))
+    return Reply(
+        id=str(_need(node, "id", "discussion comment")),
+        author=person,
+        body=_text(node.get("body")),
+        created_at=_text(node.get("createdAt")),
+        association=_text(node.get("authorAssociation")) or "NONE",
+        author_is_bot=is_bot,
+    )
+
+
+def thread_from_discussion(node: Any) -> Thread:
+    """A Discussion node as crowdcare's GraphQL query returns it (see adapters/queries.py)."""
+    number = _need(node, "number", "discussion")
+    person, is_bot = person_from_graphql_actor(node.get("author"))
+    category = node.get("category") or {}
+    labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
+    comments = (node.get("comments") or {}).get("nodes") or []
+    return Thread(
+        ref=ThreadRef(Channel.DISCUSSION, int(number)),
+        title=_text(node.get("title")),
+        body=_text(node.get("body")),
+        author=person,
+        author_is_bot=is_bot,
+        association=_text(node.get("authorAssociation")) or "NONE",
+        url=_text(node.get("url")),
+        created_at=_text(node.get("createdAt")),
+        updated_at=_text(node.get("updatedAt")),
+        category=_text(category.get("name")) or None,
+        labels=labels,
+        state="closed" if node.get("closed") else "open",
+        replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
+    )

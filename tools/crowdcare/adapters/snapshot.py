@@ -1,0 +1,230 @@
+"""GitHub as a local folder of JSON in GitHub's own shapes: the offline default for the demo, tests and
+migrations. Reads come from the folder; writes change it (so later reads see them, as on GitHub) and are
+appended to ``outbox.jsonl`` for review.
+
+    snapshot.json                 {"format": 1, "repository": "owner/name", "viewer": {"login": ..., "id": ...}}
+    issues/<n>.json               a REST issue object
+    issues/<n>.comments.json      a list of REST issue comment objects
+    discussions/<n>.json          a GraphQL Discussion node, comments included (adapters/queries.py shape)
+    outbox.jsonl                  one JSON object per write
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from crowdcare.adapters.convert import thread_from_discussion, thread_from_issue
+from crowdcare.errors import BadInputError, ThreadGoneError
+from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+
+FORMAT = 1
+
+
+def _now() -> str:
+    fixed = os.environ.get("CROWDCARE_NOW")  # a controllable clock for demos and tests
+    moment = dt.datetime.fromisoformat(fixed) if fixed else dt.datetime.now(dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write atomically: a crash leaves the old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        json.dump(data, tmp, indent=2, ensure_ascii=False)
+        tmp.write("\n")
+    Path(tmp.name).replace(path)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInputError(f"{path}: not readable JSON ({exc})") from None
+
+
+class SnapshotGitHub:
+    """The GitHubPort over a snapshot folder."""
+
+    def __init__(self, root: Path, meta: dict[str, Any]) -> None:
+        self.root = root
+        self.meta = meta
+
+    @classmethod
+    def open(
+        cls, root: Path, *, create: bool = False, repository: str = "local/snapshot", viewer: str = "crowdcare[bot]"
+    ) -> SnapshotGitHub:
+        meta_path = root / "snapshot.json"
+        if meta_path.exists():
+            meta = _read_json(meta_path)
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                raise BadInputError(f"{meta_path}: not a crowdcare snapshot of format {FORMAT}")
+            return cls(root, meta)
+        if not create:
+            raise BadInputError(f"{root}: no snapshot.json; is this a snapshot folder?")
+        meta = {"format": FORMAT, "repository": repository, "viewer": {"login": viewer, "id": None}}
+        write_json(meta_path, meta)
+        return cls(root, meta)
+
+    # --- reads -------------------------------------------------------------------------------------------
+
+    def viewer_login(self) -> str:
+        return str(self.meta["viewer"]["login"])
+
+    def _issue_path(self, number: int) -> Path:
+        return self.root / "issues" / f"{number}.json"
+
+    def _comments_path(self, number: int) -> Path:
+        return self.root / "issues" / f"{number}.comments.json"
+
+    def _discussion_path(self, number: int) -> Path:
+        return self.root / "discussions" / f"{number}.json"
+
+    def get_thread(self, ref: ThreadRef) -> Thread | None:
+        if ref.channel is Channel.ISSUE:
+            path = self._issue_path(ref.number)
+            if not path.exists():
+                return None
+            comments = _read_json(self._comments_path(ref.number)) if self._comments_path(ref.number).exists() else []
+            return thread_from_issue(_read_json(path), comments)
+        path = self._discussion_path(ref.number)
+        return thread_from_discussion(_read_json(path)) if path.exists() else None
+
+    def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
+        refs = [
+            ThreadRef(Channel.ISSUE, int(p.name.removesuffix(".json")))
+            for p in (self.root / "issues").glob("*.json")
+            if not p.name.endswith(".comments.json")
+        ]
+        refs += [ThreadRef(Channel.DISCUSSION, int(p.stem)) for p in (self.root / "discussions").glob("*.json")]
+        for ref in sorted(refs, key=lambda r: (r.channel.value, r.number)):
+            thread = self.get_thread(ref)
+            if thread is not None and (since is None or thread.updated_at >= since):
+                yield thread
+
+    # --- recording what an event tells us ----------------------------------------------------------------
+
+    def record_issue(self, issue: dict[str, Any]) -> None:
+        """Store the issue of a webhook payload (REST shape) so later reads see it; keeps known comments."""
+        write_json(self._issue_path(int(issue["number"])), issue)
+
+    def record_discussion_event(self, discussion: dict[str, Any]) -> None:
+        """Store a webhook discussion in the GraphQL node shape reads expect, keeping comments we already have."""
+        number = int(discussion["number"])
+        path = self._discussion_path(number)
+        known = _read_json(path) if path.exists() else {}
+        user = discussion.get("user") or {}
+        node = {
+            "id": discussion.get("node_id"),
+            "number": number,
+            "title": discussion.get("title"),
+            "body": discussion.get("body"),
+            "url": discussion.get("html_url"),
+            "createdAt": discussion.get("created_at"),
+            "updatedAt": discussion.get("updated_at"),
+            "closed": discussion.get("state") == "closed",
+            "locked": bool(discussion.get("locked")),
+            "authorAssociation": discussion.get("author_association"),
+            "author": {
+                "__typename": user.get("type", "User"),
+                "login": user.get("login"),
+                "databaseId": user.get("id"),
+            },
+            "category": {"name": (discussion.get("category") or {}).get("name")},
+            "labels": {"nodes": [{"name": label.get("name")} for label in discussion.get("labels") or []]},
+            "comments": known.get("comments", {"nodes": []}),
+        }
+        write_json(path, node)
+
+    # --- writes ------------------------------------------------------------------------------------------
+
+    def _outbox(self, record: dict[str, Any]) -> None:
+        with (self.root / "outbox.jsonl").open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"at": _now(), **record}, ensure_ascii=False) + "\n")
+
+    def _require(self, ref: ThreadRef) -> Path:
+        path = self._issue_path(ref.number) if ref.channel is Channel.ISSUE else self._discussion_path(ref.number)
+        if not path.exists():
+            raise ThreadGoneError(f"{ref} no longer exists")
+        return path
+
+    def post_comment(self, ref: ThreadRef, body: str) -> Reply:
+        self._require(ref)
+        viewer = self.meta["viewer"]
+        now = _now()
+        if ref.channel is Channel.ISSUE:
+            comments = _read_json(self._comments_path(ref.number)) if self._comments_path(ref.number).exists() else []
+            new_id = max([int(c["id"]) for c in comments] + [9_000_000]) + 1
+            comments.append(
+                {
+                    "id": new_id,
+                    "node_id": f"IC_snapshot{new_id}",
+                    "html_url": f"https://github.com/{self.meta['repository']}/issues/{ref.number}#issuecomment-{new_id}",
+                    "body": body,
+                    "user": {"login": viewer["login"], "id": viewer.get("id"), "type": "Bot"},
+                    "created_at": now,
+                    "updated_at": now,
+                    "author_association": "NONE",
+                }
+            )
+            write_json(self._comments_path(ref.number), comments)
+            comment_id = str(new_id)
+        else:
+            path = self._discussion_path(ref.number)
+            node = _read_json(path)
+            nodes = node.setdefault("comments", {}).setdefault("nodes", [])
+            comment_id = f"DC_snapshot{ref.number}_{len(nodes) + 1}"
+            nodes.append(
+                {
+                    "id": comment_id,
+                    "body": body,
+                    "createdAt": now,
+                    "authorAssociation": "NONE",
+                    "author": {"__typename": "Bot", "login": viewer["login"], "databaseId": viewer.get("id")},
+                }
+            )
+            write_json(path, node)
+        self._outbox({"op": "create_comment", "thread": str(ref), "comment_id": comment_id, "body": body})
+        return Reply(
+            id=comment_id,
+            author=PersonRef(viewer["login"], viewer.get("id")),
+            body=body,
+            created_at=now,
+            author_is_bot=True,
+        )
+
+    def edit_comment(self, ref: ThreadRef, reply_id: str, body: str) -> None:
+        self._require(ref)
+        if ref.channel is Channel.ISSUE:
+            comments = _read_json(self._comments_path(ref.number))
+            target = next((c for c in comments if str(c["id"]) == reply_id), None)
+            if target is None:
+                raise ThreadGoneError(f"{ref}: comment {reply_id} no longer exists")
+            target["body"], target["updated_at"] = body, _now()
+            write_json(self._comments_path(ref.number), comments)
+        else:
+            node = _read_json(self._discussion_path(ref.number))
+            target = next((c for c in node["comments"]["nodes"] if c["id"] == reply_id), None)
+            if target is None:
+                raise ThreadGoneError(f"{ref}: comment {reply_id} no longer exists")
+            target["body"] = body
+            write_json(self._discussion_path(ref.number), node)
+        self._outbox({"op": "update_comment", "thread": str(ref), "comment_id": reply_id, "body": body})
+
+    def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        path = self._require(ref)
+        data = _read_json(path)
+        if ref.channel is Channel.ISSUE:
+            have = {label["name"] for label in data.setdefault("labels", [])}
+            data["labels"].extend({"name": name} for name in labels if name not in have)
+        else:
+            nodes = data.setdefault("labels", {}).setdefault("nodes", [])
+            have = {label["name"] for label in nodes}
+            nodes.extend({"name": name} for name in labels if name not in have)
+        write_json(path, data)
+        self._outbox({"op": "add_labels", "thread": str(ref), "labels": list(labels)})
