@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup demo test lint site browser clean help
+.PHONY: setup contracts demo test lint site browser clean help
 
 help:
 	@echo "make demo   build the sample community site and serve it on http://$(HOST):$(PORT)/"
@@ -19,7 +19,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
+# GitHub's published contracts for the tests (GraphQL schema, webhook examples and schemas, REST OpenAPI).
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NPM_STAMP)
+
 setup: $(STAMP)
+contracts: $(NPM_STAMP)
 
 # Debian's Chromium for the browser test (never a test tool's own browser download).
 browser:
@@ -44,7 +51,7 @@ lint: setup
 	$(BIN)/ruff check tools tests bench
 	$(BIN)/mypy
 
-test: setup browser lint site
+test: setup contracts browser lint site
 	$(BIN)/pytest -n 2 -q
 
 clean:

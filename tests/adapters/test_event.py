@@ -1,0 +1,160 @@
+"""`crowdcare intake --event` on every issues, issue_comment, discussion and discussion_comment example payload
+that GitHub publishes (@octokit/webhooks-examples), patched to and validated against the current webhook
+schemas (@octokit/openapi-webhooks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from crowdcare.adapters.snapshot import SnapshotGitHub
+from crowdcare.cli import cli
+from crowdcare.intake import MARKER
+from tests.adapters.contracts import patched_and_validated, webhook_examples
+from tests.builders import CONFIG, Repo
+
+EVENTS = ("issues", "issue_comment", "discussion", "discussion_comment")
+EXAMPLES = webhook_examples(*EVENTS)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A community whose rules make GitHub's examples questions, and where associations do not mean staff."""
+    made = Repo(tmp_path / "repo")
+    config = {
+        **CONFIG,
+        "intake": {
+            "bot_login": "crowdcare-bot",
+            "staff_associations": [],
+            "question": {
+                "discussion_categories": ["General", "Q&A"],
+                "issue_labels": ["bug", "question"],
+                "labels": ["question"],
+            },
+            "idea": {"discussion_categories": ["Ideas"], "issue_labels": ["enhancement"], "labels": ["idea"]},
+        },
+    }
+    made.write("crowdcare.yml", yaml.safe_dump(config))
+    return made
+
+
+def test_the_examples_cover_every_event_we_handle() -> None:
+    assert {event for event, _, _ in EXAMPLES} == set(EVENTS)
+    assert len(EXAMPLES) >= 50
+
+
+@pytest.mark.parametrize(
+    ("event", "action", "payload"), EXAMPLES, ids=[f"{e}.{a}.{i}" for i, (e, a, _) in enumerate(EXAMPLES)]
+)
+def test_intake_takes_every_example_event(repo: Repo, tmp_path: Path, event: str, action: str, payload: dict) -> None:  # type: ignore[type-arg]
+    fixed = patched_and_validated(event, action, payload)
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(fixed))
+    snapshot = tmp_path / "snap"
+    args = [
+        "--root",
+        str(repo.root),
+        "intake",
+        "--event",
+        str(path),
+        "--event-name",
+        event,
+        "--snapshot",
+        str(snapshot),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    subject = fixed.get("issue") or fixed.get("discussion")
+    if "skipped" not in result.stderr:
+        assert "posted" in result.stderr or "unchanged" in result.stderr
+        # A second delivery of the same event changes nothing.
+        again = CliRunner().invoke(cli, args)
+        assert again.exit_code == 0 and ("unchanged" in again.stderr or "skipped" in again.stderr), again.stderr
+    if subject.get("state") == "open" and action in ("opened", "created") and event in ("issues", "discussion"):
+        assert "posted" in result.stderr, result.stderr
+
+
+def test_all_examples_in_any_order_give_at_most_one_reply_per_thread(repo: Repo, tmp_path: Path) -> None:
+    """Events arrive out of order and twice; each thread still gets one bot comment at most."""
+    snapshot = tmp_path / "snap"
+    for index, (event, action, payload) in enumerate([*reversed(EXAMPLES), *EXAMPLES]):
+        path = tmp_path / f"event-{index}.json"
+        path.write_text(json.dumps(patched_and_validated(event, action, payload)))
+        result = CliRunner().invoke(
+            cli,
+            [
+                "--root",
+                str(repo.root),
+                "intake",
+                "--event",
+                str(path),
+                "--event-name",
+                event,
+                "--snapshot",
+                str(snapshot),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    github = SnapshotGitHub.open(snapshot)
+    for thread in github.threads_updated_since(None):
+        assert sum(MARKER in reply.body for reply in thread.replies) <= 1, thread.ref
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("{not json", "issues", "not a JSON event payload"),
+        ("[1, 2]", "issues", "an event payload is a JSON object"),
+        ('{"action": "opened"}', "issues", "needs a 'issue' object with a number"),
+        ('{"action": "opened", "issue": {"number": 1}}', "push", "not one intake handles"),
+    ],
+)
+def test_bad_events_exit_2_with_a_clear_message(
+    repo: Repo, tmp_path: Path, content: str, name: str, message: str
+) -> None:
+    path = tmp_path / "event.json"
+    path.write_text(content)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--root",
+            str(repo.root),
+            "intake",
+            "--event",
+            str(path),
+            "--event-name",
+            name,
+            "--snapshot",
+            str(tmp_path / "snap"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_event_file_and_a_missing_event_name_are_usage_errors(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_EVENT_NAME", raising=False)
+    base = ["--root", str(repo.root), "intake", "--snapshot", str(tmp_path / "snap")]
+    assert (
+        CliRunner().invoke(cli, [*base, "--event", str(tmp_path / "nope.json"), "--event-name", "issues"]).exit_code
+        == 2
+    )
+    (tmp_path / "e.json").write_text("{}")
+    result = CliRunner().invoke(cli, [*base, "--event", str(tmp_path / "e.json")])
+    assert result.exit_code == 2 and "GITHUB_EVENT_NAME" in result.stderr
+
+
+def test_validation_against_the_schema_can_fail() -> None:
+    """The patch adds missing fields; it never makes a wrong value right."""
+    event, action, payload = next(e for e in EXAMPLES if e[0] == "issues")
+    broken = json.loads(json.dumps(payload))
+    broken["issue"]["number"] = "twelve"
+    with pytest.raises(AssertionError, match="webhook-issues"):
+        patched_and_validated(event, action, broken)
