@@ -41,6 +41,11 @@ site: setup
 	$(BIN)/mkdocs build --strict --quiet
 
 demo: site
+	@rm -rf build/demo-snapshot && mkdir -p build && cp -r samples/snapshot build/demo-snapshot
+	@echo ""
+	@echo "  Taking in the sample community's new threads (offline, on a copy of samples/snapshot):"
+	CROWDCARE_NOW=2026-11-22T12:00:00Z $(BIN)/crowdcare intake --snapshot build/demo-snapshot --all
+	@echo "  What the bot posted and labelled is in build/demo-snapshot/outbox.jsonl"
 	@echo ""
 	@echo "  The sample community (fictional company 'Tallybook') is built in site/."
 	@echo "  Serving it on  http://$(HOST):$(PORT)/   (Ctrl-C to stop; PORT=8080 make demo for another port)"
