@@ -29,7 +29,9 @@ def vendored(name: str) -> dict[str, Any]:
 def check(path: Path, schema_name: str) -> None:
     schema = vendored(schema_name)
     validator = validators.validator_for(schema, default=Draft7Validator)(schema)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(path.read_text("utf-8")))]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(path.read_text("utf-8")))
+    ]
     assert errors == [], f"{path.name}: {errors}"
 
 

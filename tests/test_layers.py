@@ -13,7 +13,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 LAYERS = {
     "core": {"errors", "model", "text"},
     "content": {"rules", "frontmatter", "schema", "config", "store", "ports"},
-    "steps": {"validate", "intake", "site.pages", "site.sanitize", "site.markup", "site.solutions", "site.ideas", "site.people"},
+    "steps": {
+        "validate",
+        "intake",
+        "site.pages",
+        "site.sanitize",
+        "site.markup",
+        "site.solutions",
+        "site.ideas",
+        "site.people",
+    },
     "edges": {"cli", "site.plugin", "__main__", "__init__", "adapters.convert", "adapters.event", "adapters.snapshot"},
 }
 ORDER = ["core", "content", "steps", "edges"]

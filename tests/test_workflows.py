@@ -1,0 +1,80 @@
+"""The workflows: valid for GitHub, hardened (DESIGN.md §6), and zizmor reports nothing, even as an auditor."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator, validators
+
+from tests.conftest import REPO_ROOT
+
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+ZIZMOR = str(Path(sys.executable).parent / "zizmor")
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """Booleans are only true/false, as in YAML 1.2 (GitHub's reading): "on" stays a key."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
+
+def load(path: Path) -> dict:  # type: ignore[type-arg]
+    data = yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader)  # "on" stays a string key
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.stem for p in WORKFLOWS} == {"intake", "publish", "ci"}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path) -> None:
+    schema = json.loads(
+        resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("github-workflows.json").read_text()
+    )
+    validator = validators.validator_for(schema, default=Draft7Validator)(schema)
+    errors = [e.message for e in validator.iter_errors(yaml.load(path.read_text("utf-8"), Loader=Yaml12Loader))]
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_is_hardened(path: Path) -> None:
+    text = path.read_text("utf-8")
+    data = load(path)
+    assert data["permissions"] == {}, "no permissions at the top; each job asks for what it needs"
+    assert "pull_request_target" not in text and "workflow_run" not in text
+    for job in data["jobs"].values():
+        assert "permissions" in job
+        for step in job.get("steps", []):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] == "false"
+            assert "${{ github.event" not in step.get("run", ""), "event text never goes into a shell"
+    for line in text.splitlines():
+        if "uses:" in line:
+            assert re.search(r"@[0-9a-f]{40} # v\d", line), f"pin with a version comment: {line}"
+
+
+def test_zizmor_reports_no_findings() -> None:
+    result = subprocess.run(
+        [ZIZMOR, "--offline", "--persona", "auditor", "--format", "json", str(REPO_ROOT / ".github" / "workflows")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert json.loads(result.stdout or "[]") == [], result.stdout[:2000]
