@@ -23,7 +23,17 @@ LAYERS = {
         "site.ideas",
         "site.people",
     },
-    "edges": {"cli", "site.plugin", "__main__", "__init__", "adapters.convert", "adapters.event", "adapters.snapshot"},
+    "edges": {
+        "cli",
+        "site.plugin",
+        "__main__",
+        "__init__",
+        "adapters.convert",
+        "adapters.event",
+        "adapters.snapshot",
+        "adapters.live",
+        "adapters.queries",
+    },
 }
 ORDER = ["core", "content", "steps", "edges"]
 EDGE_ONLY = {"github", "click", "mkdocs", "whoosh"}

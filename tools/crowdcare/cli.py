@@ -190,7 +190,17 @@ def _github(obj: Context, snapshot_dir: Path | None, bot_login: str, repository:
         from crowdcare.adapters.snapshot import SnapshotGitHub
 
         return SnapshotGitHub.open(snapshot_dir.absolute(), create=True, repository=repository, viewer=bot_login)
-    raise BadInputError("live GitHub access is not available yet: pass --snapshot DIR")
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise BadInputError("no GITHUB_TOKEN in the environment: set it, or pass --snapshot DIR to work offline")
+    from crowdcare.adapters.live import LiveGitHub
+
+    return LiveGitHub(
+        token,
+        os.environ.get("GITHUB_REPOSITORY") or repository,
+        bot_login,
+        base_url=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+    )
 
 
 def _event_threads(event_path: Path, event_name: str | None, github: Any) -> list[Any]:

@@ -90,9 +90,14 @@ def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions:
     )
 
 
+def _same_account(a: str, b: str) -> bool:
+    """REST shows the Actions bot as 'github-actions[bot]', GraphQL as 'github-actions'."""
+    return a.lower().removesuffix("[bot]") == b.lower().removesuffix("[bot]")
+
+
 def _ours(reply: Reply, bot_login: str) -> bool:
     """A comment is the bot's own only if it carries the marker AND the bot wrote it (anyone can paste a marker)."""
-    return MARKER in reply.body and reply.author.login.lower() == bot_login.lower()
+    return MARKER in reply.body and _same_account(reply.author.login, bot_login)
 
 
 def take_in(thread: Thread, config: Config, github: GitHubPort, *, dry_run: bool = False) -> IntakeOutcome:

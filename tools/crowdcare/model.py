@@ -276,6 +276,7 @@ class Thread:
     labels: tuple[str, ...] = ()
     state: str = "open"
     replies: tuple[Reply, ...] = ()
+    node_id: str | None = None  # GitHub's global id: GraphQL mutations address discussions by it
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def thread_from_issue(issue: Any, comments: list[Any] | None = None) -> Thread:
         labels=labels,
         state=_text(issue.get("state")) or "open",
         replies=tuple(reply_from_issue_comment(c) for c in comments or []),
+        node_id=_text(issue.get("node_id")) or None,
     )
 
 
@@ -97,6 +98,7 @@ def thread_from_discussion_event(discussion: Any) -> Thread:
         category=_text(category.get("name")) if isinstance(category, dict) else None,
         labels=labels,
         state="closed" if discussion.get("state") == "closed" else "open",
+        node_id=_text(discussion.get("node_id")) or None,
     )
 
 
@@ -133,4 +135,5 @@ def thread_from_discussion(node: Any) -> Thread:
         labels=labels,
         state="closed" if node.get("closed") else "open",
         replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
+        node_id=_text(node.get("id")) or None,
     )

@@ -1,0 +1,244 @@
+"""A stand-in for api.github.com on 127.0.0.1, built from GitHub's REST OpenAPI description (@octokit/openapi).
+
+- Routes are the spec's paths; a request to anything else gets 404 and is logged as unmatched.
+- Request bodies are validated against the operation's requestBody schema; an invalid body gets 422.
+- Responses are the spec's own 2xx examples with https://api.github.com rewritten to this server, overlaid
+  with a little state (issues, comments, labels) so that writes are visible to later reads, as on GitHub.
+- Faults are scripted per request: 403 secondary rate limit with Retry-After, 429, a 502 after the write took
+  effect, 404 for a deleted thread. Every request is logged.
+"""
+
+from __future__ import annotations
+
+import copy
+import http.server
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from jsonschema import Draft202012Validator
+
+from tests.adapters.contracts import REST_SPEC, require
+
+
+@cache
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(require(REST_SPEC).read_text("utf-8"))
+    return loaded
+
+
+def _resolve(node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        kind, name = node["$ref"].split("/")[-2:]
+        node = spec()["components"][kind][name]
+    return node
+
+
+@cache
+def _routes() -> list[tuple[re.Pattern[str], str]]:
+    found = []
+    for template in spec()["paths"]:
+        pattern = "^" + re.sub(r"\{[^}]+\}", r"([^/]+)", template) + "$"
+        found.append((re.compile(pattern), template))
+    return found
+
+
+def example(template: str, method: str) -> tuple[int, Any]:
+    """The first 2xx status of an operation and its example body."""
+    responses = spec()["paths"][template][method]["responses"]
+    status = min(int(code) for code in responses if code.startswith("2"))
+    content = _resolve(responses[str(status)]).get("content", {}).get("application/json", {})
+    examples = content.get("examples", {})
+    value = _resolve(next(iter(examples.values()))).get("value") if examples else None
+    while isinstance(value, dict) and set(value) == {"$ref"}:  # an example whose value is another example
+        value = _resolve(value).get("value")
+    return status, copy.deepcopy(value)
+
+
+@dataclass
+class Fault:
+    method: str
+    path: str  # regular expression on the path
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=lambda: {"message": "scripted fault"})
+    after_write: bool = False  # apply the request first, then fail (the ambiguous case)
+
+
+@dataclass
+class Logged:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: Any
+    status: int
+    template: str | None
+    at: float
+
+
+class StandIn:
+    def __init__(self) -> None:
+        self.log: list[Logged] = []
+        self.faults: list[Fault] = []
+        self.issues: dict[int, dict[str, Any]] = {}
+        self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.invalid: list[str] = []
+        self._next_id = 5_000_000
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> StandIn:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- state ---------------------------------------------------------------------------------------------
+
+    def add_issue(
+        self,
+        number: int,
+        *,
+        title: str = "How do I export?",
+        labels: tuple[str, ...] = ("question",),
+        login: str = "customer",
+        updated: str = "2026-11-20T10:00:00Z",
+    ) -> None:
+        _, issue = example("/repos/{owner}/{repo}/issues/{issue_number}", "get")
+        issue.update(
+            number=number,
+            title=title,
+            state="open",
+            comments=0,
+            updated_at=updated,
+            author_association="NONE",
+            labels=[{"name": name} for name in labels],
+            url=f"https://api.github.com/repos/octo-org/octo-repo/issues/{number}",
+            html_url=f"https://github.com/octo-org/octo-repo/issues/{number}",
+        )
+        issue.pop("pull_request", None)
+        issue["user"] = {**issue["user"], "login": login, "id": 1000 + number, "type": "User"}
+        self.issues[number] = issue
+        self.comments[number] = []
+
+    def requests(self, method: str | None = None) -> list[Logged]:
+        return [r for r in self.log if method is None or r.method == method]
+
+    # --- HTTP ----------------------------------------------------------------------------------------------
+
+    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _serve(self) -> None:
+                split = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                status, payload, headers, template = standin.answer(
+                    self.command, split.path, parse_qs(split.query), body
+                )
+                standin.log.append(
+                    Logged(self.command, split.path, parse_qs(split.query), body, status, template, time.time())
+                )
+                data = json.dumps(payload).replace("https://api.github.com", standin.url).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+        return Handler
+
+    def answer(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str], str | None]:
+        template = next((t for pattern, t in _routes() if pattern.match(path)), None)
+        operation = spec()["paths"].get(template or "", {}).get(method.lower()) if template else None
+        if operation is None:
+            return 404, {"message": "Not Found (no such operation in the OpenAPI description)"}, {}, None
+        request_body = operation.get("requestBody")
+        if request_body is not None:
+            schema = _resolve(request_body)["content"]["application/json"]["schema"]
+            errors = list(Draft202012Validator({**schema, "components": spec()["components"]}).iter_errors(body))
+            if errors:
+                self.invalid.append(f"{method} {path}: {errors[0].message}")
+                return 422, {"message": "Validation Failed", "errors": [e.message for e in errors]}, {}, template
+        fault = next((f for f in self.faults if f.method == method and re.search(f.path, path)), None)
+        if fault is not None:
+            self.faults.remove(fault)
+            if fault.after_write:
+                self._apply(method, template, path, query, body)
+            return fault.status, fault.body, fault.headers, template
+        status, payload, headers = self._apply(method, template, path, query, body)
+        return status, payload, headers, template
+
+    def _apply(
+        self, method: str, template: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        status, payload = example(template, method.lower())
+        numbers = [int(part) for part in re.findall(r"/(\d+)(?=/|$)", path)]
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}" and method == "GET":
+            issue = self.issues.get(numbers[0])
+            if issue is None:
+                return 404, {"message": "Not Found"}, {}
+            return status, {**issue, "comments": len(self.comments[numbers[0]])}, {}
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}/comments":
+            if numbers[0] not in self.issues:
+                return 404, {"message": "Not Found"}, {}
+            if method == "GET":
+                return status, self.comments[numbers[0]], {}
+            self._next_id += 1
+            comment = {
+                **payload,
+                "id": self._next_id,
+                "body": body["body"],
+                "user": {**payload["user"], "login": "crowdcare-bot", "type": "Bot"},
+            }
+            self.comments[numbers[0]].append(comment)
+            return status, comment, {}
+        if template == "/repos/{owner}/{repo}/issues/comments/{comment_id}" and method == "PATCH":
+            for comments in self.comments.values():
+                for comment in comments:
+                    if comment["id"] == numbers[0]:
+                        comment["body"] = body["body"]
+                        return status, comment, {}
+            return 404, {"message": "Not Found"}, {}
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}/labels" and method == "POST":
+            issue = self.issues.get(numbers[0])
+            if issue is None:
+                return 404, {"message": "Not Found"}, {}
+            have = {label["name"] for label in issue["labels"]}
+            issue["labels"] += [{"name": name} for name in body["labels"] if name not in have]
+            return status, issue["labels"], {}
+        if template == "/repos/{owner}/{repo}/issues" and method == "GET":
+            return self._page(list(self.issues.values()), query, path)
+        return status, payload, {}
+
+    def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, Any, dict[str, str]]:
+        since = query.get("since", [""])[0]
+        items = [i for i in items if i["updated_at"] >= since]
+        per_page = int(query.get("per_page", ["30"])[0])
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            params = {k: v[0] for k, v in query.items() if k != "page"}
+            rest = "&".join(f"{k}={v}" for k, v in params.items())
+            headers["Link"] = f'<{self.url}{path}?{rest}&page={page + 1}>; rel="next"'
+        return 200, chunk, headers

@@ -1,0 +1,144 @@
+"""Real PyGithub against the stand-in server built from GitHub's REST OpenAPI description: the exact requests
+of an intake, and what happens under scripted faults (no duplicate comment, nothing lost, waits honoured)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crowdcare.adapters.live import LiveGitHub
+from crowdcare.config import load_config
+from crowdcare.intake import MARKER, take_in, take_in_all
+from crowdcare.model import Channel, Config, ThreadRef
+from tests.adapters.standin import Fault, StandIn
+from tests.builders import CONFIG, Repo
+
+REPO = "octo-org/octo-repo"
+ISSUE = f"/repos/{REPO}/issues/7"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    repo = Repo(tmp_path / "repo")
+    repo.write(
+        "crowdcare.yml", yaml.safe_dump({**CONFIG, "intake": {"bot_login": "crowdcare-bot", "staff_associations": []}})
+    )
+    loaded, findings = load_config(repo.root)
+    assert loaded is not None and not findings
+    return loaded
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with StandIn() as server:
+        yield server
+    assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
+
+
+@pytest.fixture
+def github(standin: StandIn) -> LiveGitHub:
+    return LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
+
+
+def calls(standin: StandIn) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in standin.log]
+
+
+def intake_issue(github: LiveGitHub, config: Config, number: int = 7):  # type: ignore[no-untyped-def]
+    thread = github.get_thread(ThreadRef(Channel.ISSUE, number))
+    assert thread is not None
+    return take_in(thread, config, github)
+
+
+def test_intake_of_one_issue_makes_exactly_these_requests(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_issue(7, labels=("question",))
+    outcome = intake_issue(github, config)
+    assert outcome.action == "posted"
+    assert calls(standin) == [("GET", ISSUE), ("POST", f"{ISSUE}/comments")]
+    assert MARKER in standin.comments[7][0]["body"]
+
+
+def test_labels_are_added_and_a_rerun_writes_nothing(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_issue(7, labels=("question", "problem"))
+    config.intake.question.labels  # noqa: B018 (documented: the question rule labels 'question')
+    unlabelled = Config(
+        **{
+            **config.__dict__,
+            "intake": config.intake.__class__(
+                **{
+                    **config.intake.__dict__,
+                    "question": config.intake.question.__class__(("Q&A",), ("problem",), ("question", "triage")),
+                }
+            ),
+        }
+    )
+    intake_issue(github, unlabelled)
+    assert calls(standin)[-2:] == [("POST", f"{ISSUE}/labels"), ("POST", f"{ISSUE}/comments")]
+    assert standin.log[-2].body == {"labels": ["triage"]}
+    standin.log.clear()
+    again = intake_issue(github, unlabelled)
+    assert again.action == "unchanged"
+    assert calls(standin) == [("GET", ISSUE), ("GET", f"{ISSUE}/comments")]
+
+
+def test_a_502_after_the_comment_landed_gives_no_duplicate(
+    standin: StandIn, github: LiveGitHub, config: Config
+) -> None:
+    standin.add_issue(7)
+    standin.faults.append(Fault("POST", r"/comments$", 502, after_write=True))
+    outcome = intake_issue(github, config)
+    assert outcome.action == "posted" and "confirmed by reading back" in outcome.reason
+    assert len(standin.comments[7]) == 1
+    assert len(standin.requests("POST")) == 1, "a write is never re-sent"
+
+
+def test_a_secondary_rate_limit_is_waited_out(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_issue(7)
+    standin.faults.append(
+        Fault(
+            "GET",
+            r"/issues/7$",
+            403,
+            {"Retry-After": "1"},
+            {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."},
+        )
+    )
+    assert intake_issue(github, config).action == "posted"
+    first, second = [r for r in standin.log if r.path == ISSUE]
+    assert (first.status, second.status) == (403, 200)
+    assert second.at - first.at >= 1.0, "Retry-After is honoured"
+
+
+def test_a_429_is_waited_out(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_issue(7)
+    standin.faults.append(Fault("GET", r"/issues/7$", 429, {"Retry-After": "1"}, {"message": "Too many requests"}))
+    assert intake_issue(github, config).action == "posted"
+    first, second = [r for r in standin.log if r.path == ISSUE]
+    assert second.at - first.at >= 1.0
+
+
+def test_a_sweep_follows_three_pages(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    for number in range(1, 251):
+        standin.add_issue(number)
+    standin.add_issue(999, updated="2026-10-01T00:00:00Z")  # older than the sweep
+    # Issues come first; the discussions half of the sweep is GraphQL, which this REST stand-in does not serve.
+    threads = list(itertools.islice(github.threads_updated_since("2026-11-01T00:00:00Z"), 250))
+    assert {t.ref.channel for t in threads} == {Channel.ISSUE} and len(threads) == 250
+    pages = [r for r in standin.log if r.path == f"/repos/{REPO}/issues"]
+    assert [r.query.get("page", ["1"])[0] for r in pages] == ["1", "2", "3"]
+    assert pages[0].query["since"] == ["2026-11-01T00:00:00Z"] and pages[0].query["per_page"] == ["100"]
+    assert len(standin.log) == 3, "no request per issue: none of them has comments"
+
+
+def test_a_deleted_thread_is_skipped_not_an_error(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_issue(7)
+    thread = github.get_thread(ThreadRef(Channel.ISSUE, 7))
+    assert thread is not None
+    del standin.issues[7]
+    [outcome] = take_in_all([thread], config, github)
+    assert outcome.action == "skipped" and "deleted" in outcome.reason
+    assert github.get_thread(ThreadRef(Channel.ISSUE, 7)) is None

@@ -1,0 +1,185 @@
+"""Live GitHub: PyGithub for REST, GraphQL through PyGithub's requester for Discussions (PyGithub has no
+labels, answers or upvotes on discussions).
+
+Retries: reads (GET) are retried on 429 and 5xx, honouring Retry-After. Writes never are: PyGithub's default
+GithubRetry re-sends a POST after a 5xx, which posted a comment twice in a measured run (DESIGN.md §5). A write
+that fails ambiguously raises AmbiguousWriteError and the intake step reconciles by reading back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from github import Auth, Github, GithubException
+from github.GithubRetry import GithubRetry
+
+from crowdcare.adapters import queries
+from crowdcare.adapters.convert import reply_from_discussion_comment, thread_from_discussion, thread_from_issue
+from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
+from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+
+API = "https://api.github.com"
+MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on
+
+
+def read_only_retry() -> GithubRetry:
+    """GitHub's own retry policy (secondary rate limits, Retry-After, 429, 5xx), for idempotent methods only."""
+    return GithubRetry(
+        total=5,
+        backoff_factor=0.5,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        status_forcelist=[429, *range(500, 600)],
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT,
+    )
+
+
+class LiveGitHub:
+    """The GitHubPort over GitHub's REST and GraphQL APIs."""
+
+    def __init__(
+        self, token: str, repository: str, bot_login: str, *, base_url: str = "https://api.github.com"
+    ) -> None:
+        if "/" not in repository:
+            raise BadInputError(f"repository {repository!r} is not OWNER/NAME")
+        self.owner, self.name = repository.split("/", 1)
+        self.repository = repository
+        self.bot_login = bot_login
+        self.gh = Github(
+            auth=Auth.Token(token),
+            base_url=base_url,
+            retry=read_only_retry(),
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+        )
+        self.requester = self.gh.requester
+
+    # --- plumbing ------------------------------------------------------------------------------------------
+
+    def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
+        try:
+            _, data = self.requester.requestJsonAndCheck(verb, url, input=body)
+        except GithubException as exc:
+            raise self._error(exc, verb, url) from None
+        return data
+
+    def _graphql(self, document: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
+        try:
+            _, data = self.requester.graphql_query(document, variables)
+        except GithubException as exc:
+            raise self._error(exc, "POST" if write else "GET", "/graphql") from None
+        result: dict[str, Any] = data.get("data") or {}
+        return result
+
+    def _error(self, exc: GithubException, verb: str, url: str) -> Exception:
+        status = exc.status
+        where = f"{verb} {url}"
+        if status == 404 or status == 410:
+            return ThreadGoneError(f"{where}: not found (deleted or transferred)")
+        if status in (401,):
+            return BadInputError(f"{where}: GitHub refused the token (401); check GITHUB_TOKEN")
+        if status in (403, 429):
+            return TransientError(f"{where}: rate limited or forbidden ({status}); run again later")
+        if verb != "GET" and (status is None or status >= 500):
+            return AmbiguousWriteError(f"{where}: {status}; the write may or may not have happened")
+        return TransientError(f"{where}: GitHub answered {status}")
+
+    # --- reads ---------------------------------------------------------------------------------------------
+
+    def viewer_login(self) -> str:
+        # GET /user is forbidden to the Actions token; the bot's login is configuration (intake.bot_login).
+        return self.bot_login
+
+    def get_thread(self, ref: ThreadRef) -> Thread | None:
+        try:
+            if ref.channel is Channel.ISSUE:
+                base = f"/repos/{self.repository}/issues/{ref.number}"
+                issue = self._rest("GET", base)
+                comments = self._rest("GET", f"{base}/comments?per_page=100") if issue.get("comments") else []
+                return thread_from_issue(issue, comments)
+            data = self._graphql(queries.DISCUSSION, {"owner": self.owner, "name": self.name, "number": ref.number})
+            node = (data.get("repository") or {}).get("discussion")
+            return thread_from_discussion(node) if node else None
+        except ThreadGoneError:
+            return None
+
+    def _pages(self, url: str) -> Iterator[Any]:
+        """Every item of a REST list, 100 per page, following Link headers. (PyGithub's PaginatedList objects
+        complete themselves lazily: reading a listed issue's fields cost one more GET per issue.)"""
+        next_url: str | None = url
+        while next_url:
+            try:
+                headers, data = self.requester.requestJsonAndCheck("GET", next_url)
+            except GithubException as exc:
+                raise self._error(exc, "GET", next_url) from None
+            yield from data or []
+            match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("link", ""))
+            next_url = match.group(1) if match else None
+
+    def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
+        query = "state=open&sort=updated&direction=desc&per_page=100" + (f"&since={since}" if since else "")
+        for issue in self._pages(f"/repos/{self.repository}/issues?{query}"):
+            if "pull_request" in issue:
+                continue
+            number = issue["number"]
+            comments = (
+                self._rest("GET", f"/repos/{self.repository}/issues/{number}/comments?per_page=100")
+                if issue.get("comments")
+                else []
+            )
+            yield thread_from_issue(issue, comments)
+        cursor = None
+        while True:
+            data = self._graphql(queries.RECENT_DISCUSSIONS, {"owner": self.owner, "name": self.name, "cursor": cursor})
+            page = (data.get("repository") or {}).get("discussions") or {}
+            for node in page.get("nodes") or []:
+                if since and str(node.get("updatedAt", "")) < since:
+                    return
+                yield thread_from_discussion(node)
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            cursor = info.get("endCursor")
+
+    # --- writes (never retried) ---------------------------------------------------------------------------
+
+    def _discussion_id(self, ref: ThreadRef) -> str:
+        thread = self.get_thread(ref)
+        if thread is None or thread.node_id is None:
+            raise ThreadGoneError(f"{ref} no longer exists")
+        return thread.node_id
+
+    def post_comment(self, ref: ThreadRef, body: str) -> Reply:
+        if ref.channel is Channel.ISSUE:
+            data = self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/comments", {"body": body})
+            return Reply(
+                id=str(data["id"]),
+                author=PersonRef(self.bot_login),
+                body=body,
+                created_at=str(data.get("created_at", "")),
+                author_is_bot=True,
+            )
+        data = self._graphql(queries.ADD_COMMENT, {"discussionId": self._discussion_id(ref), "body": body}, write=True)
+        comment = ((data.get("addDiscussionComment") or {}).get("comment")) or {}
+        if "id" not in comment:
+            raise AmbiguousWriteError(f"{ref}: GitHub returned no comment id")
+        return reply_from_discussion_comment({**comment, "author": {"login": self.bot_login, "__typename": "Bot"}})
+
+    def edit_comment(self, ref: ThreadRef, reply_id: str, body: str) -> None:
+        if ref.channel is Channel.ISSUE:
+            self._rest("PATCH", f"/repos/{self.repository}/issues/comments/{reply_id}", {"body": body})
+        else:
+            self._graphql(queries.UPDATE_COMMENT, {"commentId": reply_id, "body": body}, write=True)
+
+    def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        if ref.channel is Channel.ISSUE:
+            self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/labels", {"labels": list(labels)})
+            return
+        ids = []
+        for label in labels:
+            data = self._graphql(queries.LABEL_IDS, {"owner": self.owner, "name": self.name, "query": label})
+            nodes = ((data.get("repository") or {}).get("labels") or {}).get("nodes") or []
+            ids += [n["id"] for n in nodes if str(n.get("name", "")).lower() == label.lower()]
+        if ids:
+            self._graphql(queries.ADD_LABELS, {"labelableId": self._discussion_id(ref), "labelIds": ids}, write=True)

@@ -1,0 +1,76 @@
+"""Every GraphQL document crowdcare sends. Tests validate each against GitHub's published schema
+(@octokit/graphql-schema) and execute it against fixture data, so the parsers see GitHub's exact shapes."""
+
+from __future__ import annotations
+
+_ACTOR = "author { __typename login ... on User { databaseId } ... on Bot { databaseId } }"
+
+DISCUSSION_FIELDS = f"""
+  id number title body url createdAt updatedAt closed locked authorAssociation
+  {_ACTOR}
+  category {{ name }}
+  labels(first: 20) {{ nodes {{ name }} }}
+  comments(first: 100) {{
+    nodes {{ id body createdAt authorAssociation {_ACTOR} }}
+  }}
+"""
+
+DISCUSSION = f"""
+query Discussion($owner: String!, $name: String!, $number: Int!) {{
+  repository(owner: $owner, name: $name) {{
+    discussion(number: $number) {{ {DISCUSSION_FIELDS} }}
+  }}
+}}
+"""
+
+RECENT_DISCUSSIONS = f"""
+query RecentDiscussions($owner: String!, $name: String!, $cursor: String) {{
+  repository(owner: $owner, name: $name) {{
+    discussions(first: 25, after: $cursor, orderBy: {{field: UPDATED_AT, direction: DESC}}) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {DISCUSSION_FIELDS} }}
+    }}
+  }}
+}}
+"""
+
+ADD_COMMENT = """
+mutation AddDiscussionComment($discussionId: ID!, $body: String!) {
+  addDiscussionComment(input: {discussionId: $discussionId, body: $body}) {
+    comment { id body createdAt }
+  }
+}
+"""
+
+UPDATE_COMMENT = """
+mutation UpdateDiscussionComment($commentId: ID!, $body: String!) {
+  updateDiscussionComment(input: {commentId: $commentId, body: $body}) {
+    comment { id }
+  }
+}
+"""
+
+LABEL_IDS = """
+query LabelIds($owner: String!, $name: String!, $query: String!) {
+  repository(owner: $owner, name: $name) {
+    labels(first: 100, query: $query) { nodes { id name } }
+  }
+}
+"""
+
+ADD_LABELS = """
+mutation AddLabels($labelableId: ID!, $labelIds: [ID!]!) {
+  addLabelsToLabelable(input: {labelableId: $labelableId, labelIds: $labelIds}) {
+    clientMutationId
+  }
+}
+"""
+
+ALL = {
+    "Discussion": DISCUSSION,
+    "RecentDiscussions": RECENT_DISCUSSIONS,
+    "AddDiscussionComment": ADD_COMMENT,
+    "UpdateDiscussionComment": UPDATE_COMMENT,
+    "LabelIds": LABEL_IDS,
+    "AddLabels": ADD_LABELS,
+}
