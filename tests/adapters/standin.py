@@ -87,6 +87,8 @@ class StandIn:
         self.faults: list[Fault] = []
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.discussions: dict[int, dict[str, Any]] = {}
+        self.discussions: dict[int, dict[str, Any]] = {}
         self.invalid: list[str] = []
         self._next_id = 5_000_000
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -165,9 +167,73 @@ class StandIn:
 
         return Handler
 
+    def add_discussion(
+        self, number: int, *, category: str = "Q&A", login: str = "customer", updated: str = "2026-11-20T10:00:00Z"
+    ) -> None:
+        self.discussions[number] = {
+            "id": f"D_{number}",
+            "number": number,
+            "title": f"Question {number}",
+            "body": "How do I…?",
+            "url": f"https://github.com/octo-org/octo-repo/discussions/{number}",
+            "createdAt": updated,
+            "updatedAt": updated,
+            "closed": False,
+            "locked": False,
+            "authorAssociation": "NONE",
+            "author": {"__typename": "User", "login": login, "databaseId": 2000 + number},
+            "category": {"name": category},
+            "labels": {"nodes": []},
+            "comments": {"nodes": []},
+        }
+
+    def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
+        """GraphQL is not in the OpenAPI description: documents are validated against GitHub's GraphQL schema
+        and executed over this server's state."""
+        from graphql import graphql_sync
+
+        from tests.adapters.test_queries import github_schema
+
+        def discussion(info: Any, number: int) -> Any:
+            return self.discussions.get(number)
+
+        def discussions(info: Any, **args: Any) -> Any:
+            nodes = sorted(self.discussions.values(), key=lambda d: d["updatedAt"], reverse=True)
+            return {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
+
+        def add_comment(info: Any, input: dict[str, Any]) -> Any:
+            target = next(d for d in self.discussions.values() if d["id"] == input["discussionId"])
+            self._next_id += 1
+            comment = {
+                "id": f"DC_{self._next_id}",
+                "body": input["body"],
+                "createdAt": "2026-11-22T12:00:00Z",
+                "authorAssociation": "NONE",
+                "author": {"__typename": "Bot", "login": "crowdcare-bot", "databaseId": 1},
+            }
+            target["comments"]["nodes"].append(comment)
+            return {"comment": comment}
+
+        root = {
+            "repository": {
+                "discussion": discussion,
+                "discussions": discussions,
+                "labels": {"nodes": [{"id": "LA_question", "name": "question"}]},
+            },
+            "addDiscussionComment": add_comment,
+            "addLabelsToLabelable": lambda info, input: {"clientMutationId": None},
+        }
+        result = graphql_sync(github_schema(), body["query"], root_value=root, variable_values=body.get("variables"))
+        if result.errors:
+            self.invalid.append(f"POST /graphql: {result.errors[0].message}")
+            return 200, {"errors": [{"message": e.message} for e in result.errors]}, {}
+        return 200, {"data": result.data}, {}
+
     def answer(
         self, method: str, path: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, Any, dict[str, str], str | None]:
+        if path == "/graphql" and method == "POST":
+            return (*self._graphql(body), "/graphql")
         template = next((t for pattern, t in _routes() if pattern.match(path)), None)
         operation = spec()["paths"].get(template or "", {}).get(method.lower()) if template else None
         if operation is None:

@@ -3,7 +3,6 @@ of an intake, and what happens under scripted faults (no duplicate comment, noth
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,13 +124,12 @@ def test_a_sweep_follows_three_pages(standin: StandIn, github: LiveGitHub, confi
     for number in range(1, 251):
         standin.add_issue(number)
     standin.add_issue(999, updated="2026-10-01T00:00:00Z")  # older than the sweep
-    # Issues come first; the discussions half of the sweep is GraphQL, which this REST stand-in does not serve.
-    threads = list(itertools.islice(github.threads_updated_since("2026-11-01T00:00:00Z"), 250))
+    threads = list(github.threads_updated_since("2026-11-01T00:00:00Z"))
     assert {t.ref.channel for t in threads} == {Channel.ISSUE} and len(threads) == 250
     pages = [r for r in standin.log if r.path == f"/repos/{REPO}/issues"]
     assert [r.query.get("page", ["1"])[0] for r in pages] == ["1", "2", "3"]
     assert pages[0].query["since"] == ["2026-11-01T00:00:00Z"] and pages[0].query["per_page"] == ["100"]
-    assert len(standin.log) == 3, "no request per issue: none of them has comments"
+    assert len(standin.log) == 4, "three pages and one GraphQL query: no request per issue without comments"
 
 
 def test_a_deleted_thread_is_skipped_not_an_error(standin: StandIn, github: LiveGitHub, config: Config) -> None:
@@ -142,3 +140,72 @@ def test_a_deleted_thread_is_skipped_not_an_error(standin: StandIn, github: Live
     [outcome] = take_in_all([thread], config, github)
     assert outcome.action == "skipped" and "deleted" in outcome.reason
     assert github.get_thread(ThreadRef(Channel.ISSUE, 7)) is None
+
+
+def test_export_writes_a_snapshot_that_intake_reads(
+    standin: StandIn, tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from crowdcare.adapters.snapshot import SnapshotGitHub
+    from crowdcare.cli import cli
+
+    for number in (1, 2):
+        standin.add_issue(number)
+    standin.comments[2].append(
+        {
+            "id": 77,
+            "body": "Try restarting.",
+            "user": {"login": "helper", "id": 5, "type": "User"},
+            "created_at": "2026-11-20T11:00:00Z",
+            "author_association": "NONE",
+        }
+    )
+    standin.issues[2]["comments"] = 1
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    monkeypatch.setenv("GITHUB_API_URL", standin.url)
+    standin.add_discussion(9)
+    out = tmp_path / "exported"
+    result = CliRunner().invoke(cli, ["export", "--repo", REPO, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 issue(s) and 1 discussion(s)" in result.stderr
+    assert (out / "issues" / "1.json").exists() and (out / "discussions" / "9.json").exists()
+    snapshot = SnapshotGitHub.open(out)
+    thread = snapshot.get_thread(ThreadRef(Channel.ISSUE, 2))
+    assert thread is not None and [r.body for r in thread.replies] == ["Try restarting."]
+
+
+def test_intake_of_a_discussion_through_graphql(standin: StandIn, github: LiveGitHub, config: Config) -> None:
+    standin.add_discussion(9)
+    thread = github.get_thread(ThreadRef(Channel.DISCUSSION, 9))
+    assert thread is not None and thread.category == "Q&A"
+    outcome = take_in(thread, config, github)
+    assert outcome.action == "posted"
+    again = take_in(github.get_thread(ThreadRef(Channel.DISCUSSION, 9)), config, github)  # type: ignore[arg-type]
+    assert again.action == "unchanged"
+    assert len(standin.discussions[9]["comments"]["nodes"]) == 1
+    assert all(r.path == "/graphql" for r in standin.log)
+
+
+def test_a_502_after_a_discussion_comment_landed_gives_no_duplicate(
+    standin: StandIn, github: LiveGitHub, config: Config
+) -> None:
+    standin.add_discussion(9)
+    thread = github.get_thread(ThreadRef(Channel.DISCUSSION, 9))
+    assert thread is not None
+    # Fail only the comment mutation, after it took effect (reads around it go through).
+    mutations = 0
+    original = standin._graphql
+
+    def flaky(body: dict) -> tuple:  # type: ignore[type-arg]
+        nonlocal mutations
+        result = original(body)
+        if body["query"].lstrip().startswith("mutation AddDiscussionComment"):
+            mutations += 1
+            return 502, {"message": "Bad Gateway"}, {}
+        return result
+
+    standin._graphql = flaky  # type: ignore[method-assign]
+    outcome = take_in(thread, config, github)
+    assert outcome.action == "posted" and "confirmed" in outcome.reason
+    assert mutations == 1 and len(standin.discussions[9]["comments"]["nodes"]) == 1

@@ -185,6 +185,55 @@ def intake(
     click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
 
 
+@cli.command()
+@click.option("--repo", "repository", required=True, help="The repository, OWNER/NAME.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The snapshot folder to write (created if missing; existing threads are overwritten).",
+)
+@click.option("--since", help="Only threads updated at or after this ISO 8601 time.")
+@click.pass_obj
+def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
+    """Write a snapshot of a repository's open issues and discussions from live GitHub.
+
+    The snapshot is a folder of JSON in GitHub's own shapes that `crowdcare intake --snapshot` and the tests
+    read offline. Needs GITHUB_TOKEN. Progress goes to stderr.
+
+    Example: crowdcare export --repo acme/community --out build/snapshot --since 2026-11-01T00:00:00Z
+    """
+    from crowdcare.adapters.live import LiveGitHub
+    from crowdcare.adapters.snapshot import SnapshotGitHub
+
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise click.UsageError("export reads live GitHub: set GITHUB_TOKEN")
+    live = _run(
+        lambda: LiveGitHub(
+            token, repository, "crowdcare[bot]", base_url=os.environ.get("GITHUB_API_URL", "https://api.github.com")
+        )
+    )
+    snapshot = _run(lambda: SnapshotGitHub.open(out.absolute(), create=True, repository=repository))
+
+    def copy() -> tuple[int, int]:
+        issues = discussions = 0
+        for issue, comments in live.issue_records(since):
+            snapshot.record_issue(issue)
+            snapshot.record_issue_comments(int(issue["number"]), comments)
+            issues += 1
+            click.echo(f"\rissues: {issues}", err=True, nl=False)
+        for node in live.discussion_nodes(since):
+            snapshot.record_discussion(node)
+            discussions += 1
+            click.echo(f"\rissues: {issues}, discussions: {discussions}", err=True, nl=False)
+        return issues, discussions
+
+    issues, discussions = _run(copy)
+    click.echo(f"\ncrowdcare export: {issues} issue(s) and {discussions} discussion(s) written to {out}", err=True)
+
+
 def _github(obj: Context, snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub

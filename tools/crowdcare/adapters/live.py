@@ -117,18 +117,17 @@ class LiveGitHub:
             match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("link", ""))
             next_url = match.group(1) if match else None
 
-    def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
+    def issue_records(self, since: str | None) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """(REST issue, its REST comments) for every open issue updated since ``since``; pull requests skipped."""
         query = "state=open&sort=updated&direction=desc&per_page=100" + (f"&since={since}" if since else "")
         for issue in self._pages(f"/repos/{self.repository}/issues?{query}"):
             if "pull_request" in issue:
                 continue
-            number = issue["number"]
-            comments = (
-                self._rest("GET", f"/repos/{self.repository}/issues/{number}/comments?per_page=100")
-                if issue.get("comments")
-                else []
-            )
-            yield thread_from_issue(issue, comments)
+            url = f"/repos/{self.repository}/issues/{issue['number']}/comments?per_page=100"
+            yield issue, list(self._pages(url)) if issue.get("comments") else []
+
+    def discussion_nodes(self, since: str | None) -> Iterator[dict[str, Any]]:
+        """GraphQL Discussion nodes, most recently updated first, down to ``since``."""
         cursor = None
         while True:
             data = self._graphql(queries.RECENT_DISCUSSIONS, {"owner": self.owner, "name": self.name, "cursor": cursor})
@@ -136,11 +135,17 @@ class LiveGitHub:
             for node in page.get("nodes") or []:
                 if since and str(node.get("updatedAt", "")) < since:
                     return
-                yield thread_from_discussion(node)
+                yield node
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 return
             cursor = info.get("endCursor")
+
+    def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
+        for issue, comments in self.issue_records(since):
+            yield thread_from_issue(issue, comments)
+        for node in self.discussion_nodes(since):
+            yield thread_from_discussion(node)
 
     # --- writes (never retried) ---------------------------------------------------------------------------
 

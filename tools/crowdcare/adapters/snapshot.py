@@ -113,6 +113,13 @@ class SnapshotGitHub:
         """Store the issue of a webhook payload (REST shape) so later reads see it; keeps known comments."""
         write_json(self._issue_path(int(issue["number"])), issue)
 
+    def record_issue_comments(self, number: int, comments: list[dict[str, Any]]) -> None:
+        write_json(self._comments_path(number), comments)
+
+    def record_discussion(self, node: dict[str, Any]) -> None:
+        """Store a GraphQL Discussion node as the live query returned it."""
+        write_json(self._discussion_path(int(node["number"])), node)
+
     def record_discussion_event(self, discussion: dict[str, Any]) -> None:
         """Store a webhook discussion in the GraphQL node shape reads expect, keeping comments we already have."""
         number = int(discussion["number"])
