@@ -214,14 +214,19 @@ class StandIn:
             target["comments"]["nodes"].append(comment)
             return {"comment": comment}
 
+        labels = [{"id": "LA_question", "name": "question"}, {"id": "LA_idea", "name": "idea"}]
+
+        def add_labels(info: Any, input: dict[str, Any]) -> Any:
+            target = next(d for d in self.discussions.values() if d["id"] == input["labelableId"])
+            names = [label["name"] for label in labels if label["id"] in input["labelIds"]]
+            have = {n["name"] for n in target["labels"]["nodes"]}
+            target["labels"]["nodes"] += [{"name": n} for n in names if n not in have]
+            return {"clientMutationId": None}
+
         root = {
-            "repository": {
-                "discussion": discussion,
-                "discussions": discussions,
-                "labels": {"nodes": [{"id": "LA_question", "name": "question"}]},
-            },
+            "repository": {"discussion": discussion, "discussions": discussions, "labels": {"nodes": labels}},
             "addDiscussionComment": add_comment,
-            "addLabelsToLabelable": lambda info, input: {"clientMutationId": None},
+            "addLabelsToLabelable": add_labels,
         }
         result = graphql_sync(github_schema(), body["query"], root_value=root, variable_values=body.get("variables"))
         if result.errors:

@@ -54,6 +54,10 @@ class LiveGitHub:
             seconds_between_writes=None,
         )
         self.requester = self.gh.requester
+        # Node ids of discussions and labels seen in this run: mutations address them, and looking them up
+        # again before every write doubled the requests of a discussion intake.
+        self._node_ids: dict[ThreadRef, str] = {}
+        self._label_ids: dict[str, str | None] = {}
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
@@ -100,7 +104,7 @@ class LiveGitHub:
                 return thread_from_issue(issue, comments)
             data = self._graphql(queries.DISCUSSION, {"owner": self.owner, "name": self.name, "number": ref.number})
             node = (data.get("repository") or {}).get("discussion")
-            return thread_from_discussion(node) if node else None
+            return self._remember(thread_from_discussion(node)) if node else None
         except ThreadGoneError:
             return None
 
@@ -145,11 +149,18 @@ class LiveGitHub:
         for issue, comments in self.issue_records(since):
             yield thread_from_issue(issue, comments)
         for node in self.discussion_nodes(since):
-            yield thread_from_discussion(node)
+            yield self._remember(thread_from_discussion(node))
+
+    def _remember(self, thread: Thread) -> Thread:
+        if thread.node_id is not None:
+            self._node_ids[thread.ref] = thread.node_id
+        return thread
 
     # --- writes (never retried) ---------------------------------------------------------------------------
 
     def _discussion_id(self, ref: ThreadRef) -> str:
+        if ref in self._node_ids:
+            return self._node_ids[ref]
         thread = self.get_thread(ref)
         if thread is None or thread.node_id is None:
             raise ThreadGoneError(f"{ref} no longer exists")
@@ -181,10 +192,12 @@ class LiveGitHub:
         if ref.channel is Channel.ISSUE:
             self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/labels", {"labels": list(labels)})
             return
-        ids = []
         for label in labels:
-            data = self._graphql(queries.LABEL_IDS, {"owner": self.owner, "name": self.name, "query": label})
-            nodes = ((data.get("repository") or {}).get("labels") or {}).get("nodes") or []
-            ids += [n["id"] for n in nodes if str(n.get("name", "")).lower() == label.lower()]
+            if label.lower() not in self._label_ids:
+                data = self._graphql(queries.LABEL_IDS, {"owner": self.owner, "name": self.name, "query": label})
+                nodes = ((data.get("repository") or {}).get("labels") or {}).get("nodes") or []
+                found = [n["id"] for n in nodes if str(n.get("name", "")).lower() == label.lower()]
+                self._label_ids[label.lower()] = found[0] if found else None  # a missing label is skipped
+        ids = [i for i in (self._label_ids[label.lower()] for label in labels) if i is not None]
         if ids:
             self._graphql(queries.ADD_LABELS, {"labelableId": self._discussion_id(ref), "labelIds": ids}, write=True)
