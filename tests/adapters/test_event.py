@@ -158,3 +158,16 @@ def test_validation_against_the_schema_can_fail() -> None:
     broken["issue"]["number"] = "twelve"
     with pytest.raises(AssertionError, match="webhook-issues"):
         patched_and_validated(event, action, broken)
+
+
+def test_live_intake_without_a_token_exits_2_naming_it(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["--root", str(repo.root), "intake", "--since", "2026-11-01T00:00:00Z"])
+    assert result.exit_code == 2
+    assert "GITHUB_TOKEN" in result.stderr and "--snapshot" in result.stderr
+
+
+def test_nothing_to_take_in_is_a_usage_error(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
+    result = CliRunner().invoke(cli, ["--root", str(repo.root), "intake"])
+    assert result.exit_code == 2 and "--event PATH, --since TIME or --all" in result.output
