@@ -39,13 +39,7 @@ def solution_text(**overrides: object) -> str:
         "created": "2026-01-02",
         "updated": "2026-01-03",
     }
-    body = str(overrides.pop("body", "Restart the sync client.\n"))
-    for key, value in overrides.items():
-        if value is None:
-            meta.pop(key, None)
-        else:
-            meta[key] = value
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body
+    return _document(meta, "Restart the sync client.\n", overrides)
 
 
 def idea_text(**overrides: object) -> str:
@@ -57,7 +51,12 @@ def idea_text(**overrides: object) -> str:
         "votes": {"up": 3, "down": 1, "score": 2},
         "created": "2026-02-01",
     }
-    body = str(overrides.pop("body", "Please add a dark theme.\n"))
+    return _document(meta, "Please add a dark theme.\n", overrides)
+
+
+def _document(meta: dict[str, object], body: str, overrides: dict[str, object]) -> str:
+    """Front-matter from ``meta`` with ``overrides`` applied (None removes a key; body= replaces the body)."""
+    body = str(overrides.pop("body", body))
     for key, value in overrides.items():
         if value is None:
             meta.pop(key, None)

@@ -53,53 +53,38 @@ def reply_from_issue_comment(comment: Any) -> Reply:
     )
 
 
-def thread_from_issue(issue: Any, comments: list[Any] | None = None) -> Thread:
-    """A REST issue (from the API or a webhook payload) and its REST comments."""
-    number = _need(issue, "number", "issue")
-    person, is_bot = person_from_rest_user(issue.get("user"))
-    labels = tuple(
-        str(label["name"]) for label in issue.get("labels") or [] if isinstance(label, dict) and "name" in label
-    )
+def _thread_from_rest(subject: Any, channel: Channel, **extra: Any) -> Thread:
+    """The fields REST issues and webhook discussions share (both snake_case, with a REST user)."""
+    number = _need(subject, "number", channel.value)
+    person, is_bot = person_from_rest_user(subject.get("user"))
+    labels = subject.get("labels") or []
     return Thread(
-        ref=ThreadRef(Channel.ISSUE, int(number)),
-        title=_text(issue.get("title")),
-        body=_text(issue.get("body")),
+        ref=ThreadRef(channel, int(number)),
+        title=_text(subject.get("title")),
+        body=_text(subject.get("body")),
         author=person,
         author_is_bot=is_bot,
-        association=_text(issue.get("author_association")) or "NONE",
-        url=_text(issue.get("html_url")),
-        created_at=_text(issue.get("created_at")),
-        updated_at=_text(issue.get("updated_at")),
-        labels=labels,
-        state=_text(issue.get("state")) or "open",
-        replies=tuple(reply_from_issue_comment(c) for c in comments or []),
-        node_id=_text(issue.get("node_id")) or None,
+        association=_text(subject.get("author_association")) or "NONE",
+        url=_text(subject.get("html_url")),
+        created_at=_text(subject.get("created_at")),
+        updated_at=_text(subject.get("updated_at")),
+        labels=tuple(str(label["name"]) for label in labels if isinstance(label, dict) and "name" in label),
+        state="closed" if subject.get("state") == "closed" else "open",
+        node_id=_text(subject.get("node_id")) or None,
+        **extra,
     )
+
+
+def thread_from_issue(issue: Any, comments: list[Any] | None = None) -> Thread:
+    """A REST issue (from the API or a webhook payload) and its REST comments."""
+    return _thread_from_rest(issue, Channel.ISSUE, replies=tuple(reply_from_issue_comment(c) for c in comments or []))
 
 
 def thread_from_discussion_event(discussion: Any) -> Thread:
     """The discussion object of a discussion/discussion_comment webhook payload (no comments in it)."""
-    number = _need(discussion, "number", "discussion")
-    person, is_bot = person_from_rest_user(discussion.get("user"))
-    category = discussion.get("category") or {}
-    labels = tuple(
-        str(label["name"]) for label in discussion.get("labels") or [] if isinstance(label, dict) and "name" in label
-    )
-    return Thread(
-        ref=ThreadRef(Channel.DISCUSSION, int(number)),
-        title=_text(discussion.get("title")),
-        body=_text(discussion.get("body")),
-        author=person,
-        author_is_bot=is_bot,
-        association=_text(discussion.get("author_association")) or "NONE",
-        url=_text(discussion.get("html_url")),
-        created_at=_text(discussion.get("created_at")),
-        updated_at=_text(discussion.get("updated_at")),
-        category=_text(category.get("name")) if isinstance(category, dict) else None,
-        labels=labels,
-        state="closed" if discussion.get("state") == "closed" else "open",
-        node_id=_text(discussion.get("node_id")) or None,
-    )
+    category = discussion.get("category") if isinstance(discussion, dict) else None
+    name = _text(category.get("name")) if isinstance(category, dict) else ""
+    return _thread_from_rest(discussion, Channel.DISCUSSION, category=name or None)
 
 
 def reply_from_discussion_comment(node: Any) -> Reply:
