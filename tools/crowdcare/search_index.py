@@ -1,0 +1,158 @@
+"""The full-text index, behind one module so whoosh can be swapped (DESIGN.md §5: Whoosh-Reloaded 2.7.5, pinned).
+
+Retrieval is two-stage: whoosh BM25F over title and body with a query pruned to the rarest terms (a plain
+OR of every word answered in about a second at 100,000 documents), then the candidates are re-scored by
+TF-IDF cosine on stemmed terms, which is bounded in [0, 1] so thresholds mean the same for every query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Or, Term
+from whoosh.scoring import BM25F
+
+ANALYZER = StemmingAnalyzer()
+MAX_QUERY_TERMS = 12  # the rarest terms of a query; the rest add cost, not precision
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    id: str
+    title: str
+    body: str = ""
+    kind: str = "thread"  # solution | thread
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    score: float  # cosine similarity in [0, 1]
+    bm25: float
+    terms: tuple[str, ...]  # the stems both sides share, rarest first
+
+
+def analyze(text: str) -> list[str]:
+    return [token.text for token in ANALYZER(text)]
+
+
+def stems_of(doc: IndexedDoc) -> Counter[str]:
+    """A document's stem counts; the title counts twice, as in the index."""
+    return Counter(analyze(doc.title) * 2 + analyze(doc.body))
+
+
+def _schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        text=TEXT(analyzer=ANALYZER),  # the title twice, then the body: one field keeps queries short
+        stems=STORED(),
+    )
+
+
+class SearchIndex:
+    """A whoosh index in a folder (kept between runs) or in memory."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        if folder is None:
+            self._ix = RamStorage().create_index(_schema())
+        elif whoosh_index.exists_in(str(folder)):
+            self._ix = whoosh_index.open_dir(str(folder))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._ix = whoosh_index.create_in(str(folder), _schema())
+        self._searcher = self._ix.searcher(weighting=BM25F())
+        self._idf_cache: dict[str, float] = {}
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def add(self, docs: Iterable[IndexedDoc]) -> int:
+        """Add or replace documents (by id). Returns how many were written."""
+        count = 0
+        with self._ix.writer(limitmb=256) as writer:
+            for doc in docs:
+                stems = analyze(doc.title) * 2 + analyze(doc.body)  # the title counts twice, as in BM25F
+                writer.update_document(
+                    id=doc.id, kind=doc.kind, text=f"{doc.title}\n{doc.title}\n{doc.body}", stems=stems
+                )
+                count += 1
+        self._reopen()
+        return count
+
+    def _reopen(self) -> None:
+        # Searcher.refresh() fails when the searcher was opened on an empty index (Whoosh-Reloaded 2.7.5).
+        self._searcher.close()
+        self._searcher = self._ix.searcher(weighting=BM25F())
+        self._idf_cache = {}
+
+    def remove(self, ids: Sequence[str]) -> None:
+        with self._ix.writer() as writer:
+            for doc_id in ids:
+                writer.delete_by_term("id", doc_id)
+        self._reopen()
+
+    def __len__(self) -> int:
+        return int(self._searcher.doc_count())
+
+    def _idf(self, stem: str) -> float:
+        cached = self._idf_cache.get(stem)
+        if cached is None:
+            df = self._searcher.doc_frequency("text", stem)
+            cached = self._idf_cache[stem] = math.log(1 + (self._searcher.doc_count() + 1) / (df + 1))
+        return cached
+
+    def cosine(self, a: Counter[str], b: Counter[str]) -> float:
+        """The score ``similar`` gives, for two documents' stem counts (see ``stems_of``) compared directly."""
+        idf = {stem: self._idf(stem) for stem in set(a) | set(b)}
+        return _cosine(_tfidf(a, idf), _tfidf(b, idf))
+
+    def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[Hit]:
+        """The documents most like a title and body, best first, scored by TF-IDF cosine."""
+        stems = analyze(title) * 2 + analyze(body)
+        if not stems:
+            return []
+        weights = {stem: self._idf(stem) for stem in set(stems)}
+        rarest = sorted(weights, key=lambda s: (-weights[s], s))[: max(MAX_QUERY_TERMS, len(weights) // 3)]
+        query = Or([Term("text", stem) for stem in rarest])
+        results = self._searcher.search(query, limit=CANDIDATES + (1 if exclude else 0))
+        query_vector = _tfidf(Counter(stems), weights)
+        hits = []
+        for result in results:
+            if result["id"] == exclude:
+                continue
+            doc_counts = Counter(result["stems"])
+            doc_weights = {stem: weights.get(stem) or self._idf(stem) for stem in doc_counts}
+            score = _cosine(query_vector, _tfidf(doc_counts, doc_weights))
+            shared = tuple(sorted(set(doc_counts) & set(weights), key=lambda s: -weights[s]))
+            hits.append(Hit(result["id"], result["kind"], round(score, 4), round(result.score, 3), shared))
+        top_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
+        blend = _cosine_share(len(weights))
+        hits.sort(key=lambda h: (-(blend * h.score + (1 - blend) * h.bm25 / top_bm25), h.id))
+        return hits[:limit]
+
+
+def _cosine_share(unique_stems: int) -> float:
+    """How much the ranking follows cosine rather than BM25: none for a short enquiry (up to 15 distinct stems),
+    all for a long report (30 or more). BM25 ranks short texts best; cosine's length normalisation, long ones."""
+    return min(1.0, max(0.0, (unique_stems - 15) / 15))
+
+
+def _tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    return {term: (1 + math.log(n)) * idf[term] for term, n in counts.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
