@@ -33,6 +33,8 @@ LAYERS = {
         "adapters.snapshot",
         "adapters.live",
         "adapters.queries",
+        "search_index",
+        "evaluation",
     },
 }
 ORDER = ["core", "content", "steps", "edges"]

@@ -21,7 +21,9 @@ from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
 
 ANALYZER = StemmingAnalyzer()
-MAX_QUERY_TERMS = 12  # the rarest terms of a query; the rest add cost, not precision
+MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
+MIN_QUERY_TERMS = 3
+COMMON_SHARE = 0.10
 CANDIDATES = 50
 
 
@@ -73,6 +75,7 @@ class SearchIndex:
             self._ix = whoosh_index.create_in(str(folder), _schema())
         self._searcher = self._ix.searcher(weighting=BM25F())
         self._idf_cache: dict[str, float] = {}
+        self._avg_length: float | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -95,6 +98,7 @@ class SearchIndex:
         self._searcher.close()
         self._searcher = self._ix.searcher(weighting=BM25F())
         self._idf_cache = {}
+        self._avg_length = None
 
     def remove(self, ids: Sequence[str]) -> None:
         with self._ix.writer() as writer:
@@ -112,6 +116,12 @@ class SearchIndex:
             cached = self._idf_cache[stem] = math.log(1 + (self._searcher.doc_count() + 1) / (df + 1))
         return cached
 
+    def _average_length(self) -> float:
+        if self._avg_length is None:
+            count = self._searcher.doc_count() or 1
+            self._avg_length = max(1.0, self._searcher.reader().field_length("text") / count)
+        return self._avg_length
+
     def cosine(self, a: Counter[str], b: Counter[str]) -> float:
         """The score ``similar`` gives, for two documents' stem counts (see ``stems_of``) compared directly."""
         idf = {stem: self._idf(stem) for stem in set(a) | set(b)}
@@ -124,9 +134,16 @@ class SearchIndex:
             return []
         weights = {stem: self._idf(stem) for stem in set(stems)}
         rarest = sorted(weights, key=lambda s: (-weights[s], s))[: max(MAX_QUERY_TERMS, len(weights) // 3)]
+        # Terms in more than COMMON_SHARE of all documents cost the most postings and discriminate least.
+        floor = math.log(1 + 1 / COMMON_SHARE)
+        rarest = [stem for stem in rarest if weights[stem] >= floor] or rarest[:MIN_QUERY_TERMS]
+        if len(rarest) < MIN_QUERY_TERMS:
+            rarest = sorted(weights, key=lambda s: (-weights[s], s))[:MIN_QUERY_TERMS]
         query = Or([Term("text", stem) for stem in rarest])
         results = self._searcher.search(query, limit=CANDIDATES + (1 if exclude else 0))
-        query_vector = _tfidf(Counter(stems), weights)
+        query_counts = Counter(stems)
+        query_vector = _tfidf(query_counts, weights)
+        average_length = self._average_length()
         hits = []
         for result in results:
             if result["id"] == exclude:
@@ -135,7 +152,9 @@ class SearchIndex:
             doc_weights = {stem: weights.get(stem) or self._idf(stem) for stem in doc_counts}
             score = _cosine(query_vector, _tfidf(doc_counts, doc_weights))
             shared = tuple(sorted(set(doc_counts) & set(weights), key=lambda s: -weights[s]))
-            hits.append(Hit(result["id"], result["kind"], round(score, 4), round(result.score, 3), shared))
+            # Second stage: BM25 over *all* query terms (the first stage searched only the rarest ones).
+            full = _bm25(query_counts, doc_counts, weights, sum(doc_counts.values()), average_length)
+            hits.append(Hit(result["id"], result["kind"], round(score, 4), round(full, 3), shared))
         top_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
         blend = _cosine_share(len(weights))
         hits.sort(key=lambda h: (-(blend * h.score + (1 - blend) * h.bm25 / top_bm25), h.id))
@@ -146,6 +165,19 @@ def _cosine_share(unique_stems: int) -> float:
     """How much the ranking follows cosine rather than BM25: none for a short enquiry (up to 15 distinct stems),
     all for a long report (30 or more). BM25 ranks short texts best; cosine's length normalisation, long ones."""
     return min(1.0, max(0.0, (unique_stems - 15) / 15))
+
+
+def _bm25(
+    query: Counter[str],
+    doc: Counter[str],
+    idf: dict[str, float],
+    length: int,
+    average: float,
+    k1: float = 1.2,
+    b: float = 0.75,
+) -> float:
+    norm = k1 * (1 - b + b * length / average)
+    return sum(idf[t] * doc[t] * (k1 + 1) / (doc[t] + norm) for t in query if t in doc)
 
 
 def _tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:

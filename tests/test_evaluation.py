@@ -1,0 +1,89 @@
+"""The duplicate-detection benchmark: its metrics are right on cases worked by hand, and it reads any file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crowdcare.cli import cli
+from crowdcare.errors import BadInputError
+from crowdcare.evaluation import KEYS, Item, online_buckets, pair_scores, read_items, run_benchmark
+
+
+def test_perfect_bucketing_scores_one() -> None:
+    scores = pair_scores([0, 0, 1, 1, 2], ["a", "a", "b", "b", "c"])
+    assert scores == {"pair_precision": 1.0, "pair_recall": 1.0, "pair_f1": 1.0, "ari": 1.0}
+
+
+def test_pair_scores_worked_by_hand() -> None:
+    # buckets {1,2,3} {4,5}; groups {1,2} {3,4,5}: same-bucket pairs 3+1=4, same-group pairs 1+3=4,
+    # pairs in both: (1,2) and (4,5) = 2 -> precision 2/4, recall 2/4.
+    scores = pair_scores([0, 0, 0, 1, 1], ["x", "x", "y", "y", "y"])
+    assert scores["pair_precision"] == 0.5 and scores["pair_recall"] == 0.5 and scores["pair_f1"] == 0.5
+    # ARI: index 2, expected 4*4/10 = 1.6, max 4 -> (2 - 1.6) / (4 - 1.6) = 1/6.
+    assert scores["ari"] == pytest.approx(1 / 6)
+
+
+def test_everything_in_one_bucket_has_full_recall_and_low_precision() -> None:
+    scores = pair_scores([0, 0, 0, 0], ["a", "a", "b", "b"])
+    assert scores["pair_recall"] == 1.0 and scores["pair_precision"] == pytest.approx(2 / 6)
+
+
+def items_from(rows: list[tuple[str, str | None]]) -> list[Item]:
+    return [Item(f"i{n}", title, "", group) for n, (title, group) in enumerate(rows)]
+
+
+SMALL = items_from(
+    [
+        ("card has not arrived yet", "card"),
+        ("my new card still has not arrived", "card"),
+        ("when will my card arrive", "card"),
+        ("how do I reset my password", "password"),
+        ("forgot my password, how to reset it", "password"),
+        ("what is the exchange rate for euros", None),
+    ]
+)
+
+
+def test_online_buckets_only_look_back() -> None:
+    buckets = online_buckets(SMALL, 0.3, lambda done: None)
+    assert buckets[0] == 0  # the first item always opens a bucket
+    assert buckets[1] == buckets[0] and buckets[4] == buckets[3] != buckets[0]
+    assert buckets[5] not in buckets[:5]
+
+
+def test_benchmark_reports_exactly_the_protocol_keys() -> None:
+    figures = run_benchmark(SMALL, 0.3)
+    assert tuple(figures) == KEYS
+    assert figures["recall_at_1"] == 1.0
+    assert 0 < figures["claim_coverage"] <= 1
+
+
+def test_cli_prints_one_json_object(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": i.id, "title": i.title, "body": i.body, "group": i.group}) for i in SMALL)
+    )
+    result = CliRunner().invoke(cli, ["bench", "dedup", str(path), "--threshold", "0.3", "--json"])
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout)) == list(KEYS)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json}\n", ":1: not JSON"),
+        ('{"id": "a", "title": "t", "body": "", "group": 3}\n', "group must be text or null"),
+        ('{"id": "a", "title": "t"}\n{"id": "a", "title": "u"}\n', "appears twice"),
+        ("[1]\n", "expected"),
+        ("\n", "no items"),
+    ],
+)
+def test_bad_files_name_the_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(BadInputError, match=message):
+        read_items(path)
