@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crowdcare.search_index import IndexedDoc, SearchIndex
+from crowdcare.model import IndexEntry
+from crowdcare.search_index import SearchIndex
 
 DOCS = [
-    IndexedDoc("a", "Bank feed stopped updating", "Transactions have not come through for a week."),
-    IndexedDoc("b", "Invoice numbering starts at 1", "I want my invoice numbers to continue from my old system."),
-    IndexedDoc("c", "Refund part of an invoice", "A customer returned two items.", kind="solution"),
+    IndexEntry("a", "Bank feed stopped updating", "Transactions have not come through for a week."),
+    IndexEntry("b", "Invoice numbering starts at 1", "I want my invoice numbers to continue from my old system."),
+    IndexEntry("c", "Refund part of an invoice", "A customer returned two items.", kind="solution"),
 ]
 
 
@@ -31,7 +32,7 @@ def test_identical_text_scores_one_and_exclude_leaves_the_item_out() -> None:
 def test_update_replaces_by_id_and_remove_deletes(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "ix")
     index.add(DOCS)
-    index.add([IndexedDoc("a", "Password reset link expired", "")])
+    index.add([IndexEntry("a", "Password reset link expired", "")])
     assert len(index) == 3
     assert index.similar("bank feed stopped") == [] or index.similar("bank feed stopped")[0].id != "a"
     index.remove(["b"])
@@ -45,3 +46,22 @@ def test_empty_queries_find_nothing() -> None:
     index = SearchIndex()
     index.add(DOCS)
     assert index.similar("the and of") == []
+
+
+def test_in_memory_indexes_in_parallel_processes_do_not_collide(tmp_path: Path) -> None:
+    """whoosh routes in-memory segments through a temp folder named after the index; with one shared name,
+    parallel processes (pytest -n 2, a bench beside a sweep) deleted each other's files."""
+    import subprocess
+    import sys
+
+    script = (
+        "from crowdcare.model import IndexEntry\n"
+        "from crowdcare.search_index import SearchIndex\n"
+        "for n in range(15):\n"
+        "    ix = SearchIndex()\n"
+        "    ix.add(IndexEntry(f'{n}-{i}', f'title {i} words', 'body text ' * 20) for i in range(200))\n"
+        "    ix.close()\n"
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], errors

@@ -181,7 +181,19 @@ def intake(
             labels = f"; labels +{', '.join(outcome.labels_added)}" if outcome.labels_added else ""
             click.echo(f"{outcome.ref}: {outcome.kind.value}, {outcome.action} ({outcome.reason}){labels}", err=True)
 
-    outcomes = _run(lambda: take_in_all(threads, config, github, dry_run=dry_run, on_progress=report))
+    from crowdcare.dedup import thread_suggestions
+
+    index, content = _run(lambda: _kb_index(obj.root))
+    outcomes = _run(
+        lambda: take_in_all(
+            threads,
+            config,
+            github,
+            dry_run=dry_run,
+            on_progress=report,
+            suggest=lambda thread: thread_suggestions(index, thread, content),
+        )
+    )
     click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
 
 
@@ -232,6 +244,84 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
 
     issues, discussions = _run(copy)
     click.echo(f"\ncrowdcare export: {issues} issue(s) and {discussions} discussion(s) written to {out}", err=True)
+
+
+INDEX_DIR = Path(".cache") / "crowdcare" / "index"
+
+
+def _kb_index(root: Path) -> tuple[Any, Any]:
+    """The knowledge base's search index, kept in .cache/ and brought up to date incrementally."""
+    from crowdcare.dedup import kb_entries
+    from crowdcare.search_index import SearchIndex
+
+    content = load_content(root)
+    if content.config is None:
+        raise BadInputError("crowdcare.yml is not usable; run `crowdcare validate`")
+    index = SearchIndex(root / INDEX_DIR)
+    written, removed = index.sync(kb_entries(content))
+    if written or removed:
+        click.echo(f"search index: {written} written, {removed} removed", err=True)
+    return index, content
+
+
+def _print_hits(hits: list[Any], content: Any, as_json: bool) -> None:
+    from crowdcare.dedup import solution_url
+
+    by_path = {s.path: s for s in content.solutions}
+    rows = []
+    for hit in hits:
+        solution = by_path.get(hit.id)
+        rows.append(
+            {
+                "id": hit.id,
+                "title": solution.title if solution else hit.id,
+                "score": hit.score,
+                "url": solution_url(solution, content.config) if solution else None,
+                "terms": list(hit.terms),
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no matches", err=True)
+    for row in rows:
+        click.echo(f"{row['score']:.2f}  {row['title']}\n      {row['id']}  (matched: {', '.join(row['terms'][:6])})")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
+@click.pass_obj
+def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+    """Search the knowledge base: solutions whose title, question, answer or tags match QUERY.
+
+    Scores are similarities from 0 to 1. The index lives in .cache/crowdcare/index and is updated with
+    what changed in kb/ since the last run.
+
+    Example: crowdcare search "bank feed not updating"
+    """
+    index, content = _run(lambda: _kb_index(obj.root))
+    _print_hits(index.similar(query, limit=limit), content, as_json)
+
+
+@cli.command()
+@click.option("--title", required=True, help="The new thread's title.")
+@click.option("--body", default="", help="The new thread's body.")
+@click.option("--limit", default=5, show_default=True, help="How many candidates.")
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON list.")
+@click.pass_obj
+def similar(obj: Context, title: str, body: str, limit: int, as_json: bool) -> None:
+    """List the solutions a new question most likely duplicates, with scores and the terms that matched.
+
+    Scores at or above duplicates.related_threshold in crowdcare.yml are suggested in the intake reply; at
+    or above duplicates.duplicate_threshold the reply says "this looks like ...".
+
+    Example: crowdcare similar --title "My bank transactions stopped importing" --body "Nothing since Monday"
+    """
+    index, content = _run(lambda: _kb_index(obj.root))
+    _print_hits(index.similar(title, body, limit=limit), content, as_json)
 
 
 @cli.group()

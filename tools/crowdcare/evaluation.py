@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.errors import BadInputError
-from crowdcare.search_index import IndexedDoc, SearchIndex, stems_of
+from crowdcare.model import IndexEntry
+from crowdcare.search_index import SearchIndex, stems_of
 
 KEYS = (
     "recall_at_1",
@@ -117,7 +118,7 @@ def run_benchmark(
 
     index = SearchIndex()
     start = time.perf_counter()
-    index.add(IndexedDoc(item.id, item.title, item.body) for item in items)
+    index.add(IndexEntry(item.id, item.title, item.body) for item in items)
     index_rate = len(items) / (time.perf_counter() - start)
     group_of = {item.id: item.group for item in items}
 
@@ -172,9 +173,9 @@ def online_buckets(items: list[Item], threshold: float, tick: Callable[[int], No
     index = SearchIndex()
     bucket_of: dict[str, int] = {}
     buckets: list[int] = []
-    batch: list[tuple[IndexedDoc, Counter[str]]] = []
+    batch: list[tuple[IndexEntry, Counter[str]]] = []
     for done, item in enumerate(items, 1):
-        doc = IndexedDoc(item.id, item.title, item.body)
+        doc = IndexEntry(item.id, item.title, item.body)
         stems = stems_of(doc)
         if len(batch) == ONLINE_BATCH:
             index.add(earlier for earlier, _ in batch)

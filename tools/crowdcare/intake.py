@@ -100,7 +100,14 @@ def _ours(reply: Reply, bot_login: str) -> bool:
     return MARKER in reply.body and _same_account(reply.author.login, bot_login)
 
 
-def take_in(thread: Thread, config: Config, github: GitHubPort, *, dry_run: bool = False) -> IntakeOutcome:
+def take_in(
+    thread: Thread,
+    config: Config,
+    github: GitHubPort,
+    *,
+    dry_run: bool = False,
+    suggest: Callable[[Thread], str] | None = None,
+) -> IntakeOutcome:
     """Reconcile one thread with what intake wants on it. Safe to run any number of times, in any order."""
     kind = classify(thread, config)
     author_kind = config.person_kind(thread.author, thread.association, thread.author_is_bot)
@@ -121,7 +128,9 @@ def take_in(thread: Thread, config: Config, github: GitHubPort, *, dry_run: bool
     have = {label.lower() for label in thread.labels}
     missing = tuple(label for label in rule.labels if label.lower() not in have)
     bot = github.viewer_login()
-    body = compose_reply(thread, kind, config)
+    body = compose_reply(
+        thread, kind, config, suggest(thread) if suggest is not None and kind is ThreadKind.QUESTION else ""
+    )
     mine = [reply for reply in thread.replies if _ours(reply, bot)]
     warnings = (f"{len(mine)} bot comments found; keeping the first",) if len(mine) > 1 else ()
 
@@ -169,13 +178,14 @@ def take_in_all(
     *,
     dry_run: bool = False,
     on_progress: Callable[[IntakeOutcome], None] | None = None,
+    suggest: Callable[[Thread], str] | None = None,
 ) -> list[IntakeOutcome]:
     """Take in many threads (a sweep). A deleted thread is skipped; a transient failure stops the sweep so
     the next run resumes where this one left off (nothing is posted twice either way)."""
     outcomes = []
     for thread in threads:
         try:
-            result = take_in(thread, config, github, dry_run=dry_run)
+            result = take_in(thread, config, github, dry_run=dry_run, suggest=suggest)
         except ThreadGoneError:
             result = IntakeOutcome(
                 str(thread.ref),

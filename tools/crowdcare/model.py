@@ -295,3 +295,23 @@ class IntakeConfig:
     question: IntakeRule = field(default_factory=lambda: IntakeRule(("Q&A",), ("question",), ("question",)))
     idea: IntakeRule = field(default_factory=lambda: IntakeRule(("Ideas",), ("idea",), ("idea",)))
     max_body_chars: int = 20_000
+
+
+# --- Similarity: what the search index holds and returns -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    id: str  # a solution's path (kb/<topic>/<slug>.md) or a thread's URL
+    title: str
+    body: str = ""
+    kind: str = "thread"  # solution | thread
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    kind: str
+    score: float  # TF-IDF cosine in [0, 1]: what the related and duplicate thresholds apply to
+    bm25: float
+    terms: tuple[str, ...]  # the stems both sides share, rarest first

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from crowdcare.model import Reply, Thread, ThreadRef
+from crowdcare.model import Reply, SearchHit, Thread, ThreadRef
 
 
 class GitHubPort(Protocol):
@@ -29,3 +29,9 @@ class GitHubPort(Protocol):
     def edit_comment(self, ref: ThreadRef, reply_id: str, body: str) -> None: ...
 
     def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None: ...
+
+
+class SimilarityIndex(Protocol):
+    def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:
+        """The most similar indexed entries, best first."""
+        ...

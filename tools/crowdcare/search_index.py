@@ -7,10 +7,12 @@ TF-IDF cosine on stemmed terms, which is bounded in [0, 1] so thresholds mean th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -20,6 +22,8 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
 
+from crowdcare.model import IndexEntry, SearchHit
+
 ANALYZER = StemmingAnalyzer()
 MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
 MIN_QUERY_TERMS = 3
@@ -27,28 +31,11 @@ COMMON_SHARE = 0.10
 CANDIDATES = 50
 
 
-@dataclass(frozen=True)
-class IndexedDoc:
-    id: str
-    title: str
-    body: str = ""
-    kind: str = "thread"  # solution | thread
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    kind: str
-    score: float  # cosine similarity in [0, 1]
-    bm25: float
-    terms: tuple[str, ...]  # the stems both sides share, rarest first
-
-
 def analyze(text: str) -> list[str]:
     return [token.text for token in ANALYZER(text)]
 
 
-def stems_of(doc: IndexedDoc) -> Counter[str]:
+def stems_of(doc: IndexEntry) -> Counter[str]:
     """A document's stem counts; the title counts twice, as in the index."""
     return Counter(analyze(doc.title) * 2 + analyze(doc.body))
 
@@ -66,8 +53,11 @@ class SearchIndex:
     """A whoosh index in a folder (kept between runs) or in memory."""
 
     def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder
         if folder is None:
-            self._ix = RamStorage().create_index(_schema())
+            # A name of its own: whoosh writes an in-memory index's segments through a temp folder named after
+            # the index ("/tmp/MAIN.tmp"), and two processes sharing it deleted each other's files.
+            self._ix = RamStorage().create_index(_schema(), indexname=f"ram{uuid.uuid4().hex}")
         elif whoosh_index.exists_in(str(folder)):
             self._ix = whoosh_index.open_dir(str(folder))
         else:
@@ -80,7 +70,7 @@ class SearchIndex:
     def close(self) -> None:
         self._searcher.close()
 
-    def add(self, docs: Iterable[IndexedDoc]) -> int:
+    def add(self, docs: Iterable[IndexEntry]) -> int:
         """Add or replace documents (by id). Returns how many were written."""
         count = 0
         with self._ix.writer(limitmb=256) as writer:
@@ -99,6 +89,24 @@ class SearchIndex:
         self._searcher = self._ix.searcher(weighting=BM25F())
         self._idf_cache = {}
         self._avg_length = None
+
+    def sync(self, entries: Sequence[IndexEntry]) -> tuple[int, int]:
+        """Make the index hold exactly ``entries``, writing only what changed since the last sync (a manifest
+        of content hashes is kept beside a folder index). Returns (written, removed)."""
+        manifest_path = self._folder / "crowdcare-manifest.json" if self._folder else None
+        known: dict[str, str] = {}
+        if manifest_path is not None and manifest_path.exists():
+            known = json.loads(manifest_path.read_text("utf-8"))
+        wanted = {e.id: hashlib.sha256(f"{e.kind}\0{e.title}\0{e.body}".encode()).hexdigest() for e in entries}
+        changed = [e for e in entries if known.get(e.id) != wanted[e.id]]
+        gone = [doc_id for doc_id in known if doc_id not in wanted]
+        if changed:
+            self.add(changed)
+        if gone:
+            self.remove(gone)
+        if manifest_path is not None:
+            manifest_path.write_text(json.dumps(wanted), "utf-8")
+        return len(changed), len(gone)
 
     def remove(self, ids: Sequence[str]) -> None:
         with self._ix.writer() as writer:
@@ -127,7 +135,7 @@ class SearchIndex:
         idf = {stem: self._idf(stem) for stem in set(a) | set(b)}
         return _cosine(_tfidf(a, idf), _tfidf(b, idf))
 
-    def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[Hit]:
+    def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:
         """The documents most like a title and body, best first, scored by TF-IDF cosine."""
         stems = analyze(title) * 2 + analyze(body)
         if not stems:
@@ -154,7 +162,7 @@ class SearchIndex:
             shared = tuple(sorted(set(doc_counts) & set(weights), key=lambda s: -weights[s]))
             # Second stage: BM25 over *all* query terms (the first stage searched only the rarest ones).
             full = _bm25(query_counts, doc_counts, weights, sum(doc_counts.values()), average_length)
-            hits.append(Hit(result["id"], result["kind"], round(score, 4), round(full, 3), shared))
+            hits.append(SearchHit(result["id"], result["kind"], round(score, 4), round(full, 3), shared))
         top_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
         blend = _cosine_share(len(weights))
         hits.sort(key=lambda h: (-(blend * h.score + (1 - blend) * h.bm25 / top_bm25), h.id))
