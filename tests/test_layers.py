@@ -16,6 +16,7 @@ LAYERS = {
     "steps": {
         "validate",
         "intake",
+        "dedup",
         "site.pages",
         "site.sanitize",
         "site.markup",

@@ -65,3 +65,14 @@ def test_in_memory_indexes_in_parallel_processes_do_not_collide(tmp_path: Path) 
     runs = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True) for _ in range(3)]
     errors = [run.communicate(timeout=120)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0], errors
+
+
+def test_scores_after_incremental_updates_equal_a_fresh_build(tmp_path: Path) -> None:
+    """Replaced documents must not linger in the term statistics."""
+    cached = SearchIndex(tmp_path / "ix")
+    cached.sync([IndexEntry(d.id, d.title + " with an old longer text about feeds and banks", d.body) for d in DOCS])
+    cached.sync(DOCS)
+    fresh = SearchIndex()
+    fresh.add(DOCS)
+    query = "bank feed not updating"
+    assert [(h.id, h.score) for h in cached.similar(query)] == [(h.id, h.score) for h in fresh.similar(query)]

@@ -65,6 +65,7 @@ class SearchIndex:
             self._ix = whoosh_index.create_in(str(folder), _schema())
         self._searcher = self._ix.searcher(weighting=BM25F())
         self._idf_cache: dict[str, float] = {}
+        self._df_cache: dict[str, int] = {}
         self._avg_length: float | None = None
 
     def close(self) -> None:
@@ -88,6 +89,7 @@ class SearchIndex:
         self._searcher.close()
         self._searcher = self._ix.searcher(weighting=BM25F())
         self._idf_cache = {}
+        self._df_cache = {}
         self._avg_length = None
 
     def sync(self, entries: Sequence[IndexEntry]) -> tuple[int, int]:
@@ -104,6 +106,11 @@ class SearchIndex:
             self.add(changed)
         if gone:
             self.remove(gone)
+        if self._ix.doc_count_all() != self._ix.doc_count():
+            # Replaced and removed documents stay in whoosh's term statistics until segments merge, which
+            # moved scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
+            self._ix.optimize()
+            self._reopen()
         if manifest_path is not None:
             manifest_path.write_text(json.dumps(wanted), "utf-8")
         return len(changed), len(gone)
@@ -117,11 +124,16 @@ class SearchIndex:
     def __len__(self) -> int:
         return int(self._searcher.doc_count())
 
+    def _df(self, stem: str) -> int:
+        cached = self._df_cache.get(stem)
+        if cached is None:
+            cached = self._df_cache[stem] = int(self._searcher.doc_frequency("text", stem))
+        return cached
+
     def _idf(self, stem: str) -> float:
         cached = self._idf_cache.get(stem)
         if cached is None:
-            df = self._searcher.doc_frequency("text", stem)
-            cached = self._idf_cache[stem] = math.log(1 + (self._searcher.doc_count() + 1) / (df + 1))
+            cached = self._idf_cache[stem] = math.log(1 + (self._searcher.doc_count() + 1) / (self._df(stem) + 1))
         return cached
 
     def _average_length(self) -> float:
@@ -141,12 +153,19 @@ class SearchIndex:
         if not stems:
             return []
         weights = {stem: self._idf(stem) for stem in set(stems)}
-        rarest = sorted(weights, key=lambda s: (-weights[s], s))[: max(MAX_QUERY_TERMS, len(weights) // 3)]
+        # A term no other document has cannot find a candidate: the rarest terms of a new question are often
+        # of that kind (a phone number, a name), and in leave-one-out the item's own unique words are too.
+        least = 2 if exclude is not None else 1
+        usable = [stem for stem in weights if self._df(stem) >= least]
+        by_rarity = sorted(usable, key=lambda s: (-weights[s], s))
+        rarest = by_rarity[: max(MAX_QUERY_TERMS, len(weights) // 3)]
         # Terms in more than COMMON_SHARE of all documents cost the most postings and discriminate least.
         floor = math.log(1 + 1 / COMMON_SHARE)
         rarest = [stem for stem in rarest if weights[stem] >= floor] or rarest[:MIN_QUERY_TERMS]
         if len(rarest) < MIN_QUERY_TERMS:
-            rarest = sorted(weights, key=lambda s: (-weights[s], s))[:MIN_QUERY_TERMS]
+            rarest = by_rarity[:MIN_QUERY_TERMS]
+        if not rarest:
+            return []
         query = Or([Term("text", stem) for stem in rarest])
         results = self._searcher.search(query, limit=CANDIDATES + (1 if exclude else 0))
         query_counts = Counter(stems)
