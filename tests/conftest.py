@@ -13,6 +13,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own search-index cache: parallel workers never write one index at once."""
+    monkeypatch.setenv("CROWDCARE_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path / "repo")

@@ -257,7 +257,9 @@ def _kb_index(root: Path) -> tuple[Any, Any]:
     content = load_content(root)
     if content.config is None:
         raise BadInputError("crowdcare.yml is not usable; run `crowdcare validate`")
-    index = SearchIndex(root / INDEX_DIR)
+    # CROWDCARE_CACHE_DIR moves the cache (tests give each run its own; CI may keep it between jobs).
+    cache = os.environ.get("CROWDCARE_CACHE_DIR")
+    index = SearchIndex(Path(cache) / "index" if cache else root / INDEX_DIR)
     written, removed = index.sync(kb_entries(content))
     if written or removed:
         click.echo(f"search index: {written} written, {removed} removed", err=True)
