@@ -1,0 +1,72 @@
+"""Duplicate-detection cost at scale: index N items (default 100,000) and time queries against it.
+
+    .venv/bin/python bench/dedup_scale.py [--n 100000] [--queries 500] [--data ../shared/data/dedup]
+
+Items are the labelled enquiries of every file in --data, repeated with a few words swapped in from the same
+vocabulary until there are N distinct texts, so the index has the term statistics of real enquiries. Prints
+indexing rate, query latency p50/p95 and peak memory. Figures only: no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+from crowdcare.model import IndexEntry  # noqa: E402
+from crowdcare.search_index import SearchIndex  # noqa: E402
+
+
+def texts(folder: Path) -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            row = json.loads(line)
+            found.append((row["title"], row.get("body") or ""))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared/data/dedup")
+    args = parser.parse_args()
+    rng = random.Random(11)
+    base = texts(args.data)
+    vocabulary = sorted({word for title, _ in base for word in title.split()})
+    entries = []
+    for n in range(args.n):
+        title, body = base[n % len(base)]
+        if n >= len(base):
+            words = title.split()
+            for _ in range(2):
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            title = " ".join(words)
+        entries.append(IndexEntry(f"item-{n}", title, body[:2000]))
+    index = SearchIndex()
+    start = time.perf_counter()
+    for i in range(0, len(entries), 10_000):
+        index.add(entries[i : i + 10_000])
+    rate = len(entries) / (time.perf_counter() - start)
+    timings = []
+    for entry in rng.sample(entries, args.queries):
+        began = time.perf_counter()
+        index.similar(entry.title, entry.body, limit=10, exclude=entry.id)
+        timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    figures = {"items": len(index), "index_items_per_s": round(rate), "query_ms_p50": round(statistics.median(timings), 1),
+               "query_ms_p95": round(timings[int(0.95 * len(timings))], 1),
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
