@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
-from crowdcare.model import IndexEntry  # noqa: E402
-from crowdcare.search_index import SearchIndex  # noqa: E402
+from crowdcare.model import IndexEntry
+from crowdcare.search_index import SearchIndex
 
 
 def texts(folder: Path) -> list[tuple[str, str]]:
@@ -37,7 +37,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared/data/dedup")
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared/data/dedup"
+    )
     args = parser.parse_args()
     rng = random.Random(11)
     base = texts(args.data)
@@ -62,9 +64,13 @@ def main() -> None:
         index.similar(entry.title, entry.body, limit=10, exclude=entry.id)
         timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
-    figures = {"items": len(index), "index_items_per_s": round(rate), "query_ms_p50": round(statistics.median(timings), 1),
-               "query_ms_p95": round(timings[int(0.95 * len(timings))], 1),
-               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    figures = {
+        "items": len(index),
+        "index_items_per_s": round(rate),
+        "query_ms_p50": round(statistics.median(timings), 1),
+        "query_ms_p95": round(timings[int(0.95 * len(timings))], 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
     print(json.dumps(figures))
 
 

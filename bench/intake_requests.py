@@ -34,7 +34,9 @@ REPO = "octo-org/octo-repo"
 def config() -> Config:
     folder = Path(tempfile.mkdtemp())
     repo = Repo(folder)
-    repo.write("crowdcare.yml", yaml.safe_dump({**CONFIG, "intake": {"bot_login": "crowdcare-bot", "staff_associations": []}}))
+    repo.write(
+        "crowdcare.yml", yaml.safe_dump({**CONFIG, "intake": {"bot_login": "crowdcare-bot", "staff_associations": []}})
+    )
     loaded, _ = load_config(folder)
     assert loaded is not None
     return loaded
@@ -42,9 +44,17 @@ def config() -> Config:
 
 def summarize(standin: StandIn) -> dict[str, int]:
     writes = sum(1 for r in standin.log if r.method in ("POST", "PATCH") and r.path != "/graphql")
-    writes += sum(1 for r in standin.log if r.path == "/graphql" and str((r.body or {}).get("query", "")).lstrip().startswith("mutation"))
-    return {"requests": len(standin.log), "rest": sum(r.path != "/graphql" for r in standin.log),
-            "graphql": sum(r.path == "/graphql" for r in standin.log), "writes": writes}
+    writes += sum(
+        1
+        for r in standin.log
+        if r.path == "/graphql" and str((r.body or {}).get("query", "")).lstrip().startswith("mutation")
+    )
+    return {
+        "requests": len(standin.log),
+        "rest": sum(r.path != "/graphql" for r in standin.log),
+        "graphql": sum(r.path == "/graphql" for r in standin.log),
+        "writes": writes,
+    }
 
 
 def one(channel: Channel, cfg: Config) -> tuple[dict[str, int], dict[str, int]]:
@@ -81,8 +91,13 @@ def main() -> None:
     issue, issue_again = one(Channel.ISSUE, cfg)
     discussion, discussion_again = one(Channel.DISCUSSION, cfg)
     swept = sweep(cfg)
-    figures = {"issue": issue, "issue_rerun": issue_again, "discussion": discussion,
-               "discussion_rerun": discussion_again, "sweep_50": swept}
+    figures = {
+        "issue": issue,
+        "issue_rerun": issue_again,
+        "discussion": discussion,
+        "discussion_rerun": discussion_again,
+        "sweep_50": swept,
+    }
     if args.json:
         print(json.dumps(figures))
         return
