@@ -32,7 +32,9 @@ def index(content: Content) -> SearchIndex:
 
 
 def test_a_reworded_question_finds_its_solution_first(index: SearchIndex, content: Content) -> None:
-    found = suggest(index, "How do I get a refund for part of an invoice?", "the customer sent back some items", content)
+    found = suggest(
+        index, "How do I get a refund for part of an invoice?", "the customer sent back some items", content
+    )
     assert found and found[0].title == "Refunding part of an invoice"
     assert found[0].url.endswith("/kb/invoicing/credit-note-refund/")
 
@@ -49,7 +51,12 @@ def test_at_most_three_and_only_above_the_related_threshold(index: SearchIndex, 
 
 
 def test_only_a_match_above_the_duplicate_threshold_says_this_looks_like(index: SearchIndex, content: Content) -> None:
-    exact = suggest(index, "My bank feed stopped updating", "Transactions from my business account haven't come through for a week.", content)
+    exact = suggest(
+        index,
+        "My bank feed stopped updating",
+        "Transactions from my business account haven't come through for a week.",
+        content,
+    )
     assert exact[0].is_duplicate
     assert render_suggestions(exact).startswith("**This looks like [My bank feed stopped updating]")
     vague = [s for s in suggest(index, "transactions twice", "", content) if not s.is_duplicate]
@@ -69,7 +76,9 @@ def test_the_intake_reply_carries_the_suggestions(tmp_path: Path) -> None:
 
 
 def test_search_and_similar_commands(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "similar", "--title", "My bank feed stopped updating", "--json"])
+    result = CliRunner().invoke(
+        cli, ["--root", str(REPO_ROOT), "similar", "--title", "My bank feed stopped updating", "--json"]
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert rows[0]["id"] == "kb/bank-feeds/bank-feed-stopped-updating.md" and rows[0]["score"] > 0.5

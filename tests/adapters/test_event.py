@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli import cli
@@ -42,6 +42,22 @@ def repo(tmp_path: Path) -> Repo:
     return made
 
 
+def take_in_event(repo: Repo, path: Path, event: str, snapshot: Path) -> Result:
+    """`crowdcare intake --event PATH --event-name EVENT --snapshot SNAPSHOT` on ``repo``."""
+    args = [
+        "--root",
+        str(repo.root),
+        "intake",
+        "--event",
+        str(path),
+        "--event-name",
+        event,
+        "--snapshot",
+        str(snapshot),
+    ]
+    return CliRunner().invoke(cli, args)
+
+
 def test_the_examples_cover_every_event_we_handle() -> None:
     assert {event for event, _, _ in EXAMPLES} == set(EVENTS)
     assert len(EXAMPLES) >= 50
@@ -55,24 +71,13 @@ def test_intake_takes_every_example_event(repo: Repo, tmp_path: Path, event: str
     path = tmp_path / "event.json"
     path.write_text(json.dumps(fixed))
     snapshot = tmp_path / "snap"
-    args = [
-        "--root",
-        str(repo.root),
-        "intake",
-        "--event",
-        str(path),
-        "--event-name",
-        event,
-        "--snapshot",
-        str(snapshot),
-    ]
-    result = CliRunner().invoke(cli, args)
+    result = take_in_event(repo, path, event, snapshot)
     assert result.exit_code == 0, result.output
     subject = fixed.get("issue") or fixed.get("discussion")
     if "skipped" not in result.stderr:
         assert "posted" in result.stderr or "unchanged" in result.stderr
         # A second delivery of the same event changes nothing.
-        again = CliRunner().invoke(cli, args)
+        again = take_in_event(repo, path, event, snapshot)
         assert again.exit_code == 0 and ("unchanged" in again.stderr or "skipped" in again.stderr), again.stderr
     if subject.get("state") == "open" and action in ("opened", "created") and event in ("issues", "discussion"):
         assert "posted" in result.stderr, result.stderr
@@ -84,20 +89,7 @@ def test_all_examples_in_any_order_give_at_most_one_reply_per_thread(repo: Repo,
     for index, (event, action, payload) in enumerate([*reversed(EXAMPLES), *EXAMPLES]):
         path = tmp_path / f"event-{index}.json"
         path.write_text(json.dumps(patched_and_validated(event, action, payload)))
-        result = CliRunner().invoke(
-            cli,
-            [
-                "--root",
-                str(repo.root),
-                "intake",
-                "--event",
-                str(path),
-                "--event-name",
-                event,
-                "--snapshot",
-                str(snapshot),
-            ],
-        )
+        result = take_in_event(repo, path, event, snapshot)
         assert result.exit_code == 0, result.output
     github = SnapshotGitHub.open(snapshot)
     for thread in github.threads_updated_since(None):
