@@ -350,17 +350,19 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool
     """
     from crowdcare.evaluation import format_report, read_items, run_benchmark
 
+    bucket_threshold = None
     if threshold is None:
         from crowdcare.store import load_config_or_fail
 
         config = _run(lambda: load_config_or_fail(obj.root))
-        threshold = float(str(config.duplicates.get("duplicate_threshold", 0.7)))
+        threshold = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
+        bucket_threshold = float(str(config.duplicates.get("bucket_threshold", threshold)))
     items = _run(lambda: read_items(file))
 
     def progress(stage: str, done: int, total: int) -> None:
         click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
 
-    figures = run_benchmark(items, threshold, progress)
+    figures = run_benchmark(items, threshold, progress, bucket_threshold)
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
 
 
