@@ -336,7 +336,12 @@ def bench() -> None:
 
 @bench.command("dedup")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--threshold", type=float, help="Duplicate threshold (default: duplicates.duplicate_threshold).")
+@click.option(
+    "--threshold",
+    type=float,
+    help="Duplicate threshold, also used for buckets (default: duplicates.duplicate_threshold and "
+    "duplicates.bucket_threshold from crowdcare.yml).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with exactly the protocol's keys.")
 @click.pass_obj
 def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool) -> None:
