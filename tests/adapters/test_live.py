@@ -63,7 +63,6 @@ def test_intake_of_one_issue_makes_exactly_these_requests(standin: StandIn, gith
 
 def test_labels_are_added_and_a_rerun_writes_nothing(standin: StandIn, github: LiveGitHub, config: Config) -> None:
     standin.add_issue(7, labels=("question", "problem"))
-    config.intake.question.labels  # noqa: B018 (documented: the question rule labels 'question')
     unlabelled = Config(
         **{
             **config.__dict__,
