@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_one_reply_and_the_labels_however_often_it_runs(snap: SnapshotGitHub, co
 
 def test_the_reply_is_edited_only_when_its_text_changes(snap: SnapshotGitHub, config: Config) -> None:
     take_in(thread(snap, Channel.ISSUE, 201), config, snap)
-    changed = Config(**{**config.__dict__, "responses": {**config.responses, "community_window_hours": 12}})
+    changed = replace(config, responses={**config.responses, "community_window_hours": 12})
     result = take_in(thread(snap, Channel.ISSUE, 201), changed, snap)
     assert result.action == "edited"
     [comment] = bot_comments(snap, Channel.ISSUE, 201)
@@ -87,9 +88,9 @@ def test_staff_bots_closed_and_other_threads_get_no_reply(snap: SnapshotGitHub, 
     assert outcomes["issue #203"].action == "skipped"
     assert outcomes["discussion #304"].author_kind is PersonKind.STAFF
     staff_thread = thread(snap, Channel.DISCUSSION, 302)
-    as_staff = staff_thread.__class__(**{**staff_thread.__dict__, "association": "MEMBER"})
+    as_staff = replace(staff_thread, association="MEMBER")
     assert take_in(as_staff, config, snap).reason == "posted by staff, not a customer"
-    closed = staff_thread.__class__(**{**staff_thread.__dict__, "state": "closed"})
+    closed = replace(staff_thread, state="closed")
     assert take_in(closed, config, snap).action == "skipped"
 
 

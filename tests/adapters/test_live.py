@@ -4,6 +4,7 @@ of an intake, and what happens under scripted faults (no duplicate comment, noth
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import yaml
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.config import load_config
 from crowdcare.intake import MARKER, take_in, take_in_all
-from crowdcare.model import Channel, Config, ThreadRef
+from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo
 
@@ -63,17 +64,9 @@ def test_intake_of_one_issue_makes_exactly_these_requests(standin: StandIn, gith
 
 def test_labels_are_added_and_a_rerun_writes_nothing(standin: StandIn, github: LiveGitHub, config: Config) -> None:
     standin.add_issue(7, labels=("question", "problem"))
-    unlabelled = Config(
-        **{
-            **config.__dict__,
-            "intake": config.intake.__class__(
-                **{
-                    **config.intake.__dict__,
-                    "question": config.intake.question.__class__(("Q&A",), ("problem",), ("question", "triage")),
-                }
-            ),
-        }
-    )
+    # Problem reports are questions that also get a "triage" label, which this issue lacks.
+    rule = IntakeRule(discussion_categories=("Q&A",), issue_labels=("problem",), labels=("question", "triage"))
+    unlabelled = replace(config, intake=replace(config.intake, question=rule))
     intake_issue(github, unlabelled)
     assert calls(standin)[-2:] == [("POST", f"{ISSUE}/labels"), ("POST", f"{ISSUE}/comments")]
     assert standin.log[-2].body == {"labels": ["triage"]}
