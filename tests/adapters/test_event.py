@@ -110,20 +110,7 @@ def test_bad_events_exit_2_with_a_clear_message(
 ) -> None:
     path = tmp_path / "event.json"
     path.write_text(content)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--root",
-            str(repo.root),
-            "intake",
-            "--event",
-            str(path),
-            "--event-name",
-            name,
-            "--snapshot",
-            str(tmp_path / "snap"),
-        ],
-    )
+    result = take_in_event(repo, path, name, tmp_path / "snap")
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output

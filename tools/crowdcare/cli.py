@@ -168,7 +168,7 @@ def intake(
         event_path = Path(env_path)
     if event_path is not None and (since or sweep_all):
         raise click.UsageError("--event cannot be combined with --since or --all")
-    github = _run(lambda: _github(obj, snapshot_dir, config.intake.bot_login, config.repo))
+    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     if event_path is not None:
         threads = _run(lambda: _event_threads(event_path, event_name, github))
     else:
@@ -216,17 +216,9 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
 
     Example: crowdcare export --repo acme/community --out build/snapshot --since 2026-11-01T00:00:00Z
     """
-    from crowdcare.adapters.live import LiveGitHub
     from crowdcare.adapters.snapshot import SnapshotGitHub
 
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        raise click.UsageError("export reads live GitHub: set GITHUB_TOKEN")
-    live = _run(
-        lambda: LiveGitHub(
-            token, repository, "crowdcare[bot]", base_url=os.environ.get("GITHUB_API_URL", "https://api.github.com")
-        )
-    )
+    live = _run(lambda: _live_github(repository, "crowdcare[bot]", "export reads live GitHub: set GITHUB_TOKEN"))
     snapshot = _run(lambda: SnapshotGitHub.open(out.absolute(), create=True, repository=repository))
 
     def copy() -> tuple[int, int]:
@@ -371,22 +363,26 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
 
 
-def _github(obj: Context, snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
+def _github(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub
 
         return SnapshotGitHub.open(snapshot_dir.absolute(), create=True, repository=repository, viewer=bot_login)
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        raise BadInputError("no GITHUB_TOKEN in the environment: set it, or pass --snapshot DIR to work offline")
-    from crowdcare.adapters.live import LiveGitHub
-
-    return LiveGitHub(
-        token,
+    return _live_github(
         os.environ.get("GITHUB_REPOSITORY") or repository,
         bot_login,
-        base_url=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        "no GITHUB_TOKEN in the environment: set it, or pass --snapshot DIR to work offline",
     )
+
+
+def _live_github(repository: str, bot_login: str, missing_token: str) -> Any:
+    """Live GitHub with the token in GITHUB_TOKEN and the API at GITHUB_API_URL (as Actions sets them)."""
+    from crowdcare.adapters.live import API, LiveGitHub
+
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise BadInputError(missing_token)
+    return LiveGitHub(token, repository, bot_login, base_url=os.environ.get("GITHUB_API_URL", API))
 
 
 def _event_threads(event_path: Path, event_name: str | None, github: Any) -> list[Any]:

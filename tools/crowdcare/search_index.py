@@ -35,9 +35,14 @@ def analyze(text: str) -> list[str]:
     return [token.text for token in ANALYZER(text)]
 
 
+def _stem_list(title: str, body: str) -> list[str]:
+    """The stems of a title and body; the title counts twice, as in the indexed text."""
+    return analyze(title) * 2 + analyze(body)
+
+
 def stems_of(doc: IndexEntry) -> Counter[str]:
-    """A document's stem counts; the title counts twice, as in the index."""
-    return Counter(analyze(doc.title) * 2 + analyze(doc.body))
+    """A document's stem counts, as ``similar`` compares them."""
+    return Counter(_stem_list(doc.title, doc.body))
 
 
 def _schema() -> Schema:
@@ -76,7 +81,7 @@ class SearchIndex:
         count = 0
         with self._ix.writer(limitmb=256) as writer:
             for doc in docs:
-                stems = analyze(doc.title) * 2 + analyze(doc.body)  # the title counts twice, as in BM25F
+                stems = _stem_list(doc.title, doc.body)
                 writer.update_document(
                     id=doc.id, kind=doc.kind, text=f"{doc.title}\n{doc.title}\n{doc.body}", stems=stems
                 )
@@ -149,7 +154,7 @@ class SearchIndex:
 
     def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:
         """The documents most like a title and body, best first, scored by TF-IDF cosine."""
-        stems = analyze(title) * 2 + analyze(body)
+        stems = _stem_list(title, body)
         if not stems:
             return []
         weights = {stem: self._idf(stem) for stem in set(stems)}

@@ -61,12 +61,16 @@ class LiveGitHub:
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
-    def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
+    def _request(self, verb: str, url: str, body: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
+        """(headers, data) of one REST call; GitHub's errors become crowdcare's (see ``_error``)."""
         try:
-            _, data = self.requester.requestJsonAndCheck(verb, url, input=body)
+            headers, data = self.requester.requestJsonAndCheck(verb, url, input=body)
         except GithubException as exc:
             raise self._error(exc, verb, url) from None
-        return data
+        return headers, data
+
+    def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
+        return self._request(verb, url, body)[1]
 
     def _graphql(self, document: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
         try:
@@ -113,10 +117,7 @@ class LiveGitHub:
         complete themselves lazily: reading a listed issue's fields cost one more GET per issue.)"""
         next_url: str | None = url
         while next_url:
-            try:
-                headers, data = self.requester.requestJsonAndCheck("GET", next_url)
-            except GithubException as exc:
-                raise self._error(exc, "GET", next_url) from None
+            headers, data = self._request("GET", next_url)
             yield from data or []
             match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("link", ""))
             next_url = match.group(1) if match else None
