@@ -183,7 +183,16 @@ def intake(
 
     from crowdcare.dedup import thread_suggestions
 
-    index, content = _run(lambda: _kb_index(obj.root))
+    built: list[tuple[Any, Any]] = []
+
+    def suggest(thread: Any) -> str:
+        # The knowledge base is loaded and indexed only once a question needs suggestions: a skipped event or
+        # a run of ideas does no such work.
+        if not built:
+            built.append(_kb_index(obj.root))
+        index, content = built[0]
+        return thread_suggestions(index, thread, content)
+
     outcomes = _run(
         lambda: take_in_all(
             threads,
@@ -191,7 +200,7 @@ def intake(
             github,
             dry_run=dry_run,
             on_progress=report,
-            suggest=lambda thread: thread_suggestions(index, thread, content),
+            suggest=suggest,
         )
     )
     click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
