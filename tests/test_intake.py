@@ -66,7 +66,7 @@ def test_one_reply_and_the_labels_however_often_it_runs(snap: SnapshotGitHub, co
 
 def test_the_reply_is_edited_only_when_its_text_changes(snap: SnapshotGitHub, config: Config) -> None:
     take_in(thread(snap, Channel.ISSUE, 201), config, snap)
-    changed = replace(config, responses={**config.responses, "community_window_hours": 12})
+    changed = replace(config, responses=replace(config.responses, community_window_hours=12))
     result = take_in(thread(snap, Channel.ISSUE, 201), changed, snap)
     assert result.action == "edited"
     [comment] = bot_comments(snap, Channel.ISSUE, 201)

@@ -11,9 +11,13 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
-    "core": {"errors", "model", "text"},
-    "content": {"rules", "frontmatter", "schema", "config", "store", "ports"},
+    "core": {"errors", "model", "text", "hours"},
+    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger"},
     "steps": {
+        "respond",
+        "metrics",
+        "site.community",
+        "site.charts",
         "validate",
         "intake",
         "dedup",

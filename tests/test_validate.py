@@ -117,6 +117,16 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
         "crowdcare.yml",
         "slug: sync",
     ),
+    "CC501": (
+        _write("metrics/responses.json", '{"format": 1, "updated_at": "yesterday", "records": []}'),
+        "metrics/responses.json",
+        1,
+    ),
+    "CC404": (
+        _config(responses={"business_hours": {"timezone": "Mars/Olympus_Mons", "start": "09:00", "end": "17:00"}}),
+        "crowdcare.yml",
+        "timezone: Mars/Olympus_Mons",
+    ),
 }
 
 

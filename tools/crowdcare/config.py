@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crowdcare.frontmatter import Document, FileProblem, load_yaml, read_text
-from crowdcare.model import Config, Finding, Governance, IntakeConfig, IntakeRule, StaffMember, Topic
+from crowdcare.model import (
+    BusinessHours,
+    Config,
+    Finding,
+    Governance,
+    IntakeConfig,
+    IntakeRule,
+    ResponseConfig,
+    ResponseLabels,
+    StaffMember,
+    Topic,
+)
 from crowdcare.rules import finding
 from crowdcare.schema import check_document
 from crowdcare.text import find_bad_char
@@ -35,7 +47,26 @@ def load_config(root: Path) -> tuple[Config | None, list[Finding]]:
         return None, findings
     findings.extend(_check_unique(doc, "staff", "login", "CC402"))
     findings.extend(_check_unique(doc, "topics", "slug", "CC403"))
+    findings.extend(_check_business_hours(doc))
+    if findings:
+        return None, findings
     return config_from_mapping(data), findings
+
+
+def _check_business_hours(doc: Document) -> list[Finding]:
+    hours = doc.meta.get("responses", {}).get("business_hours")
+    if hours is None:
+        return []
+    where = ("responses", "business_hours")
+    try:
+        ZoneInfo(hours["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        line = doc.line_of((*where, "timezone"))
+        return [finding("CC404", CONFIG_NAME, line, f"unknown time zone {hours['timezone']!r}")]
+    if hours.get("start", "09:00") >= hours.get("end", "17:00"):
+        line = doc.line_of((*where, "start"))
+        return [finding("CC404", CONFIG_NAME, line, "business hours must start before they end")]
+    return []
 
 
 def _check_unique(doc: Document, section: str, key: str, code: str) -> list[Finding]:
@@ -73,7 +104,7 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         ),
         page_size=int(data.get("site", {}).get("page_size", 25)),
         votes=dict(data.get("votes", {})),
-        responses=dict(data.get("responses", {})),
+        responses=_responses_from_mapping(data.get("responses", {})),
         duplicates=dict(data.get("duplicates", {})),
         intake=_intake_from_mapping(data.get("intake", {})),
     )
@@ -96,4 +127,33 @@ def _intake_from_mapping(data: dict[str, Any]) -> IntakeConfig:
         question=rule("question", defaults.question),
         idea=rule("idea", defaults.idea),
         max_body_chars=int(data.get("max_body_chars", defaults.max_body_chars)),
+    )
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _responses_from_mapping(data: dict[str, Any]) -> ResponseConfig:
+    defaults = ResponseConfig()
+    labels = data.get("labels", {})
+    hours = data.get("business_hours")
+    business = None
+    if hours is not None:
+        base = BusinessHours()
+        business = BusinessHours(
+            timezone=hours["timezone"],
+            days=tuple(WEEKDAYS.index(d) + 1 for d in hours["days"]) if "days" in hours else base.days,
+            start=hours.get("start", base.start),
+            end=hours.get("end", base.end),
+            holidays=tuple(hours.get("holidays", ())),
+        )
+    return ResponseConfig(
+        community_window_hours=int(data.get("community_window_hours", defaults.community_window_hours)),
+        staff_window_hours=int(data.get("staff_window_hours", defaults.staff_window_hours)),
+        reminder_days=int(data.get("reminder_days", defaults.reminder_days)),
+        waiting_days=int(data.get("waiting_days", defaults.waiting_days)),
+        reopen_days=int(data.get("reopen_days", defaults.reopen_days)),
+        escalate_to=data.get("escalate_to"),
+        labels=ResponseLabels(**{k: str(v) for k, v in labels.items()}),
+        business_hours=business,
     )

@@ -67,15 +67,16 @@ class IntakeOutcome:
 
 def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions: str = "") -> str:
     """The bot's comment. It names the author by login only: no user text is echoed back."""
-    hours = config.responses.get("community_window_hours", 24)
-    staff_hours = config.responses.get("staff_window_hours", 48)
+    hours = config.responses.community_window_hours
+    staff_hours = config.responses.staff_window_hours
+    business = "business " if config.responses.business_hours is not None else ""
     who = f"@{thread.author.login}"
     if kind is ThreadKind.QUESTION:
         opening = (
             f"Thanks for your question, {who}.\n\n"
             f"**What happens next:** the community usually answers here first. If nobody has answered within "
-            f"{hours} hours, the {config.name} team steps in, and within {staff_hours} hours a staff member is "
-            "on it. When a reply solves your problem, please mark it as the answer so others find it too."
+            f"{hours} hours, the {config.name} team steps in, and within {staff_hours} {business}hours a staff "
+            "member is on it. When a reply solves your problem, please mark it as the answer so others find it too."
         )
     else:
         opening = (
@@ -90,14 +91,14 @@ def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions:
     )
 
 
-def _same_account(a: str, b: str) -> bool:
+def same_account(a: str, b: str) -> bool:
     """REST shows the Actions bot as 'github-actions[bot]', GraphQL as 'github-actions'."""
     return a.lower().removesuffix("[bot]") == b.lower().removesuffix("[bot]")
 
 
 def _ours(reply: Reply, bot_login: str) -> bool:
     """A comment is the bot's own only if it carries the marker AND the bot wrote it (anyone can paste a marker)."""
-    return MARKER in reply.body and _same_account(reply.author.login, bot_login)
+    return MARKER in reply.body and same_account(reply.author.login, bot_login)
 
 
 def take_in(

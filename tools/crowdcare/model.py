@@ -168,7 +168,7 @@ class Config:
     page_size: int = 25
     # Placeholders that later capabilities fill: kept as validated mappings until then.
     votes: dict[str, object] = field(default_factory=dict)
-    responses: dict[str, object] = field(default_factory=dict)
+    responses: ResponseConfig = field(default_factory=lambda: ResponseConfig())
     duplicates: dict[str, object] = field(default_factory=dict)
     intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
 
@@ -215,6 +215,7 @@ class Content:
     key_lines: dict[str, dict[str, int]] = field(default_factory=dict)
     # files that exist but were left out for their findings: references to them are not "dangling"
     rejected: tuple[str, ...] = ()
+    ledger: ResponseLedger | None = None  # metrics/responses.json, written by `crowdcare respond`
 
     def line_of(self, path: str, key: str) -> int:
         return self.key_lines.get(path, {}).get(key, 1)
@@ -277,6 +278,9 @@ class Thread:
     state: str = "open"
     replies: tuple[Reply, ...] = ()
     node_id: str | None = None  # GitHub's global id: GraphQL mutations address discussions by it
+    assignees: tuple[PersonRef, ...] = ()  # issues only: discussions have no assignees on GitHub
+    answer: Reply | None = None  # the reply marked as the answer (discussions in an answerable category)
+    closed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,92 @@ class IntakeConfig:
     question: IntakeRule = field(default_factory=lambda: IntakeRule(("Q&A",), ("question",), ("question",)))
     idea: IntakeRule = field(default_factory=lambda: IntakeRule(("Ideas",), ("idea",), ("idea",)))
     max_body_chars: int = 20_000
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When staff work: the staff window counts only these hours. ``days`` are ISO weekdays (1 = Monday)."""
+
+    timezone: str = "UTC"
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    start: str = "09:00"
+    end: str = "17:00"
+    holidays: tuple[str, ...] = ()  # ISO dates on which nobody is in
+
+
+@dataclass(frozen=True)
+class ResponseLabels:
+    needs_staff: str = "needs-staff"
+    escalated: str = "escalated"
+    waiting: str = "waiting-for-author"  # staff apply it when they asked the author for information
+    answered: str = "answered"  # issues have no "mark as answer": staff apply this label instead
+
+
+@dataclass(frozen=True)
+class ResponseConfig:
+    """The response guarantee (crowdcare respond): windows, labels, who is told when it escalates."""
+
+    community_window_hours: int = 24  # wall-clock: the community answers at any hour
+    staff_window_hours: int = 48  # counted in business hours when they are configured
+    reminder_days: int = 5
+    waiting_days: int = 7
+    reopen_days: int = 30  # how long after a kind close an author's reply still reopens the thread
+    escalate_to: str | None = None  # e.g. "@fernhill-sample/support-leads"
+    labels: ResponseLabels = field(default_factory=ResponseLabels)
+    business_hours: BusinessHours | None = None
+
+
+class ResponseStatus(StrEnum):
+    """Where a question stands in the response guarantee."""
+
+    NEW = "new"  # inside the community window, nobody has replied yet
+    NEEDS_STAFF = "needs-staff"  # acknowledged and handed to staff
+    ESCALATED = "escalated"  # the staff window passed without a staff or accepted answer
+    ANSWERED = "answered"  # someone replied; nothing accepted yet
+    WAITING = "waiting-for-author"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+    @property
+    def is_waiting_on_us(self) -> bool:
+        """The customer is waiting for the community or staff (what the triage view lists)."""
+        return self in (ResponseStatus.NEW, ResponseStatus.NEEDS_STAFF, ResponseStatus.ESCALATED)
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """One question as the response ledger (metrics/responses.json) keeps it: enough for metrics and triage."""
+
+    thread: str  # "discussion #301"
+    url: str
+    title: str
+    asked_at: str
+    status: ResponseStatus
+    holder: str | None = None
+    first_response_at: str | None = None
+    first_response_by: str | None = None  # community | staff
+    answered_at: str | None = None  # when the reply that was accepted was posted
+    answered_by: str | None = None  # community | staff
+    closed_at: str | None = None
+    bucket_size: int = 1  # open questions in its pending bucket, itself included
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    at: str
+    open: int
+    needs_staff: int
+    escalated: int
+
+
+@dataclass(frozen=True)
+class ResponseLedger:
+    """What each sweep of `crowdcare respond` writes into the repository, and the site's metrics read."""
+
+    updated_at: str
+    rotation_last: str | None = None  # the staff member the rotation assigned last
+    records: tuple[ResponseRecord, ...] = ()
+    sweeps: tuple[SweepPoint, ...] = ()
 
 
 # --- Similarity: what the search index holds and returns -------------------------------------------------

@@ -30,6 +30,20 @@ class GitHubPort(Protocol):
 
     def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None: ...
 
+    def remove_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        """Remove labels; one the thread does not carry is no error."""
+        ...
+
+    def assign(self, ref: ThreadRef, logins: Sequence[str]) -> bool:
+        """Assign people to an issue. Discussions have no assignees on GitHub: returns False and does nothing."""
+        ...
+
+    def close_thread(self, ref: ThreadRef) -> None:
+        """Close an issue as not planned, or a discussion as outdated (used for the kind close)."""
+        ...
+
+    def reopen_thread(self, ref: ThreadRef) -> None: ...
+
 
 class SimilarityIndex(Protocol):
     def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:

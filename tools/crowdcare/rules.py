@@ -93,6 +93,16 @@ _RULES = (
     Rule("CC401", "crowdcare.yml is missing", "create crowdcare.yml at the repository root; see README"),
     Rule("CC402", "staff member listed twice", "keep one entry per person"),
     Rule("CC403", "topic declared twice", "keep one entry per topic slug"),
+    Rule(
+        "CC404",
+        "business hours cannot be used",
+        "name an IANA time zone such as Europe/London and make start earlier than end",
+    ),
+    Rule(
+        "CC501",
+        "metrics/responses.json cannot be read",
+        "it is written by `crowdcare respond`: restore it from git history or delete it and run the sweep again",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

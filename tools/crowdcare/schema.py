@@ -18,7 +18,7 @@ from crowdcare.model import Finding
 from crowdcare.rules import finding
 from crowdcare.text import find_bad_char
 
-SchemaName = Literal["solution", "idea", "config"]
+SchemaName = Literal["solution", "idea", "config", "responses"]
 
 _CODE_BY_KEYWORD = {
     "type": "CC114",

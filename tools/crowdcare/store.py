@@ -15,6 +15,7 @@ from typing import Any
 from crowdcare.config import load_config
 from crowdcare.errors import ContentError
 from crowdcare.frontmatter import Document, FileProblem, parse_document, read_text
+from crowdcare.ledger import load_ledger
 from crowdcare.model import (
     Config,
     Content,
@@ -59,7 +60,10 @@ def load_content(root: Path) -> Content:
             rejected.append(rel)
         except _Rejected:
             rejected.append(rel)
+    ledger, ledger_findings = load_ledger(root)
+    findings.extend(ledger_findings)
     return Content(
+        ledger=ledger,
         config=config,
         solutions=tuple(solutions),
         ideas=tuple(ideas),

@@ -71,13 +71,20 @@ def _thread_from_rest(subject: Any, channel: Channel, **extra: Any) -> Thread:
         labels=tuple(str(label["name"]) for label in labels if isinstance(label, dict) and "name" in label),
         state="closed" if subject.get("state") == "closed" else "open",
         node_id=_text(subject.get("node_id")) or None,
+        closed_at=_text(subject.get("closed_at")) or None,
         **extra,
     )
 
 
 def thread_from_issue(issue: Any, comments: list[Any] | None = None) -> Thread:
     """A REST issue (from the API or a webhook payload) and its REST comments."""
-    return _thread_from_rest(issue, Channel.ISSUE, replies=tuple(reply_from_issue_comment(c) for c in comments or []))
+    assignees = issue.get("assignees") if isinstance(issue, dict) else None
+    return _thread_from_rest(
+        issue,
+        Channel.ISSUE,
+        replies=tuple(reply_from_issue_comment(c) for c in comments or []),
+        assignees=tuple(person_from_rest_user(a)[0] for a in assignees or [] if isinstance(a, dict)),
+    )
 
 
 def thread_from_discussion_event(discussion: Any) -> Thread:
@@ -106,6 +113,7 @@ def thread_from_discussion(node: Any) -> Thread:
     category = node.get("category") or {}
     labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
     comments = (node.get("comments") or {}).get("nodes") or []
+    answer = node.get("answer")
     return Thread(
         ref=ThreadRef(Channel.DISCUSSION, int(number)),
         title=_text(node.get("title")),
@@ -121,4 +129,6 @@ def thread_from_discussion(node: Any) -> Thread:
         state="closed" if node.get("closed") else "open",
         replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
         node_id=_text(node.get("id")) or None,
+        answer=reply_from_discussion_comment(answer) if isinstance(answer, dict) else None,
+        closed_at=_text(node.get("closedAt")) or None,
     )

@@ -8,9 +8,11 @@ that fails ambiguously raises AmbiguousWriteError and the intake step reconciles
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
@@ -189,16 +191,51 @@ class LiveGitHub:
         else:
             self._graphql(queries.UPDATE_COMMENT, {"commentId": reply_id, "body": body}, write=True)
 
-    def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
-        if ref.channel is Channel.ISSUE:
-            self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/labels", {"labels": list(labels)})
-            return
+    def _label_node_ids(self, labels: Sequence[str]) -> list[str]:
+        """GraphQL ids of the repository's labels by name; a label the repository lacks is skipped."""
         for label in labels:
             if label.lower() not in self._label_ids:
                 data = self._graphql(queries.LABEL_IDS, {"owner": self.owner, "name": self.name, "query": label})
                 nodes = ((data.get("repository") or {}).get("labels") or {}).get("nodes") or []
                 found = [n["id"] for n in nodes if str(n.get("name", "")).lower() == label.lower()]
-                self._label_ids[label.lower()] = found[0] if found else None  # a missing label is skipped
-        ids = [i for i in (self._label_ids[label.lower()] for label in labels) if i is not None]
+                self._label_ids[label.lower()] = found[0] if found else None
+        return [i for i in (self._label_ids[label.lower()] for label in labels) if i is not None]
+
+    def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        if ref.channel is Channel.ISSUE:
+            self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/labels", {"labels": list(labels)})
+            return
+        ids = self._label_node_ids(labels)
         if ids:
             self._graphql(queries.ADD_LABELS, {"labelableId": self._discussion_id(ref), "labelIds": ids}, write=True)
+
+    def remove_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        if ref.channel is Channel.ISSUE:
+            for label in labels:
+                # 404: the issue does not carry the label (any more); there is nothing to remove
+                with contextlib.suppress(ThreadGoneError):
+                    self._rest("DELETE", f"/repos/{self.repository}/issues/{ref.number}/labels/{quote(label, safe='')}")
+            return
+        ids = self._label_node_ids(labels)
+        if ids:
+            self._graphql(queries.REMOVE_LABELS, {"labelableId": self._discussion_id(ref), "labelIds": ids}, write=True)
+
+    def assign(self, ref: ThreadRef, logins: Sequence[str]) -> bool:
+        if ref.channel is not Channel.ISSUE:
+            return False
+        self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/assignees", {"assignees": list(logins)})
+        return True
+
+    def close_thread(self, ref: ThreadRef) -> None:
+        if ref.channel is Channel.ISSUE:
+            url = f"/repos/{self.repository}/issues/{ref.number}"
+            self._rest("PATCH", url, {"state": "closed", "state_reason": "not_planned"})
+        else:
+            variables = {"discussionId": self._discussion_id(ref), "reason": "OUTDATED"}
+            self._graphql(queries.CLOSE_DISCUSSION, variables, write=True)
+
+    def reopen_thread(self, ref: ThreadRef) -> None:
+        if ref.channel is Channel.ISSUE:
+            self._rest("PATCH", f"/repos/{self.repository}/issues/{ref.number}", {"state": "open"})
+        else:
+            self._graphql(queries.REOPEN_DISCUSSION, {"discussionId": self._discussion_id(ref)}, write=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 _ACTOR = "author { __typename login ... on User { databaseId } ... on Bot { databaseId } }"
 
 DISCUSSION_FIELDS = f"""
-  id number title body url createdAt updatedAt closed locked authorAssociation
+  id number title body url createdAt updatedAt closed closedAt locked authorAssociation
   {_ACTOR}
+  answer {{ id body createdAt authorAssociation {_ACTOR} }}
   category {{ name }}
   labels(first: 20) {{ nodes {{ name }} }}
   comments(first: 100) {{
@@ -66,6 +67,30 @@ mutation AddLabels($labelableId: ID!, $labelIds: [ID!]!) {
 }
 """
 
+CLOSE_DISCUSSION = """
+mutation CloseDiscussion($discussionId: ID!, $reason: DiscussionCloseReason!) {
+  closeDiscussion(input: {discussionId: $discussionId, reason: $reason}) {
+    discussion { id closed }
+  }
+}
+"""
+
+REOPEN_DISCUSSION = """
+mutation ReopenDiscussion($discussionId: ID!) {
+  reopenDiscussion(input: {discussionId: $discussionId}) {
+    discussion { id closed }
+  }
+}
+"""
+
+REMOVE_LABELS = """
+mutation RemoveLabels($labelableId: ID!, $labelIds: [ID!]!) {
+  removeLabelsFromLabelable(input: {labelableId: $labelableId, labelIds: $labelIds}) {
+    clientMutationId
+  }
+}
+"""
+
 ALL = {
     "Discussion": DISCUSSION,
     "RecentDiscussions": RECENT_DISCUSSIONS,
@@ -73,4 +98,7 @@ ALL = {
     "UpdateDiscussionComment": UPDATE_COMMENT,
     "LabelIds": LABEL_IDS,
     "AddLabels": ADD_LABELS,
+    "RemoveLabels": REMOVE_LABELS,
+    "CloseDiscussion": CLOSE_DISCUSSION,
+    "ReopenDiscussion": REOPEN_DISCUSSION,
 }

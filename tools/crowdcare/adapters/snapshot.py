@@ -235,3 +235,50 @@ class SnapshotGitHub:
             nodes.extend({"name": name} for name in labels if name not in have)
         write_json(path, data)
         self._outbox({"op": "add_labels", "thread": str(ref), "labels": list(labels)})
+
+    def remove_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
+        path = self._require(ref)
+        data = _read_json(path)
+        drop = {name.lower() for name in labels}
+        if ref.channel is Channel.ISSUE:
+            data["labels"] = [label for label in data.get("labels", []) if label["name"].lower() not in drop]
+        else:
+            nodes = data.setdefault("labels", {}).setdefault("nodes", [])
+            data["labels"]["nodes"] = [label for label in nodes if label["name"].lower() not in drop]
+        write_json(path, data)
+        self._outbox({"op": "remove_labels", "thread": str(ref), "labels": list(labels)})
+
+    def assign(self, ref: ThreadRef, logins: Sequence[str]) -> bool:
+        path = self._require(ref)
+        if ref.channel is not Channel.ISSUE:
+            return False
+        data = _read_json(path)
+        have = {a["login"].lower() for a in data.setdefault("assignees", []) or []}
+        data["assignees"] = list(data["assignees"] or []) + [
+            {"login": login, "id": None, "type": "User"} for login in logins if login.lower() not in have
+        ]
+        write_json(path, data)
+        self._outbox({"op": "add_assignees", "thread": str(ref), "assignees": list(logins)})
+        return True
+
+    def _set_state(self, ref: ThreadRef, closed: bool) -> None:
+        path = self._require(ref)
+        data = _read_json(path)
+        now = _now()
+        if ref.channel is Channel.ISSUE:
+            data["state"] = "closed" if closed else "open"
+            data["state_reason"] = "not_planned" if closed else "reopened"
+            data["closed_at"] = now if closed else None
+            data["updated_at"] = now
+        else:
+            data["closed"] = closed
+            data["closedAt"] = now if closed else None
+            data["updatedAt"] = now
+        write_json(path, data)
+        self._outbox({"op": "close" if closed else "reopen", "thread": str(ref)})
+
+    def close_thread(self, ref: ThreadRef) -> None:
+        self._set_state(ref, closed=True)
+
+    def reopen_thread(self, ref: ThreadRef) -> None:
+        self._set_state(ref, closed=False)

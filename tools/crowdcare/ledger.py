@@ -1,0 +1,94 @@
+"""The response ledger, ``metrics/responses.json``: what every sweep of `crowdcare respond` writes into the
+repository (one record per customer question, the staff rotation's position, a point per sweep) and what the
+site's community metrics and triage pages are built from.
+
+It is a repository file, so anyone can edit it in a pull request: it is read strictly (JSON Schema, sizes,
+timestamps) and every title in it is treated as user text when rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from crowdcare.model import Finding, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
+from crowdcare.rules import finding
+from crowdcare.schema import load_schema
+
+LEDGER_PATH = "metrics/responses.json"
+MAX_BYTES = 64 * 1024 * 1024
+MAX_SWEEPS = 2_000  # about three months of hourly sweeps
+FORMAT = 1
+
+
+def load_ledger(root: Path) -> tuple[ResponseLedger | None, list[Finding]]:
+    """The ledger under ``root`` (None when there is none yet), and what is wrong with it."""
+    path = root / LEDGER_PATH
+    if not path.exists() and not path.is_symlink():
+        return None, []
+    if path.is_symlink() or not path.is_file():
+        return None, [finding("CC501", LEDGER_PATH, 1, "is a link or not a regular file")]
+    if path.stat().st_size > MAX_BYTES:
+        return None, [finding("CC501", LEDGER_PATH, 1, f"is larger than {MAX_BYTES // 2**20} MiB")]
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", 1)
+        return None, [finding("CC501", LEDGER_PATH, line, f"is not JSON ({exc})")]
+    validator = Draft202012Validator(load_schema("responses"))
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top)"
+        return None, [finding("CC501", LEDGER_PATH, 1, f"{where}: {error.message[:200]}")]
+    return ledger_from_mapping(data), []
+
+
+def ledger_from_mapping(data: dict[str, Any]) -> ResponseLedger:
+    records = tuple(
+        ResponseRecord(**{**record, "status": ResponseStatus(record["status"])}) for record in data["records"]
+    )
+    return ResponseLedger(
+        updated_at=data["updated_at"],
+        rotation_last=data.get("rotation_last"),
+        records=records,
+        sweeps=tuple(SweepPoint(**point) for point in data.get("sweeps", [])),
+    )
+
+
+def ledger_to_mapping(ledger: ResponseLedger) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "updated_at": ledger.updated_at,
+        "rotation_last": ledger.rotation_last,
+        "records": [{**asdict(r), "status": r.status.value} for r in ledger.records],
+        "sweeps": [asdict(p) for p in ledger.sweeps[-MAX_SWEEPS:]],
+    }
+
+
+def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
+    """Write atomically (a crash leaves the old ledger or the new one), checked against the schema first."""
+    data = ledger_to_mapping(ledger)
+    Draft202012Validator(load_schema("responses")).validate(data)
+    path = root / LEDGER_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        json.dump(data, tmp, indent=1, ensure_ascii=True)
+        tmp.write("\n")
+    Path(tmp.name).replace(path)
+    return path
+
+
+def merge_records(
+    old: tuple[ResponseRecord, ...], new: list[ResponseRecord], keep_since: str | None = None
+) -> tuple[ResponseRecord, ...]:
+    """Records of this sweep replace earlier ones for the same thread; others stay (closed threads are not
+    listed by a sweep but still count in the metrics). Records asked before ``keep_since`` are dropped."""
+    by_thread = {r.thread: r for r in old}
+    by_thread.update({r.thread: r for r in new})
+    kept = [r for r in by_thread.values() if keep_since is None or r.asked_at >= keep_since]
+    return tuple(sorted(kept, key=lambda r: (r.asked_at, r.thread)))

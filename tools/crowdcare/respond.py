@@ -1,0 +1,445 @@
+"""Every customer gets a response: acknowledge, hand to staff, escalate, remind, close kindly and reopen.
+
+A sweep (`crowdcare respond`) looks at each customer question and decides, from the thread as it is now and
+the rules in crowdcare.yml, what is due. Every action cites its rule. Like intake it reconciles instead of
+remembering: each comment carries a hidden marker and is recognised by marker AND author, so a rerun adds
+nothing, and a human reply that arrives before the bot acts cancels what was pending (the thread is read again
+just before any write).
+
+Rules (``responses`` in crowdcare.yml):
+- acknowledge: no reply from anyone but the asker after ``community_window_hours`` (wall-clock): one comment,
+  the needs-staff label, an assignee from the staff rotation (round robin, skipping staff marked away).
+- escalate: no staff reply and no accepted answer after ``staff_window_hours`` (business hours if configured):
+  the escalated label and a mention of ``escalate_to``.
+- remind: replies but nothing accepted ``reminder_days`` after the last reply: one reminder to mark the answer.
+- close-waiting: labelled as waiting for the author, who has not replied for ``waiting_days`` since: a kind
+  comment and a close. reopen: the asker replies within ``reopen_days`` of that close: the thread reopens.
+- settle: a staff reply or an accepted answer takes the needs-staff and escalated labels off; an asker's reply
+  takes the waiting label off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
+from crowdcare.hours import elapsed_hours, format_time, parse_time
+from crowdcare.intake import classify, normalize, same_account
+from crowdcare.model import (
+    Channel,
+    Config,
+    PersonKind,
+    Reply,
+    ResponseRecord,
+    ResponseStatus,
+    Thread,
+    ThreadKind,
+)
+from crowdcare.ports import GitHubPort
+
+_MARK = re.compile(r"<!-- crowdcare:respond:([a-z-]+)((?: [a-z]+=[A-Za-z0-9-]+)*) -->")
+
+
+def marker(rule: str, **data: str) -> str:
+    extra = "".join(f" {key}={value}" for key, value in data.items())
+    return f"<!-- crowdcare:respond:{rule}{extra} -->"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the bot does on a thread, and the rule that made it due."""
+
+    rule: str  # acknowledge | escalate | remind | close-waiting | reopen | settle
+    why: str
+    comment: str | None = None
+    add_labels: tuple[str, ...] = ()
+    remove_labels: tuple[str, ...] = ()
+    assign: tuple[str, ...] = ()
+    close: bool = False
+    reopen: bool = False
+    rotated_to: str | None = None  # the staff member the rotation picked (the rotation moves on when done)
+
+
+@dataclass(frozen=True)
+class BotComment:
+    rule: str
+    data: dict[str, str]
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know about one question, read from the thread."""
+
+    asked_at: dt.datetime
+    humans: tuple[Reply, ...]  # replies by people (bots left out), oldest first
+    others: tuple[Reply, ...]  # ... by anyone but the asker
+    first_staff: Reply | None
+    answer: Reply | None
+    answered_by: PersonKind | None
+    waiting: bool
+    ours: tuple[BotComment, ...]
+    holder: str | None
+
+    def latest(self, rule: str) -> BotComment | None:
+        return next((c for c in reversed(self.ours) if c.rule == rule), None)
+
+
+def _at(reply: Reply) -> dt.datetime:
+    return parse_time(reply.created_at, "reply time")
+
+
+def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
+    labels = {label.lower() for label in thread.labels}
+    names = config.responses.labels
+
+    def kind(reply: Reply) -> PersonKind:
+        return config.person_kind(reply.author, reply.association, reply.author_is_bot)
+
+    replies = sorted(thread.replies, key=lambda r: r.created_at)
+    humans = tuple(r for r in replies if kind(r) is not PersonKind.BOT)
+    others = tuple(r for r in humans if not _is_asker(r, thread))
+    ours = bot_comments(thread, bot)
+    answer = thread.answer
+    if answer is None and thread.ref.channel is Channel.ISSUE and names.answered.lower() in labels and others:
+        answer = others[-1]  # issues have no "mark as answer": the label says the latest reply answered it
+    assigned = [a.login for a in thread.assignees if config.is_staff(a)]
+    acknowledged = next((c for c in ours if c.rule == "acknowledge"), None)
+    holder = assigned[0] if assigned else (acknowledged.data.get("holder") if acknowledged else None)
+    return Facts(
+        asked_at=parse_time(thread.created_at, f"{thread.ref} created_at"),
+        humans=humans,
+        others=others,
+        first_staff=next((r for r in others if kind(r) is PersonKind.STAFF), None),
+        answer=answer,
+        answered_by=kind(answer) if answer is not None else None,
+        waiting=names.waiting.lower() in labels,
+        ours=tuple(ours),
+        holder=holder,
+    )
+
+
+def bot_comments(thread: Thread, bot: str) -> list[BotComment]:
+    """The bot's own respond comments on ``thread``: marker AND author (anyone can paste a marker)."""
+    found = []
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
+        match = _MARK.search(reply.body)
+        if match and same_account(reply.author.login, bot):
+            data = dict(pair.split("=", 1) for pair in match.group(2).split())
+            found.append(BotComment(match.group(1), data, reply))
+    return found
+
+
+def _is_asker(reply: Reply, thread: Thread) -> bool:
+    if reply.author.id is not None and thread.author.id is not None:
+        return reply.author.id == thread.author.id
+    return reply.author.login.lower() == thread.author.login.lower()
+
+
+def status_of(thread: Thread, facts: Facts, config: Config) -> ResponseStatus:
+    labels = {label.lower() for label in thread.labels}
+    names = config.responses.labels
+    if thread.state != "open":
+        return ResponseStatus.CLOSED
+    if facts.answer is not None:
+        return ResponseStatus.ACCEPTED
+    if facts.waiting:
+        return ResponseStatus.WAITING
+    if facts.first_staff is None and (facts.latest("escalate") or names.escalated.lower() in labels):
+        return ResponseStatus.ESCALATED
+    if facts.first_staff is None and (facts.latest("acknowledge") or names.needs_staff.lower() in labels):
+        return ResponseStatus.NEEDS_STAFF
+    return ResponseStatus.ANSWERED if facts.others else ResponseStatus.NEW
+
+
+def _cite(rule: str, text: str) -> str:
+    return f"<sub>crowdcare rule `responses.{rule}`: {text}.</sub>"
+
+
+def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_holder: str | None) -> list[Action]:
+    """What is due on ``thread`` at ``now``. Pure: the same thread, config and time give the same plan."""
+    rules = config.responses
+    names = rules.labels
+    labels = {label.lower() for label in thread.labels}
+    asker = f"@{thread.author.login}"
+    actions: list[Action] = []
+    if thread.state != "open":
+        return _reopen(thread, facts, config, now)
+
+    wall = elapsed_hours(facts.asked_at, now, None)
+    if facts.latest("acknowledge") is None and not facts.others and wall >= rules.community_window_hours:
+        holder = facts.holder or next_holder
+        why = (
+            f"no reply from anyone but the asker for {wall:.0f} hours "
+            f"(community window: {rules.community_window_hours})"
+        )
+        who = f"@{holder} from the {config.name} team is" if holder else f"the {config.name} team is"
+        body = (
+            f"Thanks for waiting, {asker}. Nobody from the community has answered yet, so {who} looking after "
+            "your question now. You don't need to do anything; we'll reply here.\n\n"
+            f"{_cite('acknowledge', why)}\n{marker('acknowledge', **({'holder': holder} if holder else {}))}"
+        )
+        assign = (holder,) if holder and thread.ref.channel is Channel.ISSUE and not thread.assignees else ()
+        rotated = holder if holder and not facts.holder else None
+        actions.append(
+            Action("acknowledge", why, body, add_labels=(names.needs_staff,), assign=assign, rotated_to=rotated)
+        )
+
+    if facts.answer is None and facts.first_staff is None and not facts.waiting and facts.latest("escalate") is None:
+        business = elapsed_hours(facts.asked_at, now, rules.business_hours)
+        if business >= rules.staff_window_hours:
+            unit = "business hours" if rules.business_hours is not None else "hours"
+            why = f"no staff or accepted answer after {business:.0f} {unit} (staff window: {rules.staff_window_hours})"
+            mention = f"{rules.escalate_to}, " if rules.escalate_to else ""
+            holder = f" @{facts.holder} has it on their list." if facts.holder else ""
+            body = (
+                f"{mention}this question from {asker} has waited longer than we promise without an answer from "
+                f"staff.{holder} Please take a look.\n\n{_cite('escalate', why)}\n{marker('escalate')}"
+            )
+            actions.append(Action("escalate", why, body, add_labels=(names.escalated,)))
+
+    if facts.answer is None and facts.others and not facts.waiting and facts.latest("remind") is None:
+        last = _at(facts.humans[-1])
+        days = elapsed_hours(last, now, None) / 24
+        if days >= rules.reminder_days:
+            why = (
+                f"replies but no accepted answer, {days:.0f} days after the last reply "
+                f"(reminder: {rules.reminder_days} days)"
+            )
+            how = (
+                "mark it as the answer (the ✓ under the reply)"
+                if thread.ref.channel is Channel.DISCUSSION
+                else "close this issue, or tell us what is still missing"
+            )
+            body = (
+                f"{asker}, did one of the replies solve your problem? If so, please {how}: it helps the next "
+                f"person with the same question find it.\n\n{_cite('remind', why)}\n{marker('remind')}"
+            )
+            actions.append(Action("remind", why, body))
+
+    if facts.waiting and facts.others:
+        actions.extend(_waiting(thread, facts, config, now))
+
+    settled = facts.first_staff is not None or facts.answer is not None
+    stale = tuple(n for n in (names.needs_staff, names.escalated) if n.lower() in labels) if settled else ()
+    if stale:
+        actions.append(Action("settle", "a staff reply or an accepted answer arrived", remove_labels=stale))
+    return actions
+
+
+def _waiting(thread: Thread, facts: Facts, config: Config, now: dt.datetime) -> list[Action]:
+    rules = config.responses
+    last_other = _at(facts.others[-1])
+    asker_since = [r for r in facts.humans if _is_asker(r, thread) and _at(r) > last_other]
+    if asker_since:
+        why = "the asker replied after being asked for information"
+        return [Action("settle", why, remove_labels=(rules.labels.waiting,))]
+    days = elapsed_hours(last_other, now, None) / 24
+    if days < rules.waiting_days:
+        return []
+    why = f"waiting for the asker, who has not replied for {days:.0f} days (waiting: {rules.waiting_days} days)"
+    closing = facts.latest("close-waiting")
+    if closing is not None and _at(closing.reply) > last_other:
+        closed_at = parse_time(thread.closed_at, "closed_at") if thread.closed_at else None
+        if closed_at is None or closed_at < _at(closing.reply):
+            return [Action("close-waiting", why + "; finishing a close that was interrupted", close=True)]
+        return []  # closed after our comment, then reopened by a person: leave it open
+    body = (
+        f"We're closing this for now, @{thread.author.login}, because we haven't heard back in "
+        f"{rules.waiting_days} days. Reply here any time within {rules.reopen_days} days and it reopens "
+        f"automatically.\n\n{_cite('close-waiting', why)}\n{marker('close-waiting')}"
+    )
+    return [Action("close-waiting", why, body, close=True)]
+
+
+def _reopen(thread: Thread, facts: Facts, config: Config, now: dt.datetime) -> list[Action]:
+    closing = facts.latest("close-waiting")
+    if closing is None:
+        return []
+    closed_at = _at(closing.reply)
+    reopened = facts.latest("reopen")
+    if reopened is not None and _at(reopened.reply) > closed_at:
+        return []  # we reopened it already; a person closed it again since
+    replies = [r for r in facts.humans if _is_asker(r, thread) and _at(r) > closed_at]
+    if not replies or elapsed_hours(closed_at, _at(replies[0]), None) / 24 > config.responses.reopen_days:
+        return []
+    if thread.closed_at and parse_time(thread.closed_at, "closed_at") > _at(replies[0]):
+        return []  # a person closed it again after the asker's reply: their call
+    why = "the asker replied after the thread was closed for lack of a reply"
+    body = f"Reopened: thanks for coming back, @{thread.author.login}.\n\n{_cite('reopen', why)}\n{marker('reopen')}"
+    waiting = config.responses.labels.waiting
+    return [Action("reopen", why, body, remove_labels=(waiting,), reopen=True)]
+
+
+def record_of(thread: Thread, facts: Facts, config: Config, status: ResponseStatus) -> ResponseRecord:
+    def by(reply: Reply | None) -> str | None:
+        if reply is None:
+            return None
+        kind = config.person_kind(reply.author, reply.association, reply.author_is_bot)
+        return "staff" if kind is PersonKind.STAFF else "community"
+
+    first = facts.others[0] if facts.others else None
+    return ResponseRecord(
+        thread=str(thread.ref),
+        url=thread.url,
+        title=normalize(thread.title, 300),
+        asked_at=format_time(facts.asked_at),
+        status=status,
+        holder=facts.holder,
+        first_response_at=format_time(_at(first)) if first else None,
+        first_response_by=by(first),
+        answered_at=format_time(_at(facts.answer)) if facts.answer else None,
+        answered_by=by(facts.answer),
+        closed_at=thread.closed_at if thread.state != "open" else None,
+    )
+
+
+@dataclass(frozen=True)
+class Taken:
+    rule: str
+    why: str
+    done: bool  # False in a dry run
+
+
+@dataclass(frozen=True)
+class RespondOutcome:
+    ref: str
+    record: ResponseRecord
+    actions: tuple[Taken, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class Rotation:
+    """Round robin over the staff roster, skipping anyone marked away. ``last`` persists in the ledger."""
+
+    config: Config
+    last: str | None = None
+    assigned: list[str] = field(default_factory=list)
+
+    def peek(self) -> str | None:
+        roster = [s for s in self.config.staff]
+        if not any(not s.away for s in roster):
+            return None
+        logins = [s.login.lower() for s in roster]
+        start = logins.index(self.last.lower()) + 1 if self.last and self.last.lower() in logins else 0
+        for step in range(len(roster)):
+            candidate = roster[(start + step) % len(roster)]
+            if not candidate.away:
+                return candidate.login
+        return None
+
+    def take(self, login: str) -> None:
+        self.last = login
+        self.assigned.append(login)
+
+
+def is_question(thread: Thread, config: Config) -> bool:
+    """The guarantee covers questions asked by customers (staff and bots need no reply from us)."""
+    return classify(thread, config) is ThreadKind.QUESTION and (
+        config.person_kind(thread.author, thread.association, thread.author_is_bot) is PersonKind.CUSTOMER
+    )
+
+
+def respond(
+    thread: Thread, config: Config, github: GitHubPort, now: dt.datetime, rotation: Rotation, *, dry_run: bool = False
+) -> RespondOutcome:
+    """Reconcile one question with the guarantee at ``now``."""
+    bot = github.viewer_login()
+    facts = facts_of(thread, config, bot)
+    actions = plan(thread, facts, config, now, rotation.peek())
+    if actions and not dry_run:
+        # Look again right before writing: a reply that arrived since the sweep read the list cancels.
+        fresh = github.get_thread(thread.ref)
+        if fresh is None:
+            raise ThreadGoneError(f"{thread.ref} was deleted")
+        thread, facts = fresh, facts_of(fresh, config, bot)
+        actions = plan(thread, facts, config, now, rotation.peek())
+    taken = []
+    for action in actions:
+        if not dry_run:
+            _apply(thread, action, github, bot)
+        if action.rotated_to is not None:
+            rotation.take(action.rotated_to)
+        taken.append(Taken(action.rule, action.why, done=not dry_run))
+    if taken and not dry_run:
+        thread = github.get_thread(thread.ref) or thread
+        facts = facts_of(thread, config, bot)
+    elif taken:
+        thread, facts = _as_if(thread, facts, actions), facts
+    status = status_of(thread, facts, config)
+    if dry_run and any(a.rule == "acknowledge" for a in actions):
+        status = ResponseStatus.NEEDS_STAFF
+    if dry_run and any(a.rule == "escalate" for a in actions):
+        status = ResponseStatus.ESCALATED
+    return RespondOutcome(str(thread.ref), record_of(thread, facts, config, status), tuple(taken))
+
+
+def _as_if(thread: Thread, facts: Facts, actions: list[Action]) -> Thread:
+    """The thread as a dry run's actions would leave it (for the record it reports)."""
+    labels = [label for label in thread.labels if all(label not in a.remove_labels for a in actions)]
+    labels += [label for a in actions for label in a.add_labels if label not in labels]
+    state = "closed" if any(a.close for a in actions) else "open" if any(a.reopen for a in actions) else thread.state
+    return replace(thread, labels=tuple(labels), state=state)
+
+
+def _apply(thread: Thread, action: Action, github: GitHubPort, bot: str) -> None:
+    """Reopen, labels, assignees, then the comment (the marker that says it is done), then the close."""
+    ref = thread.ref
+    if action.reopen:
+        github.reopen_thread(ref)
+    if action.add_labels:
+        github.add_labels(ref, action.add_labels)
+    if action.remove_labels:
+        github.remove_labels(ref, action.remove_labels)
+    if action.assign:
+        github.assign(ref, action.assign)
+    if action.comment is not None:
+        try:
+            github.post_comment(ref, action.comment)
+        except AmbiguousWriteError:
+            # It may have landed: read back, and never post blindly again.
+            current = github.get_thread(ref)
+            landed = current is not None and any(
+                c.rule == action.rule and c.reply.body == action.comment for c in bot_comments(current, bot)
+            )
+            if not landed:
+                raise TransientError(
+                    f"{ref}: posting the {action.rule} comment failed; the next run posts it"
+                ) from None
+    if action.close:
+        github.close_thread(ref)
+
+
+def respond_all(
+    threads: Iterable[Thread],
+    config: Config,
+    github: GitHubPort,
+    now: dt.datetime,
+    rotation: Rotation,
+    *,
+    dry_run: bool = False,
+    on_progress: Callable[[RespondOutcome], None] | None = None,
+) -> list[RespondOutcome]:
+    """A sweep. Threads that are not customer questions are left alone; a deleted one is noted and skipped;
+    a transient failure stops the sweep (the next run carries on, nothing is done twice)."""
+    outcomes = []
+    for thread in threads:
+        if not is_question(thread, config):
+            continue
+        try:
+            result = respond(thread, config, github, now, rotation, dry_run=dry_run)
+        except ThreadGoneError:
+            continue
+        except BadInputError as exc:
+            facts_record = ResponseRecord(
+                str(thread.ref), thread.url, normalize(thread.title, 300), "", ResponseStatus.NEW
+            )
+            result = RespondOutcome(str(thread.ref), facts_record, note=f"skipped: {exc}")
+        outcomes.append(result)
+        if on_progress is not None:
+            on_progress(result)
+    return outcomes
