@@ -40,20 +40,19 @@ site: setup
 	$(BIN)/crowdcare validate
 	$(BIN)/mkdocs build --strict --quiet
 
-demo: site
-	@rm -rf build/demo-snapshot && mkdir -p build && cp -r samples/snapshot build/demo-snapshot
+DEMO := build/demo
+demo: setup
 	@echo ""
-	@echo "  Taking in the sample community's new threads (offline, on a copy of samples/snapshot):"
-	CROWDCARE_NOW=2026-11-22T12:00:00Z $(BIN)/crowdcare intake --snapshot build/demo-snapshot --all
-	@echo "  What the bot posted and labelled is in build/demo-snapshot/outbox.jsonl"
+	@echo "  Running crowdcare on the sample community (fictional company 'Tallybook'), offline, in $(DEMO):"
+	@BIN=$(BIN) samples/build-demo.sh $(DEMO)
 	@echo ""
-	@echo "  The sample community (fictional company 'Tallybook') is built in site/."
 	@echo "  Serving it on  http://$(HOST):$(PORT)/   (Ctrl-C to stop; PORT=8080 make demo for another port)"
+	@echo "  See Metrics (charts) and Triage (who is waiting) for the response guarantee."
 	@echo ""
-	$(BIN)/python -m http.server --bind $(HOST) --directory site $(PORT)
+	$(BIN)/python -m http.server --bind $(HOST) --directory $(DEMO)/site $(PORT)
 
 lint: setup
-	$(BIN)/ruff check tools tests bench
+	$(BIN)/ruff check tools tests bench samples
 	$(BIN)/mypy
 
 test: setup contracts browser lint site

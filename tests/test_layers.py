@@ -30,6 +30,7 @@ LAYERS = {
     },
     "edges": {
         "cli",
+        "cli_respond",
         "site.plugin",
         "__main__",
         "__init__",

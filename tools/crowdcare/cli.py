@@ -450,3 +450,7 @@ def _run(action: Any) -> Any:
 
 def main() -> None:
     cli(prog_name="crowdcare")
+
+
+# Commands in their own modules register themselves on the group when imported (after it exists).
+from crowdcare import cli_respond  # noqa: E402,F401

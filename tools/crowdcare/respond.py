@@ -193,10 +193,10 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
         if business >= rules.staff_window_hours:
             unit = "business hours" if rules.business_hours is not None else "hours"
             why = f"no staff or accepted answer after {business:.0f} {unit} (staff window: {rules.staff_window_hours})"
-            mention = f"{rules.escalate_to}, " if rules.escalate_to else ""
+            mention = f"{rules.escalate_to}, t" if rules.escalate_to else "T"
             holder = f" @{facts.holder} has it on their list." if facts.holder else ""
             body = (
-                f"{mention}this question from {asker} has waited longer than we promise without an answer from "
+                f"{mention}his question from {asker} has waited longer than we promise without an answer from "
                 f"staff.{holder} Please take a look.\n\n{_cite('escalate', why)}\n{marker('escalate')}"
             )
             actions.append(Action("escalate", why, body, add_labels=(names.escalated,)))
@@ -375,7 +375,11 @@ def respond(
         status = ResponseStatus.NEEDS_STAFF
     if dry_run and any(a.rule == "escalate" for a in actions):
         status = ResponseStatus.ESCALATED
-    return RespondOutcome(str(thread.ref), record_of(thread, facts, config, status), tuple(taken))
+    record = record_of(thread, facts, config, status)
+    rotated = next((a.rotated_to for a in actions if a.rotated_to), None)
+    if dry_run and rotated is not None:
+        record = replace(record, holder=rotated)
+    return RespondOutcome(str(thread.ref), record, tuple(taken))
 
 
 def _as_if(thread: Thread, facts: Facts, actions: list[Action]) -> Thread:

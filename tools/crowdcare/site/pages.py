@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from crowdcare.errors import ContentError
 from crowdcare.model import Config, Content, IdeaStatus
+from crowdcare.site.community import community_pages
 from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, by_votes, idea_pages, idea_path
 from crowdcare.site.markup import (
     STAFF_MARK,
@@ -51,6 +52,7 @@ def render_pages(content: Content) -> dict[str, str]:
     pages.update(solution_pages(content, config))
     pages.update(idea_pages(content, config))
     pages.update(people_pages(content, config))
+    pages.update(community_pages(content, config))
     return dict(sorted(pages.items()))
 
 

@@ -1,0 +1,201 @@
+"""Write two months of the fictional Tallybook community's question history into samples/snapshot.
+
+The threads are made up (people from the sample knowledge base, questions in its topics) in GitHub's own
+shapes: GraphQL Discussion nodes and REST issues with their comments. They give `crowdcare respond` and the
+metrics page something real-looking to work on: community and staff answers, accepted answers, a question
+waiting for its author, one closed for lack of a reply whose author came back, and fresh unanswered ones.
+
+Deterministic (fixed seed and clock): rerun it and the files come out the same.
+
+    python samples/make_history.py        # from the repository root
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+SNAPSHOT = Path(__file__).parent / "snapshot"
+REPO = "fernhill-sample/tallybook-community"
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)  # the demo's clock
+BOT = ("tallybook-bot", 99000001)
+
+CUSTOMERS = [
+    ("oscar-lund", 88123004), ("nguyen-thao", 60447719), ("lucia-fernandez", 44018265),
+    ("kenji-watanabe", 91827364), ("sam-whitlock", 12873340), ("ruth-ellison", 38845120),
+    ("jkrause-bakery", 31200871), ("ines-duarte", 65012987), ("hannah-brandt", 83310274),
+    ("ben-carver", 70021133), ("aisha-kamara", 55120398), ("olu-adeyemi", 27755092),
+    ("marco-bianchi", 19283746), ("grace-obi", 14509876),
+]  # fmt: skip
+STAFF = [("maya-okafor", 58102231), ("priya-raman", 66309125), ("tomas-lindqvist", 77244109)]
+
+QUESTIONS = [
+    "Can I change the currency of an existing company file?",
+    "Bank feed stopped importing after my bank changed its app",
+    "How do I send a reminder for an overdue invoice?",
+    "Receipts captured offline on Android never upload",
+    "Where do I download my VAT invoice for the subscription?",
+    "Shopify orders import twice",
+    "How do I give my accountant read-only access?",
+    "Reconciliation shows a difference of 0.01",
+    "Can I put my logo on quotes but not on invoices?",
+    "Stripe payouts are not matched to invoices",
+    "How do I undo a reconciliation?",
+    "Two-factor codes from the app are rejected",
+    "Can I split one bank transaction across two invoices?",
+    "iOS app asks me to sign in every day",
+    "How do I move from the monthly to the yearly plan?",
+    "API returns 429 when I sync products",
+    "Invoice numbers skipped from 1041 to 1043",
+    "Can I import customers from a CSV file?",
+    "Credit note does not reduce the customer's balance",
+    "How do I close the books for last year?",
+    "Bank rule matches the wrong supplier",
+    "PDF invoices are blank in Outlook",
+    "Can two people edit the same invoice?",
+    "Where did the cash-flow report go?",
+    "How do I record a refund to a customer?",
+    "Webhook signatures fail after rotating the secret",
+    "Mileage claims round to whole kilometres",
+    "Can I cancel my plan and keep read-only access?",
+    "Offline mode lost an invoice I made on the train",
+    "How do I add a second bank account?",
+    "Quotes expire too early",
+    "Payment link shows the wrong amount with discounts",
+]
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _actor(person: tuple[str, int], bot: bool = False) -> dict[str, object]:
+    return {"__typename": "Bot" if bot else "User", "login": person[0], "databaseId": person[1]}
+
+
+def _reply_text(staff: bool, accepted: bool, rng: random.Random) -> str:
+    if staff:
+        return rng.choice(
+            [
+                "Thanks for the detail. This is under Settings → Company; I've added steps to the help centre too.",
+                "We found the cause on our side and shipped a fix this morning. Could you try again?",
+                "You can do this from the Reports menu. Let me know if the option is missing for you.",
+            ]
+        )
+    text = rng.choice(
+        [
+            "I had the same thing. Disconnecting and reconnecting the bank under Bank feeds fixed it for me.",
+            "You can: open the item, then More → Duplicate and change the field before saving.",
+            "Check the rounding setting under Settings → Invoices; mine was set to 'whole units'.",
+        ]
+    )
+    return text + (" Worked for two of my clients as well." if accepted else "")
+
+
+def _discussion(
+    number: int, title: str, asker: tuple[str, int], asked: dt.datetime, plan: str, rng: random.Random
+) -> dict[str, object]:
+    """One Q&A discussion following ``plan``: community | staff | waiting | closed-returned | silent."""
+    comments: list[dict[str, object]] = []
+    answer = None
+    closed_at = None
+    labels: list[str] = []
+
+    def add(
+        person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE", bot: bool = False
+    ) -> dict[str, object]:
+        node = {
+            "id": f"DC_sample{number}_{len(comments) + 1}",
+            "body": body,
+            "createdAt": _iso(at),
+            "authorAssociation": association,
+            "author": _actor(person, bot),
+        }
+        comments.append(node)
+        return node
+
+    if plan in ("community", "staff"):
+        staff = plan == "staff"
+        helper = rng.choice(STAFF) if staff else rng.choice([c for c in CUSTOMERS if c != asker])
+        first = asked + dt.timedelta(hours=rng.uniform(0.3, 30 if staff else 20))
+        reply = add(helper, _reply_text(staff, True, rng), first, "MEMBER" if staff else "NONE")
+        if number < 345 or rng.random() < 0.5:  # the recent ones are not all accepted yet
+            answer = reply
+            add(asker, "That was it, thank you!", first + dt.timedelta(hours=rng.uniform(1, 20)))
+    elif plan == "waiting":
+        helper = rng.choice(STAFF)
+        add(
+            helper,
+            "Could you tell us which bank and which app version you use?",
+            asked + dt.timedelta(hours=5),
+            "MEMBER",
+        )
+        labels.append("waiting-for-author")
+    elif plan == "closed-returned":
+        helper = rng.choice(STAFF)
+        asked_info = asked + dt.timedelta(hours=6)
+        add(helper, "Which browser were you using when this happened?", asked_info, "MEMBER")
+        closing = asked_info + dt.timedelta(days=7, hours=1)
+        add(
+            BOT,
+            f"We're closing this for now, @{asker[0]}, because we haven't heard back in 7 days. Reply here any "
+            "time within 30 days and it reopens automatically.\n\n<sub>crowdcare rule `responses.close-waiting`: "
+            "waiting for the asker, who has not replied for 7 days (waiting: 7 days).</sub>\n"
+            "<!-- crowdcare:respond:close-waiting -->",
+            closing,
+            bot=True,
+        )
+        closed_at = closing
+        labels.append("waiting-for-author")
+        add(asker, "Sorry, I was away. It's Firefox 133 on Windows.", NOW - dt.timedelta(hours=20))
+    return {
+        "id": f"D_sample{number}",
+        "number": number,
+        "title": title,
+        "body": f"{title} I've looked in the help centre but couldn't find it. Thanks for any pointers.",
+        "url": f"https://github.com/{REPO}/discussions/{number}",
+        "createdAt": _iso(asked),
+        "updatedAt": _iso(
+            max([asked] + [dt.datetime.fromisoformat(str(c["createdAt"]).replace("Z", "+00:00")) for c in comments])
+        ),
+        "closed": closed_at is not None,
+        "closedAt": _iso(closed_at) if closed_at else None,
+        "locked": False,
+        "authorAssociation": "NONE",
+        "author": _actor(asker),
+        "answer": answer,
+        "category": {"name": "Q&A"},
+        "labels": {"nodes": [{"name": name} for name in labels]},
+        "comments": {"nodes": comments},
+    }
+
+
+def main() -> None:
+    rng = random.Random(2026)  # noqa: S311 (made-up sample data, reproducible on purpose)
+    start = NOW - dt.timedelta(days=60)
+    folder = SNAPSHOT / "discussions"
+    for index, title in enumerate(QUESTIONS):
+        number = 320 + index
+        asked = start + dt.timedelta(days=index * 1.75, hours=rng.uniform(0, 10))
+        if index == len(QUESTIONS) - 1:
+            plan = "silent"  # asked hours ago: still inside the community window
+            asked = NOW - dt.timedelta(hours=7)
+        elif index == len(QUESTIONS) - 2:
+            plan = "silent"  # asked three days ago and nobody answered: the sweep acknowledges and escalates
+            asked = NOW - dt.timedelta(days=3)
+        elif index == 20:
+            plan = "closed-returned"
+        elif index == len(QUESTIONS) - 5:
+            plan = "waiting"
+        else:
+            plan = "staff" if rng.random() < 0.35 else "community"
+        asker = CUSTOMERS[index % len(CUSTOMERS)]
+        node = _discussion(number, title, asker, asked, plan, rng)
+        (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""`crowdcare respond`: the response guarantee's sweep, as a thin click command (registered by cli.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crowdcare.cli import Context, _github, _run, cli
+
+
+def _now() -> dt.datetime:
+    from crowdcare.hours import parse_time
+
+    fixed = os.environ.get("CROWDCARE_NOW")  # a controllable clock for demos and tests
+    return parse_time(fixed, "CROWDCARE_NOW") if fixed else dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
+    """How many waiting questions share each one's pending bucket (online bucketing, oldest first)."""
+    from crowdcare.evaluation import Item, online_buckets
+
+    ordered = sorted(threads, key=lambda t: t.created_at)
+    if not ordered:
+        return {}
+    items = [Item(str(t.ref), t.title, t.body, None) for t in ordered]
+    buckets = online_buckets(items, threshold, lambda done: None)
+    sizes = Counter(buckets)
+    return {item.id: sizes[bucket] for item, bucket in zip(items, buckets, strict=True)}
+
+
+@cli.command()
+@click.option(
+    "--snapshot",
+    "snapshot_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Work on a snapshot folder (offline) instead of live GitHub.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and write no ledger.")
+@click.option("--report", is_flag=True, help="Print who is waiting (the triage list) instead; implies --dry-run.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question (or the report) on stdout.")
+@click.pass_obj
+def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool, as_json: bool) -> None:
+    """Guarantee every customer question a response (run on a schedule).
+
+    Questions nobody but the asker has answered within the community window are acknowledged, labelled and
+    assigned to the next staff member on the rotation (staff marked away are skipped); without a staff or
+    accepted answer after the staff window they are escalated; answered questions get one reminder to mark
+    the answer; threads waiting for their author are closed kindly and reopen when the author replies.
+    Windows, business hours, labels and the escalation team are `responses` in crowdcare.yml, and every comment
+    cites the rule that made it due. Reruns add nothing. The sweep's figures are written to
+    metrics/responses.json for the site's metrics and triage pages. CROWDCARE_NOW sets the clock.
+
+    Example: crowdcare respond --snapshot samples/snapshot --dry-run
+    """
+    from crowdcare.hours import parse_time
+    from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
+    from crowdcare.metrics import age_hours, format_hours
+    from crowdcare.model import Channel, ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
+    from crowdcare.respond import Rotation, is_question, respond_all
+    from crowdcare.store import load_config_or_fail
+
+    dry_run = dry_run or report
+    config = _run(lambda: load_config_or_fail(obj.root))
+    old, findings = load_ledger(obj.root)
+    if findings:
+        click.echo(f"crowdcare: error: {findings[0]}", err=True)
+        sys.exit(2)
+    now = _run(_now)
+    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+    threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
+    seen = {str(t.ref) for t in threads}
+    # Threads closed recently are not listed by a live sweep (open issues only): read them one by one, so an
+    # asker's reply after a kind close still reopens the thread.
+    horizon = now - dt.timedelta(days=config.responses.reopen_days)
+    for record in old.records if old else ():
+        closed = record.status is ResponseStatus.CLOSED and record.closed_at is not None
+        if closed and record.thread not in seen and parse_time(str(record.closed_at)) >= horizon:
+            channel, number = record.thread.split(" #")
+            ref = ThreadRef(Channel(channel), int(number))
+            fresh = _run(lambda: github.get_thread(ref))  # noqa: B023 (called at once)
+            if fresh is not None:
+                threads.append(fresh)
+    rotation = Rotation(config, old.rotation_last if old else None)
+
+    def progress(outcome: Any) -> None:
+        if as_json and not report:
+            click.echo(json.dumps(dataclasses.asdict(outcome), default=str))
+        elif not report:
+            done = "; ".join(f"{t.rule}{'' if t.done else ' (due)'}: {t.why}" for t in outcome.actions)
+            click.echo(f"{outcome.ref}: {outcome.record.status.value}" + (f" · {done}" if done else ""), err=True)
+
+    outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
+    threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
+    waiting_threads = [
+        t for t in threads if str(t.ref) in {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
+    ]
+    sizes = bucket_sizes(waiting_threads, threshold)
+    records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
+    statuses = Counter(r.status for r in records)
+    closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]
+    point = SweepPoint(
+        at=now.isoformat().replace("+00:00", "Z"),
+        open=len(records) - closed_or_done,
+        needs_staff=statuses[ResponseStatus.NEEDS_STAFF],
+        escalated=statuses[ResponseStatus.ESCALATED],
+    )
+    if report:
+        waiting = sorted((r for r in records if r.status.is_waiting_on_us), key=lambda r: (-r.bucket_size, r.asked_at))
+        if as_json:
+            rows = [{**dataclasses.asdict(r), "waiting_hours": round(age_hours(r, now), 1)} for r in waiting]
+            click.echo(json.dumps(rows, default=str, indent=1))
+        else:
+            click.echo(f"{len(waiting)} question(s) waiting for a response (largest bucket, then oldest, first):")
+            for r in waiting:
+                holder = f"@{r.holder}" if r.holder else "nobody yet"
+                click.echo(
+                    f"  {r.thread:<17} {format_hours(age_hours(r, now)):>10}  bucket {r.bucket_size:<3} "
+                    f"{r.status.value:<12} {holder:<20} {r.url}"
+                )
+        return
+    acted = sum(1 for o in outcomes for t in o.actions)
+    if dry_run:
+        click.echo(f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) due (dry run)", err=True)
+        return
+    ledger = ResponseLedger(
+        updated_at=point.at,
+        rotation_last=rotation.last,
+        records=merge_records(old.records if old else (), records),
+        sweeps=((old.sweeps if old else ()) + (point,)),
+    )
+    _run(lambda: write_ledger(obj.root, ledger))
+    click.echo(
+        f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) taken; figures in {LEDGER_PATH}", err=True
+    )

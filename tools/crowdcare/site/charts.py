@@ -1,0 +1,90 @@
+"""The community page's charts as static SVG files, drawn with matplotlib.
+
+The pages show them with ``<img>``: an SVG loaded as an image runs no script, and nothing is fetched from a
+third-party host when a reader views the page. Output is reproducible (no date, fixed ids, text kept as text)
+so a rebuild of the same ledger gives the same bytes. No user text is drawn: only numbers, dates and our labels.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from crowdcare.metrics import ResponseMetrics
+
+mpl.rcParams.update(
+    {
+        "svg.hashsalt": "crowdcare",  # fixed element ids: the same figures give the same file
+        "svg.fonttype": "none",  # text as <text>, not glyph outlines: smaller, and readable by screen readers
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+TEAL, AMBER, GREY = "#00897b", "#ffb300", "#757575"
+
+
+def _svg(figure: Figure, title: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title, "Creator": "crowdcare"})
+    return buffer.getvalue()
+
+
+def backlog_chart(metrics: ResponseMetrics) -> str:
+    """Open questions per day, and those nobody had replied to yet."""
+    figure = Figure(figsize=(7, 2.8), layout="constrained")
+    axes = figure.subplots()
+    days = [float(date2num(point.day)) for point in metrics.backlog]
+    axes.plot(days, [p.open for p in metrics.backlog], color=TEAL, label="open (no accepted answer)")
+    axes.plot(days, [p.without_reply for p in metrics.backlog], color=AMBER, label="without any reply")
+    locator = AutoDateLocator(maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_ylabel("questions")
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(frameon=False, loc="upper left")
+    return _svg(figure, "Open backlog over time")
+
+
+def response_time_chart(metrics: ResponseMetrics) -> str:
+    """Median and 90th percentile, in hours, of the time to first response and to an accepted answer."""
+    figure = Figure(figsize=(7, 2.4), layout="constrained")
+    axes = figure.subplots()
+    rows = [("first response", metrics.first_response), ("accepted answer", metrics.accepted_answer)]
+    for offset, (name, colour, value) in enumerate(
+        [("median", TEAL, lambda s: s.median_hours), ("90th percentile", AMBER, lambda s: s.p90_hours)]
+    ):
+        values = [value(spread) or 0.0 for _, spread in rows]
+        positions = [index + offset * 0.38 for index in range(len(rows))]
+        bars = axes.barh(positions, values, height=0.36, color=colour, label=name)
+        axes.bar_label(bars, labels=[f"{v:.1f} h" for v in values], padding=3, fontsize=9)
+    axes.set_yticks([index + 0.19 for index in range(len(rows))], [name for name, _ in rows])
+    axes.invert_yaxis()
+    axes.set_xlabel("hours")
+    axes.margins(x=0.15)
+    axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
+    return _svg(figure, "Time to first response and to accepted answer")
+
+
+def answered_by_chart(metrics: ResponseMetrics) -> str:
+    """Accepted answers from the community and from staff, as one stacked bar."""
+    figure = Figure(figsize=(7, 1.3), layout="constrained")
+    axes = figure.subplots()
+    community, staff = metrics.answered_by_community, metrics.answered_by_staff
+    total = community + staff
+    for left, width, colour, name in ((0, community, TEAL, "community"), (community, staff, GREY, "staff")):
+        bars = axes.barh([0], [width], left=[left], color=colour, label=name, height=0.6)
+        if width:
+            share = f"{name} {width / total:.0%}" if total else name
+            axes.bar_label(bars, labels=[share], label_type="center", color="white", fontsize=9)
+    axes.set_xlim(0, max(total, 1))
+    axes.set_yticks([])
+    axes.set_xlabel("accepted answers")
+    axes.spines["left"].set_visible(False)
+    return _svg(figure, "Who answered: community and staff")
