@@ -14,6 +14,7 @@ import copy
 import http.server
 import json
 import re
+import urllib.parse
 import threading
 import time
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ class StandIn:
         labels: tuple[str, ...] = ("question",),
         login: str = "customer",
         updated: str = "2026-11-20T10:00:00Z",
+        created: str | None = None,
     ) -> None:
         _, issue = example("/repos/{owner}/{repo}/issues/{issue_number}", "get")
         issue.update(
@@ -121,6 +123,9 @@ class StandIn:
             state="open",
             comments=0,
             updated_at=updated,
+            created_at=created or updated,
+            closed_at=None,
+            assignees=[],
             author_association="NONE",
             labels=[{"name": name} for name in labels],
             url=f"https://api.github.com/repos/octo-org/octo-repo/issues/{number}",
@@ -214,7 +219,10 @@ class StandIn:
             target["comments"]["nodes"].append(comment)
             return {"comment": comment}
 
-        labels = [{"id": "LA_question", "name": "question"}, {"id": "LA_idea", "name": "idea"}]
+        labels = [
+            {"id": f"LA_{name}", "name": name}
+            for name in ("question", "idea", "needs-staff", "escalated", "waiting-for-author")
+        ]
 
         def add_labels(info: Any, input: dict[str, Any]) -> Any:
             target = next(d for d in self.discussions.values() if d["id"] == input["labelableId"])
@@ -223,10 +231,27 @@ class StandIn:
             target["labels"]["nodes"] += [{"name": n} for n in names if n not in have]
             return {"clientMutationId": None}
 
+        def remove_labels(info: Any, input: dict[str, Any]) -> Any:
+            target = next(d for d in self.discussions.values() if d["id"] == input["labelableId"])
+            names = {label["name"] for label in labels if label["id"] in input["labelIds"]}
+            target["labels"]["nodes"] = [n for n in target["labels"]["nodes"] if n["name"] not in names]
+            return {"clientMutationId": None}
+
+        def set_closed(closed: bool) -> Any:
+            def mutate(info: Any, input: dict[str, Any]) -> Any:
+                target = next(d for d in self.discussions.values() if d["id"] == input["discussionId"])
+                target["closed"], target["closedAt"] = closed, ("2026-11-22T12:00:00Z" if closed else None)
+                return {"discussion": target}
+
+            return mutate
+
         root = {
             "repository": {"discussion": discussion, "discussions": discussions, "labels": {"nodes": labels}},
             "addDiscussionComment": add_comment,
             "addLabelsToLabelable": add_labels,
+            "removeLabelsFromLabelable": remove_labels,
+            "closeDiscussion": set_closed(True),
+            "reopenDiscussion": set_closed(False),
         }
         result = graphql_sync(github_schema(), body["query"], root_value=root, variable_values=body.get("variables"))
         if result.errors:
@@ -296,6 +321,24 @@ class StandIn:
                 return 404, {"message": "Not Found"}, {}
             have = {label["name"] for label in issue["labels"]}
             issue["labels"] += [{"name": name} for name in body["labels"] if name not in have]
+            return status, issue["labels"], {}
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}" and method == "PATCH":
+            issue = self.issues[numbers[0]]
+            if "state" in body:
+                issue["state"] = body["state"]
+                issue["closed_at"] = "2026-11-22T12:00:00Z" if body["state"] == "closed" else None
+            return status, issue, {}
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}/assignees" and method == "POST":
+            issue = self.issues[numbers[0]]
+            have = {a["login"] for a in issue["assignees"]}
+            issue["assignees"] += [{"login": n, "id": 1, "type": "User"} for n in body["assignees"] if n not in have]
+            return status, issue, {}
+        if template == "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}" and method == "DELETE":
+            issue = self.issues[numbers[0]]
+            name = urllib.parse.unquote(path.rsplit("/", 1)[1])
+            if name not in {label["name"] for label in issue["labels"]}:
+                return 404, {"message": "Label does not exist"}, {}
+            issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             return status, issue["labels"], {}
         if template == "/repos/{owner}/{repo}/issues" and method == "GET":
             return self._page(list(self.issues.values()), query, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 import subprocess
@@ -105,6 +107,19 @@ def test_hostile_content_builds_with_no_live_dangerous_construct(sample_repo: Re
     """Script tags, handlers, javascript:/data: links, attr_list tricks, __ ids, frames, forms, meta refresh,
     base and style from kb/ and ideas/ are all inert in the built HTML, and the pages still render."""
     write_hostile(sample_repo)
+    titles = [
+        "<script>alert(1)</script>",
+        '[x](javascript:alert(1)) | `code` {: onclick="alert(1)" }',
+        "<img src=x onerror=alert(1)>",
+    ]
+    records = [
+        {"thread": f"discussion #{n}", "url": f"https://github.com/acme/c/discussions/{n}", "title": title,
+         "asked_at": "2026-11-01T00:00:00Z", "status": "needs-staff", "holder": "staffer"}
+        for n, title in enumerate(titles, 1)
+    ]  # fmt: skip
+    sample_repo.write(
+        "metrics/responses.json", json.dumps({"format": 1, "updated_at": "2026-11-02T00:00:00Z", "records": records})
+    )
     result = build_site(sample_repo)
     assert result.returncode == 0, result.stderr
     site = sample_repo.root / "site"
@@ -116,6 +131,9 @@ def test_hostile_content_builds_with_no_live_dangerous_construct(sample_repo: Re
     assert "Safe text survives." in solution
     assert "Heading with markup" in solution
     assert "Restart the sync client" not in solution  # the hostile body replaced the default
+    triage = (site / "triage/index.html").read_text("utf-8")
+    assert triage.count("acme/c/discussions/") == 3 and "&lt;script&gt;alert(1)&lt;/script&gt;" in triage
+    assert (site / "metrics/backlog.svg").exists()
     idea = (site / "ideas/hostile-idea/index.html").read_text("utf-8")
     assert "Safe text survives." in idea and "Declined" in idea
 
