@@ -341,7 +341,8 @@ class StandIn:
             issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             return status, issue["labels"], {}
         if template == "/repos/{owner}/{repo}/issues" and method == "GET":
-            return self._page(list(self.issues.values()), query, path)
+            listed = [{**issue, "comments": len(self.comments[n])} for n, issue in self.issues.items()]
+            return self._page(listed, query, path)
         return status, payload, {}
 
     def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, Any, dict[str, str]]:

@@ -365,29 +365,26 @@ def respond(
         if action.rotated_to is not None:
             rotation.take(action.rotated_to)
         taken.append(Taken(action.rule, action.why, done=not dry_run))
-    if taken and not dry_run:
-        thread = github.get_thread(thread.ref) or thread
-        facts = facts_of(thread, config, bot)
-    elif taken:
-        thread, facts = _as_if(thread, facts, actions), facts
-    status = status_of(thread, facts, config)
-    if dry_run and any(a.rule == "acknowledge" for a in actions):
+    # The record describes the thread as the actions leave it, worked out rather than read back: a read after
+    # every write doubled a sweep's requests.
+    after = _as_if(thread, actions, now) if actions else thread
+    status = status_of(after, facts, config)
+    if any(a.rule == "acknowledge" for a in actions) and status is ResponseStatus.NEW:
         status = ResponseStatus.NEEDS_STAFF
-    if dry_run and any(a.rule == "escalate" for a in actions):
-        status = ResponseStatus.ESCALATED
-    record = record_of(thread, facts, config, status)
+    record = record_of(after, facts, config, status)
     rotated = next((a.rotated_to for a in actions if a.rotated_to), None)
-    if dry_run and rotated is not None:
+    if rotated is not None:
         record = replace(record, holder=rotated)
     return RespondOutcome(str(thread.ref), record, tuple(taken))
 
 
-def _as_if(thread: Thread, facts: Facts, actions: list[Action]) -> Thread:
-    """The thread as a dry run's actions would leave it (for the record it reports)."""
+def _as_if(thread: Thread, actions: list[Action], now: dt.datetime) -> Thread:
+    """The thread as ``actions`` leave it (for the record a sweep reports)."""
     labels = [label for label in thread.labels if all(label not in a.remove_labels for a in actions)]
     labels += [label for a in actions for label in a.add_labels if label not in labels]
     state = "closed" if any(a.close for a in actions) else "open" if any(a.reopen for a in actions) else thread.state
-    return replace(thread, labels=tuple(labels), state=state)
+    closed_at = format_time(now) if any(a.close for a in actions) else thread.closed_at
+    return replace(thread, labels=tuple(labels), state=state, closed_at=closed_at if state == "closed" else None)
 
 
 def _apply(thread: Thread, action: Action, github: GitHubPort, bot: str) -> None:
