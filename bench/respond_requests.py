@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake_requests import REPO, config, summarize  # type: ignore[import-not-found]
 from tests.adapters.standin import StandIn
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.model import Config
 from crowdcare.respond import Rotation, is_question, respond_all
+from intake_requests import REPO, config, summarize  # type: ignore[import-not-found]
 
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 

@@ -14,9 +14,9 @@ import copy
 import http.server
 import json
 import re
-import urllib.parse
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any

@@ -16,6 +16,7 @@ from crowdcare.intake import MARKER, take_in, take_in_all
 from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo
+from tests.conftest import REPO_ROOT
 
 REPO = "octo-org/octo-repo"
 ISSUE = f"/repos/{REPO}/issues/7"
@@ -201,3 +202,34 @@ def test_a_502_after_a_discussion_comment_landed_gives_no_duplicate(
     outcome = take_in(thread, config, github)
     assert outcome.action == "posted" and "confirmed" in outcome.reason
     assert mutations == 1 and len(standin.discussions[9]["comments"]["nodes"]) == 1
+
+
+def test_respond_on_live_issues_and_discussions_uses_valid_requests(standin: StandIn, github: LiveGitHub) -> None:
+    """Acknowledge (label, assignee, comment), then close and reopen, over real PyGithub and GraphQL: every
+    request body matches GitHub's OpenAPI description and every GraphQL document GitHub's schema."""
+    import datetime as dt
+
+    from crowdcare.respond import Rotation, respond_all
+
+    repo_config, _ = load_config(REPO_ROOT)
+    assert repo_config is not None
+    config = replace(repo_config, intake=replace(repo_config.intake, bot_login="crowdcare-bot", staff_associations=()))
+    standin.add_issue(7, created="2026-11-20T09:00:00Z", updated="2026-11-20T09:00:00Z")
+    standin.add_discussion(8, updated="2026-11-20T09:00:00Z")
+    now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+    outcomes = respond_all(github.threads_updated_since(None), config, github, now, Rotation(config))
+    assert [[a.rule for a in o.actions] for o in outcomes] == [["acknowledge"], ["acknowledge"]]
+    issue = standin.issues[7]
+    assert [a["login"] for a in issue["assignees"]] == ["maya-okafor"]
+    assert {"needs-staff", "question"} <= {label["name"] for label in issue["labels"]}
+    assert "needs-staff" in {n["name"] for n in standin.discussions[8]["labels"]["nodes"]}
+    assert ("POST", f"{ISSUE}/assignees") in calls(standin)
+
+    for ref in (ThreadRef(Channel.ISSUE, 7), ThreadRef(Channel.DISCUSSION, 8)):
+        github.close_thread(ref)
+        assert github.get_thread(ref).state == "closed"  # type: ignore[union-attr]
+        github.reopen_thread(ref)
+        github.remove_labels(ref, ["needs-staff", "not-there"])
+        current = github.get_thread(ref)
+        assert current is not None and current.state == "open" and "needs-staff" not in current.labels
+    assert github.assign(ThreadRef(Channel.DISCUSSION, 8), ["maya-okafor"]) is False  # discussions: no assignees

@@ -367,11 +367,13 @@ def respond(
         taken.append(Taken(action.rule, action.why, done=not dry_run))
     # The record describes the thread as the actions leave it, worked out rather than read back: a read after
     # every write doubled a sweep's requests.
-    after = _as_if(thread, actions, now) if actions else thread
-    status = status_of(after, facts, config)
+    if actions:
+        thread = _as_if(thread, actions, now)
+        facts = replace(facts_of(thread, config, bot), holder=facts.holder)
+    status = status_of(thread, facts, config)
     if any(a.rule == "acknowledge" for a in actions) and status is ResponseStatus.NEW:
         status = ResponseStatus.NEEDS_STAFF
-    record = record_of(after, facts, config, status)
+    record = record_of(thread, facts, config, status)
     rotated = next((a.rotated_to for a in actions if a.rotated_to), None)
     if rotated is not None:
         record = replace(record, holder=rotated)
