@@ -92,3 +92,62 @@ def test_search_open_a_solution_and_see_contributors_with_staff_mark(site_url: s
             assert errors == [], errors
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site `make demo` serves: samples/build-demo.sh runs intake, respond and the strict build in a copy."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    env = {**os.environ, "BIN": str(Path(sys.executable).parent)}
+    subprocess.run(["sh", "samples/build-demo.sh", str(out)], cwd=REPO_ROOT, env=env, check=True, timeout=300,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out / "site"))
+    handler.log_message = lambda *args: None  # type: ignore[assignment,method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_the_demo_shows_response_metrics_with_charts_and_the_triage_list(demo_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            outside: list[str] = []
+            # Scripts, styles, fonts and images all come from the site itself. (Material's header asks GitHub's
+            # API for the repository's star count: data from the community's own host, not a resource.)
+            page.on(
+                "request",
+                lambda r: (
+                    outside.append(r.url)
+                    if not r.url.startswith((demo_url, "data:"))
+                    and r.resource_type in ("script", "stylesheet", "font", "image")
+                    else None
+                ),
+            )
+            page.goto(demo_url + "metrics/")
+            page.wait_for_load_state("networkidle")
+            expect(page.locator("h1")).to_contain_text("Community metrics")
+            expect(page.locator("table")).to_contain_text("Time to first response")
+            charts = page.locator("article img[src$='.svg']")
+            expect(charts).to_have_count(3)
+            widths = [charts.nth(i).evaluate("img => img.naturalWidth") for i in range(3)]
+            assert all(width > 100 for width in widths), widths  # the SVGs load and draw
+            page.screenshot(path=str(SHOTS / "metrics.png"), full_page=True)
+
+            page.goto(demo_url + "triage/")
+            rows = page.locator("article table tbody tr")
+            expect(rows.first).to_be_visible()
+            expect(page.locator("article table")).to_contain_text("@maya-okafor")
+            page.screenshot(path=str(SHOTS / "triage.png"), full_page=True)
+            assert outside == []
+        finally:
+            browser.close()
