@@ -67,3 +67,18 @@ def test_a_broken_ledger_stops_the_sweep_with_its_name(root: Path) -> None:
     code, _, err = run(root)
     assert code == 2 and "metrics/responses.json" in err and "CC501" in err
     assert not (root.parent / "snap" / "outbox.jsonl").exists()
+
+
+def test_records_older_than_keep_days_leave_the_ledger(root: Path) -> None:
+    old = {"thread": "issue #1", "url": "https://github.com/a/b/issues/1", "title": "Old", "status": "closed",
+           "asked_at": "2024-01-01T00:00:00Z"}  # fmt: skip
+    recent = {**old, "thread": "issue #2", "asked_at": "2026-10-01T00:00:00Z"}
+    (root / "metrics").mkdir()
+    (root / LEDGER_PATH).write_text(
+        json.dumps({"format": 1, "updated_at": "2026-11-21T00:00:00Z", "records": [old, recent]})
+    )
+    assert run(root)[0] == 0
+    ledger, _ = load_ledger(root)
+    assert ledger is not None
+    threads = {r.thread for r in ledger.records}
+    assert "issue #2" in threads and "issue #1" not in threads

@@ -23,6 +23,10 @@ def _now() -> dt.datetime:
     return parse_time(fixed, "CROWDCARE_NOW") if fixed else dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
     """How many waiting questions share each one's pending bucket (online bucketing, oldest first)."""
     from crowdcare.evaluation import Item, online_buckets
@@ -107,7 +111,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     statuses = Counter(r.status for r in records)
     closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]
     point = SweepPoint(
-        at=now.isoformat().replace("+00:00", "Z"),
+        at=_iso(now),
         open=len(records) - closed_or_done,
         needs_staff=statuses[ResponseStatus.NEEDS_STAFF],
         escalated=statuses[ResponseStatus.ESCALATED],
@@ -133,7 +137,9 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     ledger = ResponseLedger(
         updated_at=point.at,
         rotation_last=rotation.last,
-        records=merge_records(old.records if old else (), records),
+        records=merge_records(
+            old.records if old else (), records, keep_since=_iso(now - dt.timedelta(days=config.responses.keep_days))
+        ),
         sweeps=((old.sweeps if old else ()) + (point,)),
     )
     _run(lambda: write_ledger(obj.root, ledger))

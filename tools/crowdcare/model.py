@@ -329,6 +329,7 @@ class ResponseConfig:
     reminder_days: int = 5
     waiting_days: int = 7
     reopen_days: int = 30  # how long after a kind close an author's reply still reopens the thread
+    keep_days: int = 365  # how long the ledger keeps a question's record
     escalate_to: str | None = None  # e.g. "@fernhill-sample/support-leads"
     labels: ResponseLabels = field(default_factory=ResponseLabels)
     business_hours: BusinessHours | None = None
