@@ -31,6 +31,8 @@ LAYERS = {
     "edges": {
         "cli",
         "cli_respond",
+        "cli_buckets",
+        "buckets",
         "site.plugin",
         "__main__",
         "__init__",

@@ -28,16 +28,10 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
-    """How many waiting questions share each one's pending bucket (online bucketing, oldest first)."""
-    from crowdcare.evaluation import Item, online_buckets
+    """How many waiting questions share each one's pending bucket."""
+    from crowdcare.buckets import pending_buckets
 
-    ordered = sorted(threads, key=lambda t: t.created_at)
-    if not ordered:
-        return {}
-    items = [Item(str(t.ref), t.title, t.body, None) for t in ordered]
-    buckets = online_buckets(items, threshold, lambda done: None)
-    sizes = Counter(buckets)
-    return {item.id: sizes[bucket] for item, bucket in zip(items, buckets, strict=True)}
+    return {str(t.ref): len(group) for group in pending_buckets(threads, threshold) for t in group}
 
 
 @cli.command()

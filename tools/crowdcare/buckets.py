@@ -1,0 +1,50 @@
+"""Conversation buckets: every solution is a bucket (its source thread and `also_asked`), and open questions
+without an accepted answer cluster into pending buckets (answer once, serve many).
+
+Pending buckets use the benchmark's online bucketing (evaluation.online_buckets): questions in the order they
+were asked, each joining the bucket whose members together it resembles at `duplicates.bucket_threshold`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from crowdcare.evaluation import Item, online_buckets
+from crowdcare.intake import normalize
+from crowdcare.model import Content, Thread
+
+
+@dataclass(frozen=True)
+class Bucket:
+    kind: str  # solution | pending
+    title: str  # the solution's title, or the first question's
+    key: str  # kb path, or the first question's thread ("discussion #12")
+    size: int
+    threads: tuple[str, ...]  # URLs
+
+
+def pending_buckets(questions: list[Thread], threshold: float) -> list[list[Thread]]:
+    """Open questions grouped by similarity, oldest question first in each group."""
+    ordered = sorted(questions, key=lambda t: (t.created_at, str(t.ref)))
+    if not ordered:
+        return []
+    items = [Item(str(t.ref), t.title, t.body, None) for t in ordered]
+    groups: dict[int, list[Thread]] = defaultdict(list)
+    for thread, bucket in zip(ordered, online_buckets(items, threshold, lambda done: None), strict=True):
+        groups[bucket].append(thread)
+    return list(groups.values())
+
+
+def all_buckets(content: Content, questions: list[Thread], threshold: float) -> list[Bucket]:
+    """Solutions and pending buckets, largest first."""
+    found = [
+        Bucket("solution", s.title, s.path, s.times_asked, tuple(sorted({s.source, *s.also_asked})))
+        for s in content.solutions
+    ]
+    found += [
+        # Thread titles are user text: cleaned (no control or bidi characters) before anyone prints them.
+        Bucket("pending", normalize(group[0].title, 200), str(group[0].ref), len(group), tuple(t.url for t in group))
+        for group in pending_buckets(questions, threshold)
+    ]
+    return sorted(found, key=lambda b: (-b.size, b.kind != "pending", b.key))
