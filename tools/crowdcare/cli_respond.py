@@ -97,9 +97,8 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
     threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
-    waiting_threads = [
-        t for t in threads if str(t.ref) in {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
-    ]
+    waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
+    waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
     sizes = bucket_sizes(waiting_threads, threshold)
     records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
     statuses = Counter(r.status for r in records)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.hours import elapsed_hours, format_time, parse_time
@@ -318,12 +318,9 @@ class Rotation:
 
     config: Config
     last: str | None = None
-    assigned: list[str] = field(default_factory=list)
 
     def peek(self) -> str | None:
-        roster = [s for s in self.config.staff]
-        if not any(not s.away for s in roster):
-            return None
+        roster = self.config.staff
         logins = [s.login.lower() for s in roster]
         start = logins.index(self.last.lower()) + 1 if self.last and self.last.lower() in logins else 0
         for step in range(len(roster)):
@@ -334,7 +331,6 @@ class Rotation:
 
     def take(self, login: str) -> None:
         self.last = login
-        self.assigned.append(login)
 
 
 def is_question(thread: Thread, config: Config) -> bool:
@@ -370,10 +366,7 @@ def respond(
     if actions:
         thread = _as_if(thread, actions, now)
         facts = replace(facts_of(thread, config, bot), holder=facts.holder)
-    status = status_of(thread, facts, config)
-    if any(a.rule == "acknowledge" for a in actions) and status is ResponseStatus.NEW:
-        status = ResponseStatus.NEEDS_STAFF
-    record = record_of(thread, facts, config, status)
+    record = record_of(thread, facts, config, status_of(thread, facts, config))
     rotated = next((a.rotated_to for a in actions if a.rotated_to), None)
     if rotated is not None:
         record = replace(record, holder=rotated)
