@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,17 +13,6 @@ from typing import Any
 import click
 
 from crowdcare.cli import Context, _github, _run, cli
-
-
-def _now() -> dt.datetime:
-    from crowdcare.hours import parse_time
-
-    fixed = os.environ.get("CROWDCARE_NOW")  # a controllable clock for demos and tests
-    return parse_time(fixed, "CROWDCARE_NOW") if fixed else dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
@@ -58,7 +46,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     Example: crowdcare respond --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.hours import parse_time
+    from crowdcare.hours import current_time, format_time, parse_time
     from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
     from crowdcare.metrics import age_hours, format_hours
     from crowdcare.model import Channel, ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
@@ -71,7 +59,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     if findings:
         click.echo(f"crowdcare: error: {findings[0]}", err=True)
         sys.exit(2)
-    now = _run(_now)
+    now = _run(current_time)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
     seen = {str(t.ref) for t in threads}
@@ -104,7 +92,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     statuses = Counter(r.status for r in records)
     closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]
     point = SweepPoint(
-        at=_iso(now),
+        at=format_time(now),
         open=len(records) - closed_or_done,
         needs_staff=statuses[ResponseStatus.NEEDS_STAFF],
         escalated=statuses[ResponseStatus.ESCALATED],
@@ -131,7 +119,9 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
         updated_at=point.at,
         rotation_last=rotation.last,
         records=merge_records(
-            old.records if old else (), records, keep_since=_iso(now - dt.timedelta(days=config.responses.keep_days))
+            old.records if old else (),
+            records,
+            keep_since=format_time(now - dt.timedelta(days=config.responses.keep_days)),
         ),
         sweeps=((old.sweeps if old else ()) + (point,)),
     )

@@ -11,9 +11,7 @@ appended to ``outbox.jsonl`` for review.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,15 +19,14 @@ from typing import Any
 
 from crowdcare.adapters.convert import thread_from_discussion, thread_from_issue
 from crowdcare.errors import BadInputError, ThreadGoneError
+from crowdcare.hours import current_time, format_time
 from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
 
 FORMAT = 1
 
 
 def _now() -> str:
-    fixed = os.environ.get("CROWDCARE_NOW")  # a controllable clock for demos and tests
-    moment = dt.datetime.fromisoformat(fixed) if fixed else dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return format_time(current_time())
 
 
 def write_json(path: Path, data: Any) -> None:
