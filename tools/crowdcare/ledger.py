@@ -14,11 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from crowdcare.model import Finding, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
 from crowdcare.rules import finding
-from crowdcare.schema import load_schema
+from crowdcare.schema import validator
 
 LEDGER_PATH = "metrics/responses.json"
 MAX_BYTES = 64 * 1024 * 1024
@@ -40,8 +38,7 @@ def load_ledger(root: Path) -> tuple[ResponseLedger | None, list[Finding]]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         return None, [finding("CC501", LEDGER_PATH, line, f"is not JSON ({exc})")]
-    validator = Draft202012Validator(load_schema("responses"))
-    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
+    error = next(iter(sorted(validator("responses").iter_errors(data), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top)"
         return None, [finding("CC501", LEDGER_PATH, 1, f"{where}: {error.message[:200]}")]
@@ -73,7 +70,7 @@ def ledger_to_mapping(ledger: ResponseLedger) -> dict[str, Any]:
 def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
     """Write atomically (a crash leaves the old ledger or the new one), checked against the schema first."""
     data = ledger_to_mapping(ledger)
-    Draft202012Validator(load_schema("responses")).validate(data)
+    validator("responses").validate(data)
     path = root / LEDGER_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:

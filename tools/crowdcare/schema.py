@@ -37,7 +37,8 @@ def load_schema(name: SchemaName) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: SchemaName) -> Draft202012Validator:
+def validator(name: SchemaName) -> Draft202012Validator:
+    """The checked, cached validator for a published schema."""
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
     # Same schema with its local "#/$defs/..." references written out: resolving them on every validation
@@ -62,7 +63,7 @@ def check_document(doc: Document, name: SchemaName, path: str) -> list[Finding]:
     findings = _check_keys_are_text(doc, path)
     if findings:
         return findings
-    for error in _validator(name).iter_errors(doc.meta):
+    for error in validator(name).iter_errors(doc.meta):
         findings.extend(_findings_from_error(error, doc, path))
     return sorted(findings, key=lambda f: (f.line, f.code))
 
