@@ -11,8 +11,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +23,7 @@ from crowdcare.store import load_content
 from crowdcare.validate import validate_repository
 
 PAGES_MARKER = ".crowdcare-pages"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def find_root(start: Path) -> Path:
@@ -35,6 +37,11 @@ def find_root(start: Path) -> Path:
 class Context:
     def __init__(self, root: Path) -> None:
         self.root = root
+
+
+def snapshot_option(help: str) -> Callable[[F], F]:
+    """``--snapshot DIR``: work on a folder of JSON in GitHub's shapes instead of live GitHub (every command)."""
+    return click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path), help=help)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -129,12 +136,7 @@ def pages(obj: Context, out: Path, dry_run: bool, as_json: bool) -> None:
 )
 @click.option("--since", help="Sweep every thread updated at or after this ISO 8601 time (e.g. 2026-11-01T00:00:00Z).")
 @click.option("--all", "sweep_all", is_flag=True, help="Sweep every thread (snapshots only).")
-@click.option(
-    "--snapshot",
-    "snapshot_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Read and write this snapshot folder (created if missing) instead of GitHub.",
-)
+@snapshot_option("Read and write this snapshot folder (created if missing) instead of GitHub.")
 @click.option("--dry-run", is_flag=True, help="Say what would be posted and labelled; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per thread on stdout.")
 @click.pass_obj

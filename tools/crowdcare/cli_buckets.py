@@ -8,16 +8,11 @@ from pathlib import Path
 
 import click
 
-from crowdcare.cli import Context, _github, _run, cli
+from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 
 
 @cli.command()
-@click.option(
-    "--snapshot",
-    "snapshot_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Read open questions from a snapshot folder (offline) instead of live GitHub.",
-)
+@snapshot_option("Read open questions from a snapshot folder (offline) instead of live GitHub.")
 @click.option("--kb-only", is_flag=True, help="Only the knowledge base's buckets; read no threads.")
 @click.option("--limit", default=20, show_default=True, help="How many buckets to print (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the buckets as a JSON list on stdout.")

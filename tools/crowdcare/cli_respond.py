@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from crowdcare.cli import Context, _github, _run, cli
+from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 
 
 def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
@@ -23,12 +23,7 @@ def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
 
 
 @cli.command()
-@click.option(
-    "--snapshot",
-    "snapshot_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Work on a snapshot folder (offline) instead of live GitHub.",
-)
+@snapshot_option("Work on a snapshot folder (offline) instead of live GitHub.")
 @click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and write no ledger.")
 @click.option("--report", is_flag=True, help="Print who is waiting (the triage list) instead; implies --dry-run.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question (or the report) on stdout.")
