@@ -33,6 +33,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 (a free port) while the caller's fixture is alive; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -47,15 +63,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=True,
         timeout=300,
     )
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[assignment,method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    yield from _serve(out)
 
 
 def test_search_open_a_solution_and_see_contributors_with_staff_mark(site_url: str) -> None:
@@ -103,14 +111,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "BIN": str(Path(sys.executable).parent)}
     subprocess.run(["sh", "samples/build-demo.sh", str(out)], cwd=REPO_ROOT, env=env, check=True, timeout=300,
                    stdout=subprocess.DEVNULL)  # fmt: skip
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out / "site"))
-    handler.log_message = lambda *args: None  # type: ignore[assignment,method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    yield from _serve(out / "site")
 
 
 def test_the_demo_shows_response_metrics_with_charts_and_the_triage_list(demo_url: str) -> None:
