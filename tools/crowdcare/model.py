@@ -61,6 +61,12 @@ class PersonRef:
     login: str
     id: int | None = None
 
+    def is_same_account(self, other: PersonRef) -> bool:
+        """Matched by numeric id when both sides know it (logins are reused after deletion), else by login."""
+        if self.id is not None and other.id is not None:
+            return self.id == other.id
+        return self.login.lower() == other.login.lower()
+
 
 @dataclass(frozen=True)
 class Contributor:
@@ -174,13 +180,7 @@ class Config:
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""
-        for member in self.staff:
-            if member.id is not None and person.id is not None:
-                if member.id == person.id:
-                    return member
-            elif member.login.lower() == person.login.lower():
-                return member
-        return None
+        return next((m for m in self.staff if PersonRef(m.login, m.id).is_same_account(person)), None)
 
     def is_staff(self, person: PersonRef) -> bool:
         return self.staff_member(person) is not None

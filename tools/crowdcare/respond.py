@@ -134,9 +134,7 @@ def bot_comments(thread: Thread, bot: str) -> list[BotComment]:
 
 
 def _is_asker(reply: Reply, thread: Thread) -> bool:
-    if reply.author.id is not None and thread.author.id is not None:
-        return reply.author.id == thread.author.id
-    return reply.author.login.lower() == thread.author.login.lower()
+    return reply.author.is_same_account(thread.author)
 
 
 def status_of(thread: Thread, facts: Facts, config: Config) -> ResponseStatus:
