@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 SNAPSHOT = Path(__file__).parent / "snapshot"
 REPO = "fernhill-sample/tallybook-community"
@@ -75,6 +76,10 @@ def _actor(person: tuple[str, int], bot: bool = False) -> dict[str, object]:
     return {"__typename": "Bot" if bot else "User", "login": person[0], "databaseId": person[1]}
 
 
+def _comment_url(number: int, position: int) -> str:
+    return f"https://github.com/{REPO}/discussions/{number}#discussioncomment-{number * 100 + position}"
+
+
 def _reply_text(staff: bool, accepted: bool, rng: random.Random) -> str:
     if staff:
         return rng.choice(
@@ -102,12 +107,16 @@ def _discussion(
     answer = None
     closed_at = None
     labels: list[str] = []
+    chosen_at: object = None
+    chosen_by: object = None
 
     def add(
         person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE", bot: bool = False
     ) -> dict[str, object]:
         node = {
             "id": f"DC_sample{number}_{len(comments) + 1}",
+            "url": _comment_url(number, len(comments) + 1),
+            "upvoteCount": 0,
             "body": body,
             "createdAt": _iso(at),
             "authorAssociation": association,
@@ -121,9 +130,11 @@ def _discussion(
         helper = rng.choice(STAFF) if staff else rng.choice([c for c in CUSTOMERS if c != asker])
         first = asked + dt.timedelta(hours=rng.uniform(0.3, 30 if staff else 20))
         reply = add(helper, _reply_text(staff, True, rng), first, "MEMBER" if staff else "NONE")
+        reply["upvoteCount"] = (number * 7) % 5  # made-up votes, without disturbing the random sequence
         if number < 345 or rng.random() < 0.5:  # the recent ones are not all accepted yet
             answer = reply
-            add(asker, "That was it, thank you!", first + dt.timedelta(hours=rng.uniform(1, 20)))
+            thanks = add(asker, "That was it, thank you!", first + dt.timedelta(hours=rng.uniform(1, 20)))
+            chosen_at, chosen_by = thanks["createdAt"], _actor(asker)
     elif plan == "waiting":
         helper = rng.choice(STAFF)
         add(
@@ -166,10 +177,52 @@ def _discussion(
         "authorAssociation": "NONE",
         "author": _actor(asker),
         "answer": answer,
+        "answerChosenAt": chosen_at,
+        "answerChosenBy": chosen_by,
         "category": {"name": "Q&A"},
         "labels": {"nodes": [{"name": name} for name in labels]},
         "comments": {"nodes": comments},
     }
+
+
+def _add_promotion_triggers(node: dict[str, Any]) -> None:
+    """What `crowdcare promote` acts on in the demo: commands from staff and a customer, a label, a duplicate,
+    an answer marked by someone governance does not allow, and one with a second highly voted reply."""
+    number = int(node["number"])
+    comments: list[dict[str, Any]] = node["comments"]["nodes"]
+
+    def say(person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE") -> dict[str, Any]:
+        reply = {
+            "id": f"DC_sample{number}_{len(comments) + 1}",
+            "url": _comment_url(number, len(comments) + 1),
+            "upvoteCount": 0,
+            "body": body,
+            "createdAt": _iso(at),
+            "authorAssociation": association,
+            "author": _actor(person),
+        }
+        comments.append(reply)
+        node["updatedAt"] = max(str(node["updatedAt"]), reply["createdAt"])
+        return reply
+
+    if number == 331:  # staff promote an older accepted answer
+        say(STAFF[0], "/promote", NOW - dt.timedelta(days=2), "MEMBER")
+    elif number == 327:  # a customer tries: governance.promote says staff only
+        say(CUSTOMERS[3], "/promote\n\nThis helped me too!", NOW - dt.timedelta(days=3))
+    elif number == 330:  # staff spot a duplicate of an existing solution
+        say(STAFF[1], "/merge bank-feeds/undo-reconciliation", NOW - dt.timedelta(days=1), "MEMBER")
+    elif number == 336:  # staff apply the promotion label
+        node["labels"]["nodes"].append({"name": "promote"})
+    elif number == 343 and node["answer"]:  # a second, well-voted suggestion
+        extra = say(
+            STAFF[2],
+            "You can also pin the report to your dashboard from *Reports → ⋯ → Pin*.",
+            NOW - dt.timedelta(days=12),
+            "MEMBER",
+        )
+        extra["upvoteCount"] = 4
+    elif number == 344 and node["answer"]:  # marked by someone who is neither the asker nor staff
+        node["answerChosenBy"] = _actor(CUSTOMERS[5])
 
 
 def main() -> None:
@@ -193,6 +246,7 @@ def main() -> None:
             plan = "staff" if rng.random() < 0.35 else "community"
         asker = CUSTOMERS[index % len(CUSTOMERS)]
         node = _discussion(number, title, asker, asked, plan, rng)
+        _add_promotion_triggers(node)
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
 

@@ -11,10 +11,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
-    "core": {"errors", "model", "text", "hours"},
-    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger"},
+    "core": {"errors", "model", "text", "hours", "redact"},
+    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger", "documents"},
     "steps": {
         "respond",
+        "draft",
+        "pulls",
+        "merge",
+        "promote",
+        "site.probe",
         "metrics",
         "site.community",
         "site.charts",
@@ -32,6 +37,9 @@ LAYERS = {
         "cli",
         "cli_respond",
         "cli_buckets",
+        "cli_promote",
+        "adapters.gitrepo",
+        "adapters.pulls",
         "buckets",
         "site.plugin",
         "__main__",

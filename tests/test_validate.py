@@ -67,6 +67,7 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
     "CC119": (_write(SOL, solution_text(body="\n\n")), SOL, "---"),
     "CC120": (_write(SOL, solution_text(body="[" * 600 + "\n")), SOL, "[[[["),
     "CC121": (_write(SOL, solution_text(topic="billing")), SOL, "topic: billing"),
+    "CC122": (_write(SOL, solution_text(superseded_by="sync/other")), SOL, "status: accepted"),
     "CC201": (
         _two((SOL, solution_text()), ("kb/sync/again.md", solution_text(source=OTHER_SOURCE))),
         SOL,
@@ -92,6 +93,11 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
     ),
     "CC205": (_write("kb/printing/jam.md", solution_text(topic="printing")), "kb/printing/jam.md", "topic: printing"),
     "CC206": (_two((SOL, solution_text()), (IDEA, idea_text(author={"login": "renamed", "id": 1}))), IDEA, "author:"),
+    "CC207": (
+        _write(SOL, solution_text(status="superseded", superseded_by="sync/gone")),
+        SOL,
+        "superseded_by: sync/gone",
+    ),
     "CC301": (_write(IDEA, idea_text(status="declined")), IDEA, "status: declined"),
     "CC302": (_write(IDEA, idea_text(duplicate_of="offline")), IDEA, "duplicate_of: offline"),
     "CC303": (
@@ -117,6 +123,7 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
         "crowdcare.yml",
         "slug: sync",
     ),
+    "CC405": (_config(promotion={"default_topic": "printing"}), "crowdcare.yml", "default_topic: printing"),
     "CC501": (
         _write("metrics/responses.json", '{"format": 1, "updated_at": "yesterday", "records": []}'),
         "metrics/responses.json",

@@ -211,6 +211,8 @@ class StandIn:
             self._next_id += 1
             comment = {
                 "id": f"DC_{self._next_id}",
+                "url": f"{target['url']}#discussioncomment-{self._next_id}",
+                "upvoteCount": 0,
                 "body": input["body"],
                 "createdAt": "2026-11-22T12:00:00Z",
                 "authorAssociation": "NONE",

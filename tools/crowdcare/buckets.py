@@ -41,6 +41,7 @@ def all_buckets(content: Content, questions: list[Thread], threshold: float) -> 
     found = [
         Bucket("solution", s.title, s.path, s.times_asked, tuple(sorted({s.source, *s.also_asked})))
         for s in content.solutions
+        if s.superseded_by is None  # a merged solution's threads are listed by its canonical solution
     ]
     found += [
         # Thread titles are user text: cleaned (no control or bidi characters) before anyone prints them.

@@ -14,6 +14,7 @@ from crowdcare.model import (
     Governance,
     IntakeConfig,
     IntakeRule,
+    PromotionConfig,
     ResponseConfig,
     ResponseLabels,
     StaffMember,
@@ -48,6 +49,10 @@ def load_config(root: Path) -> tuple[Config | None, list[Finding]]:
     findings.extend(_check_unique(doc, "staff", "login", "CC402"))
     findings.extend(_check_unique(doc, "topics", "slug", "CC403"))
     findings.extend(_check_business_hours(doc))
+    default_topic = data.get("promotion", {}).get("default_topic")
+    if default_topic is not None and default_topic not in {t["slug"] for t in data["topics"]}:
+        line = doc.line_of(("promotion", "default_topic"))
+        findings.append(finding("CC405", CONFIG_NAME, line, f"{default_topic!r} is not under 'topics:'"))
     if findings:
         return None, findings
     return config_from_mapping(data), findings
@@ -107,6 +112,21 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         responses=_responses_from_mapping(data.get("responses", {})),
         duplicates=dict(data.get("duplicates", {})),
         intake=_intake_from_mapping(data.get("intake", {})),
+        promotion=_promotion_from_mapping(data.get("promotion", {})),
+    )
+
+
+def _promotion_from_mapping(data: dict[str, Any]) -> PromotionConfig:
+    defaults = PromotionConfig()
+    return PromotionConfig(
+        label=data.get("label", defaults.label),
+        on_answer=bool(data.get("on_answer", defaults.on_answer)),
+        answers_since=data.get("answers_since", defaults.answers_since),
+        base_branch=data.get("base_branch", defaults.base_branch),
+        branch_prefix=data.get("branch_prefix", defaults.branch_prefix),
+        default_topic=data.get("default_topic", defaults.default_topic),
+        max_answer_chars=int(data.get("max_answer_chars", defaults.max_answer_chars)),
+        also_suggested_min_votes=int(data.get("also_suggested_min_votes", defaults.also_suggested_min_votes)),
     )
 
 

@@ -39,3 +39,7 @@ class ThreadGoneError(CrowdcareError):
     """The thread was deleted (or transferred away) while we worked on it."""
 
     exit_code = 0
+
+
+class BranchMovedError(TransientError):
+    """A branch changed while we were updating it (a push would not be a fast-forward): read again, then retry."""

@@ -3,31 +3,23 @@ comment and the configured labels. Idempotent: a rerun edits its own comment onl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from crowdcare.errors import AmbiguousWriteError, ThreadGoneError, TransientError
 from crowdcare.model import Config, PersonKind, Reply, Thread, ThreadKind
 from crowdcare.ports import GitHubPort
+from crowdcare.redact import redact as redact_personal_data
 from crowdcare.text import strip_bad_chars
 
 MARKER = "<!-- crowdcare:intake -->"
 SUGGESTIONS_START = "<!-- crowdcare:suggestions -->"
 SUGGESTIONS_END = "<!-- /crowdcare:suggestions -->"
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
-# Phone numbers: international (+44 20 7946 0958) or grouped with spaces or hyphens ((020) 7946 0958,
-# 555-123-4567). Bare digit runs (ids, order numbers), dates and dotted versions are left alone.
-_PHONE = re.compile(r"(?<![\w/.#=+-])(?:\+\d[\d ()-]{6,18}\d|\(?\d{2,5}\)?[ -]\d{3,4}[ -]\d{3,5})(?![\w/-]|\.\w)")
-
 
 def redact(text: str) -> str:
-    """Replace e-mail addresses and phone numbers: they are personal data we must not keep or publish."""
-    text = _EMAIL.sub("[email removed]", text)
-    return _PHONE.sub(
-        lambda m: "[phone removed]" if 8 <= sum(c.isdigit() for c in m.group()) <= 15 else m.group(), text
-    )
+    """Replace e-mail addresses, phone numbers, bank accounts and card numbers: personal data we must not keep."""
+    return redact_personal_data(text).text
 
 
 def normalize(text: str, max_chars: int) -> str:

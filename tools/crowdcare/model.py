@@ -91,6 +91,7 @@ class Solution:
     body: str
     verified_with: str | None = None
     related: tuple[str, ...] = ()  # "topic/slug" of other solutions
+    superseded_by: str | None = None  # "topic/slug" of the solution this one was merged into
 
     @property
     def key(self) -> str:
@@ -161,6 +162,20 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class PromotionConfig:
+    """How accepted answers become solutions (crowdcare promote) and duplicates are merged (/merge)."""
+
+    label: str = "promote"  # staff apply it to a thread to promote it
+    on_answer: bool = True  # a marked answer in an answerable category promotes the thread
+    answers_since: str | None = None  # ISO date: answers marked before it are left alone (adoption day)
+    base_branch: str = "main"
+    branch_prefix: str = "crowdcare/"
+    default_topic: str | None = None  # when no label names a topic and no similar solution suggests one
+    max_answer_chars: int = 12_000
+    also_suggested_min_votes: int = 2  # other replies with at least this many votes go under "Also suggested"
+
+
+@dataclass(frozen=True)
 class Config:
     """crowdcare.yml, validated."""
 
@@ -177,6 +192,7 @@ class Config:
     responses: ResponseConfig = field(default_factory=lambda: ResponseConfig())
     duplicates: dict[str, object] = field(default_factory=dict)
     intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
+    promotion: PromotionConfig = field(default_factory=PromotionConfig)
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""
@@ -197,10 +213,16 @@ class Config:
         return next((t for t in self.topics if t.slug == slug), None)
 
     def may_change_idea_status(self, login: str) -> bool:
-        allowed = {entry.lower() for entry in self.governance.change_idea_status}
-        if login.lower() in allowed:
+        return self.is_allowed(self.governance.change_idea_status, PersonRef(login))
+
+    def is_allowed(self, entries: tuple[str, ...], person: PersonRef, *, asker: PersonRef | None = None) -> bool:
+        """Whether a governance list (logins, or the words ``staff`` and ``asker``) admits ``person``."""
+        allowed = {entry.lower() for entry in entries}
+        if person.login.lower() in allowed:
             return True
-        return "staff" in allowed and self.is_staff(PersonRef(login))
+        if "staff" in allowed and self.is_staff(person):
+            return True
+        return "asker" in allowed and asker is not None and asker.is_same_account(person)
 
 
 @dataclass(frozen=True)
@@ -260,6 +282,8 @@ class Reply:
     created_at: str
     association: str = "NONE"
     author_is_bot: bool = False
+    url: str | None = None  # the comment's own address (…#issuecomment-1 or …#discussioncomment-1)
+    votes: int = 0  # discussion upvotes, or 👍 reactions on an issue comment
 
 
 @dataclass(frozen=True)
@@ -281,6 +305,8 @@ class Thread:
     assignees: tuple[PersonRef, ...] = ()  # issues only: discussions have no assignees on GitHub
     answer: Reply | None = None  # the reply marked as the answer (discussions in an answerable category)
     closed_at: str | None = None
+    answer_chosen_by: PersonRef | None = None  # who marked the answer (GitHub records it on discussions)
+    answer_chosen_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -386,6 +412,30 @@ class ResponseLedger:
     rotation_last: str | None = None  # the staff member the rotation assigned last
     records: tuple[ResponseRecord, ...] = ()
     sweeps: tuple[SweepPoint, ...] = ()
+
+
+# --- Reviewed changes: what crowdcare proposes through pull requests ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    branch: str
+    state: str = "open"  # open | closed
+    merged: bool = False
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeProposal:
+    """Files to change on a deterministic branch, and the pull request that asks maintainers to review them."""
+
+    branch: str
+    title: str
+    body: str  # without crowdcare's marker: the proposer adds it
+    files: dict[str, str]  # repository-relative path -> the file's full new text
+    message: str  # the commit message
 
 
 # --- Similarity: what the search index holds and returns -------------------------------------------------

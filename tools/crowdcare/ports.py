@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from crowdcare.model import Reply, SearchHit, Thread, ThreadRef
+from crowdcare.model import PullRequest, Reply, SearchHit, Thread, ThreadRef
 
 
 class GitHubPort(Protocol):
@@ -43,6 +43,35 @@ class GitHubPort(Protocol):
         ...
 
     def reopen_thread(self, ref: ThreadRef) -> None: ...
+
+
+class RepositoryPort(Protocol):
+    """The repository side of GitHub: branches, commits and pull requests (live), or the local git repository
+    with an outbox (offline). Branch names are crowdcare's own; the base branch is configuration."""
+
+    def branch_head(self, branch: str) -> str | None:
+        """The commit the branch points at, or None when there is no such branch."""
+        ...
+
+    def read_file(self, path: str, branch: str) -> str | None:
+        """The file's text on ``branch``; None when it does not exist there."""
+        ...
+
+    def commit_files(self, branch: str, files: dict[str, str], message: str, parent: str | None) -> str:
+        """Commit ``files`` on top of ``parent`` (None: a new branch from the base) and move the branch to it.
+
+        Never forces: raises BranchMovedError when the branch no longer points at ``parent`` (or already exists
+        when ``parent`` is None). Returns the new commit.
+        """
+        ...
+
+    def find_pull_request(self, branch: str) -> PullRequest | None:
+        """The newest pull request from ``branch`` into the base, open or closed."""
+        ...
+
+    def open_pull_request(self, branch: str, title: str, body: str) -> PullRequest: ...
+
+    def update_pull_request(self, pull: PullRequest, title: str, body: str) -> None: ...
 
 
 class SimilarityIndex(Protocol):

@@ -64,6 +64,11 @@ _RULES = (
         "remove long runs of '[' or '(' (they make Markdown rendering slow)",
     ),
     Rule("CC121", "topic disagrees with the folder", "move the file to kb/<topic>/ or change 'topic'"),
+    Rule(
+        "CC122",
+        "superseded_by is set but the status is not superseded",
+        "set status: superseded, or remove superseded_by",
+    ),
     # CC2xx: across files
     Rule(
         "CC201", "two solutions or two ideas have the same title", "merge them or make the titles say how they differ"
@@ -77,6 +82,11 @@ _RULES = (
         "add it under 'topics:' in crowdcare.yml or use a declared one",
     ),
     Rule("CC206", "one numeric user id appears under two logins", "use the account's current login everywhere"),
+    Rule(
+        "CC207",
+        "superseded_by names no current solution",
+        "name an existing solution that is not itself superseded, as '<topic>/<slug>'",
+    ),
     # CC3xx: ideas
     Rule("CC301", "decision is missing", "declined, duplicate and shipped ideas need decision: {by, on, reason}"),
     Rule("CC302", "duplicate_of does not match the status", "set duplicate_of exactly when status is 'duplicate'"),
@@ -98,6 +108,7 @@ _RULES = (
         "business hours cannot be used",
         "name an IANA time zone such as Europe/London and make start earlier than end",
     ),
+    Rule("CC405", "promotion.default_topic is not a declared topic", "use a slug listed under 'topics:'"),
     Rule(
         "CC501",
         "metrics/responses.json cannot be read",

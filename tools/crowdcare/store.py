@@ -14,7 +14,7 @@ from typing import Any
 
 from crowdcare.config import load_config
 from crowdcare.errors import ContentError
-from crowdcare.frontmatter import Document, FileProblem, parse_document, read_text
+from crowdcare.frontmatter import MAX_FILE_BYTES, Document, FileProblem, parse_document, read_text
 from crowdcare.ledger import load_ledger
 from crowdcare.model import (
     Config,
@@ -123,8 +123,29 @@ class _Rejected(Exception):
     """The file had findings; they are already recorded."""
 
 
-def _read(path: Path, rel: str, schema: Any, findings: list[Finding], key_lines: dict[str, dict[str, int]]) -> Document:
-    doc = parse_document(read_text(path))
+def solution_from_text(rel: str, text: str) -> tuple[Solution | None, list[Finding]]:
+    """A proposed solution file checked exactly as `crowdcare validate` checks one on disk (rules across files
+    aside): the solution, or None and the findings."""
+    findings: list[Finding] = []
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return None, [finding("CC104", rel, 1, f"is over {MAX_FILE_BYTES:,} bytes")]
+    try:
+        return _load_solution(Path(rel), rel, findings, {}, text=text), findings
+    except FileProblem as problem:
+        return None, [finding(problem.code, rel, problem.line, problem.message)]
+    except _Rejected:
+        return None, findings
+
+
+def _read(
+    path: Path,
+    rel: str,
+    schema: Any,
+    findings: list[Finding],
+    key_lines: dict[str, dict[str, int]],
+    text: str | None = None,
+) -> Document:
+    doc = parse_document(read_text(path) if text is None else text)
     key_lines[rel] = {str(key[0]): line for key, line in doc.lines.items() if len(key) == 1}
     problems = check_document(doc, schema, rel)
     stem = path.name.removesuffix(".md")
@@ -158,8 +179,10 @@ def _person(data: dict[str, Any]) -> PersonRef:
     return PersonRef(login=data["login"], id=data.get("id"))
 
 
-def _load_solution(path: Path, rel: str, findings: list[Finding], key_lines: dict[str, dict[str, int]]) -> Solution:
-    doc = _read(path, rel, "solution", findings, key_lines)
+def _load_solution(
+    path: Path, rel: str, findings: list[Finding], key_lines: dict[str, dict[str, int]], text: str | None = None
+) -> Solution:
+    doc = _read(path, rel, "solution", findings, key_lines, text)
     meta = doc.meta
     folder = rel.split("/")[1]
     if meta["topic"] != folder:
@@ -168,6 +191,10 @@ def _load_solution(path: Path, rel: str, findings: list[Finding], key_lines: dic
                 "CC121", rel, doc.line_of(("topic",)), f"topic is {meta['topic']!r} but the file is in kb/{folder}/"
             )
         )
+        raise _Rejected
+    if "superseded_by" in meta and meta["status"] != SolutionStatus.SUPERSEDED.value:
+        line = doc.line_of(("status",))
+        findings.append(finding("CC122", rel, line, f"superseded_by is set but status is {meta['status']!r}"))
         raise _Rejected
     return Solution(
         path=rel,
@@ -185,6 +212,7 @@ def _load_solution(path: Path, rel: str, findings: list[Finding], key_lines: dic
         body=doc.body,
         verified_with=meta.get("verified_with"),
         related=tuple(meta.get("related", ())),
+        superseded_by=meta.get("superseded_by"),
     )
 
 

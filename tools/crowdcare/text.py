@@ -12,6 +12,8 @@ _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061
 _INVISIBLE = "\u200b\u2060\ufeff"
 _BAD_CHARS = re.compile("[" + re.escape(_BIDI + _INVISIBLE) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f" + "]")
 
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
 
@@ -48,3 +50,14 @@ def slug_from_title(title: str, *, fallback: str = "untitled") -> str:
 def is_slug(name: str) -> bool:
     """True for names ``slug_from_title`` could produce."""
     return len(name) <= MAX_SLUG and SLUG_RE.match(name) is not None
+
+
+def close_open_fence(text: str) -> str:
+    """``text`` with an unclosed code fence closed, so it cannot swallow what is placed after it."""
+    open_fence: str | None = None
+    for fence in _FENCE.findall(text):
+        if open_fence is None:
+            open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence):
+            open_fence = None
+    return text + "\n" + open_fence if open_fence is not None else text

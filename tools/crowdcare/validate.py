@@ -93,7 +93,17 @@ def _check_references(content: Content) -> Iterable[Finding]:
                 "duplicate_of names the idea itself",
                 "name the canonical idea this one duplicates",
             )
+    superseded = {s.key for s in content.solutions if s.superseded_by is not None}
     for solution in content.solutions:
+        target = solution.superseded_by
+        if target is not None and (target not in solution_keys or target in superseded or target == solution.key):
+            why = "is itself superseded" if target in superseded else "does not exist"
+            yield finding(
+                "CC207",
+                solution.path,
+                content.line_of(solution.path, "superseded_by"),
+                f"superseded_by {target!r}: kb/{target}.md {why}",
+            )
         for key in solution.related:
             if key not in solution_keys:
                 yield finding(

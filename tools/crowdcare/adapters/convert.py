@@ -50,7 +50,13 @@ def reply_from_issue_comment(comment: Any) -> Reply:
         created_at=_text(comment.get("created_at")),
         association=_text(comment.get("author_association")) or "NONE",
         author_is_bot=is_bot,
+        url=_text(comment.get("html_url")) or None,
+        votes=_count((comment.get("reactions") or {}).get("+1")),
     )
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
 
 
 def _thread_from_rest(subject: Any, channel: Channel, **extra: Any) -> Thread:
@@ -103,6 +109,8 @@ def reply_from_discussion_comment(node: Any) -> Reply:
         created_at=_text(node.get("createdAt")),
         association=_text(node.get("authorAssociation")) or "NONE",
         author_is_bot=is_bot,
+        url=_text(node.get("url")) or None,
+        votes=_count(node.get("upvoteCount")),
     )
 
 
@@ -114,6 +122,7 @@ def thread_from_discussion(node: Any) -> Thread:
     labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
     comments = (node.get("comments") or {}).get("nodes") or []
     answer = node.get("answer")
+    chooser = node.get("answerChosenBy")
     return Thread(
         ref=ThreadRef(Channel.DISCUSSION, int(number)),
         title=_text(node.get("title")),
@@ -131,4 +140,6 @@ def thread_from_discussion(node: Any) -> Thread:
         node_id=_text(node.get("id")) or None,
         answer=reply_from_discussion_comment(answer) if isinstance(answer, dict) else None,
         closed_at=_text(node.get("closedAt")) or None,
+        answer_chosen_by=person_from_graphql_actor(chooser)[0] if isinstance(chooser, dict) else None,
+        answer_chosen_at=_text(node.get("answerChosenAt")) or None,
     )

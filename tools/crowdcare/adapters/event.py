@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crowdcare.adapters.convert import thread_from_discussion_event, thread_from_issue
+from crowdcare.adapters.convert import person_from_rest_user, thread_from_discussion_event, thread_from_issue
 from crowdcare.errors import BadInputError
-from crowdcare.model import Thread
+from crowdcare.model import PersonRef, Thread
 
 SUPPORTED = ("issues", "issue_comment", "discussion", "discussion_comment")
 MAX_PAYLOAD_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
@@ -23,6 +23,7 @@ class Event:
     subject: dict[str, Any]  # the payload's issue or discussion object
     thread: Thread
     skip_reason: str | None = None  # set when the event concerns no thread we take in
+    sender: PersonRef | None = None  # who caused the event (for a label: who applied it)
 
 
 def read_event(path: Path, name: str) -> Event:
@@ -50,4 +51,5 @@ def read_event(path: Path, name: str) -> Event:
         skip = f"the {key} was {action}"
     elif key == "issue" and "pull_request" in subject:
         skip = "a pull request, not a customer thread"
-    return Event(name=name, action=action, subject=subject, thread=thread, skip_reason=skip)
+    sender = person_from_rest_user(payload["sender"])[0] if isinstance(payload.get("sender"), dict) else None
+    return Event(name=name, action=action, subject=subject, thread=thread, skip_reason=skip, sender=sender)

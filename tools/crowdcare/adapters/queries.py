@@ -8,11 +8,12 @@ _ACTOR = "author { __typename login ... on User { databaseId } ... on Bot { data
 DISCUSSION_FIELDS = f"""
   id number title body url createdAt updatedAt closed closedAt locked authorAssociation
   {_ACTOR}
-  answer {{ id body createdAt authorAssociation {_ACTOR} }}
+  answer {{ id url upvoteCount body createdAt authorAssociation {_ACTOR} }}
+  answerChosenAt answerChosenBy {{ __typename login ... on User {{ databaseId }} ... on Bot {{ databaseId }} }}
   category {{ name }}
   labels(first: 20) {{ nodes {{ name }} }}
   comments(first: 100) {{
-    nodes {{ id body createdAt authorAssociation {_ACTOR} }}
+    nodes {{ id url upvoteCount body createdAt authorAssociation {_ACTOR} }}
   }}
 """
 

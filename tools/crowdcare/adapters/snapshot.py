@@ -147,7 +147,8 @@ class SnapshotGitHub:
 
     # --- writes ------------------------------------------------------------------------------------------
 
-    def _outbox(self, record: dict[str, Any]) -> None:
+    def outbox(self, record: dict[str, Any]) -> None:
+        """Append one write to outbox.jsonl, for review."""
         with (self.root / "outbox.jsonl").open("a", encoding="utf-8") as out:
             out.write(json.dumps({"at": _now(), **record}, ensure_ascii=False) + "\n")
 
@@ -186,6 +187,8 @@ class SnapshotGitHub:
             nodes.append(
                 {
                     "id": comment_id,
+                    "url": f"{node.get('url')}#discussioncomment-snapshot{len(nodes) + 1}",
+                    "upvoteCount": 0,
                     "body": body,
                     "createdAt": now,
                     "authorAssociation": "NONE",
@@ -193,7 +196,7 @@ class SnapshotGitHub:
                 }
             )
             write_json(path, node)
-        self._outbox({"op": "create_comment", "thread": str(ref), "comment_id": comment_id, "body": body})
+        self.outbox({"op": "create_comment", "thread": str(ref), "comment_id": comment_id, "body": body})
         return Reply(
             id=comment_id,
             author=PersonRef(viewer["login"], viewer.get("id")),
@@ -218,7 +221,7 @@ class SnapshotGitHub:
                 raise ThreadGoneError(f"{ref}: comment {reply_id} no longer exists")
             target["body"] = body
             write_json(self._discussion_path(ref.number), node)
-        self._outbox({"op": "update_comment", "thread": str(ref), "comment_id": reply_id, "body": body})
+        self.outbox({"op": "update_comment", "thread": str(ref), "comment_id": reply_id, "body": body})
 
     def add_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
         path = self._require(ref)
@@ -231,7 +234,7 @@ class SnapshotGitHub:
             have = {label["name"] for label in nodes}
             nodes.extend({"name": name} for name in labels if name not in have)
         write_json(path, data)
-        self._outbox({"op": "add_labels", "thread": str(ref), "labels": list(labels)})
+        self.outbox({"op": "add_labels", "thread": str(ref), "labels": list(labels)})
 
     def remove_labels(self, ref: ThreadRef, labels: Sequence[str]) -> None:
         path = self._require(ref)
@@ -243,7 +246,7 @@ class SnapshotGitHub:
             nodes = data.setdefault("labels", {}).setdefault("nodes", [])
             data["labels"]["nodes"] = [label for label in nodes if label["name"].lower() not in drop]
         write_json(path, data)
-        self._outbox({"op": "remove_labels", "thread": str(ref), "labels": list(labels)})
+        self.outbox({"op": "remove_labels", "thread": str(ref), "labels": list(labels)})
 
     def assign(self, ref: ThreadRef, logins: Sequence[str]) -> bool:
         path = self._require(ref)
@@ -255,7 +258,7 @@ class SnapshotGitHub:
             {"login": login, "id": None, "type": "User"} for login in logins if login.lower() not in have
         ]
         write_json(path, data)
-        self._outbox({"op": "add_assignees", "thread": str(ref), "assignees": list(logins)})
+        self.outbox({"op": "add_assignees", "thread": str(ref), "assignees": list(logins)})
         return True
 
     def _set_state(self, ref: ThreadRef, closed: bool) -> None:
@@ -272,7 +275,7 @@ class SnapshotGitHub:
             data["closedAt"] = now if closed else None
             data["updatedAt"] = now
         write_json(path, data)
-        self._outbox({"op": "close" if closed else "reopen", "thread": str(ref)})
+        self.outbox({"op": "close" if closed else "reopen", "thread": str(ref)})
 
     def close_thread(self, ref: ThreadRef) -> None:
         self._set_state(ref, closed=True)

@@ -16,7 +16,7 @@ from typing import TypeVar
 import yaml
 
 from crowdcare.model import Config, IdeaStatus, PersonRef, SolutionStatus
-from crowdcare.text import slug_from_title, strip_bad_chars
+from crowdcare.text import close_open_fence, slug_from_title, strip_bad_chars
 
 T = TypeVar("T")
 
@@ -25,7 +25,6 @@ T = TypeVar("T")
 # and escaping them would leave visible backslashes in `crowdcare pages` output. "#" is escaped because a
 # heading drops trailing hashes ("C#" would become "C").
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
 
 
 def inline(text: str) -> str:
@@ -44,17 +43,7 @@ def plain_title(text: str) -> str:
 def block(text: str) -> str:
     """User Markdown placed as a block: control characters gone, an unclosed code fence closed so it cannot
     swallow the sections we add after it."""
-    text = strip_bad_chars(text).strip("\n")
-    fences = _FENCE.findall(text)
-    open_fence: str | None = None
-    for fence in fences:
-        if open_fence is None:
-            open_fence = fence
-        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence):
-            open_fence = None
-    if open_fence is not None:
-        text += "\n" + open_fence
-    return text
+    return close_open_fence(strip_bad_chars(text).strip("\n"))
 
 
 def quote(text: str) -> str:
@@ -62,8 +51,21 @@ def quote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in block(text).splitlines())
 
 
-def front_matter(title: str) -> str:
-    return "---\n" + yaml.safe_dump({"title": plain_title(title)}, allow_unicode=False, sort_keys=True) + "---\n\n"
+def front_matter(title: str, **extra: object) -> str:
+    """Page metadata. ``extra`` is ours, never user text (for example the redirect of a tombstone)."""
+    meta = {"title": plain_title(title), **extra}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=False, sort_keys=True) + "---\n\n"
+
+
+def page_url(target: str, here: str) -> str:
+    """The relative URL from page ``here`` to page ``target`` as MkDocs publishes them (directory URLs)."""
+
+    def folder(path: str) -> str:
+        stem = path.removesuffix(".md")
+        stem = stem.removesuffix("index").rstrip("/")
+        return stem + "/" if stem else ""
+
+    return relative(folder(target) + "index.md", folder(here) + "index.md").removesuffix("index.md") or "./"
 
 
 def link(text: str, target: str, here: str) -> str:

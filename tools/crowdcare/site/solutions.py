@@ -14,6 +14,7 @@ from crowdcare.site.markup import (
     html_link,
     inline,
     link,
+    page_url,
     pager,
     paginate,
     person_link,
@@ -48,8 +49,15 @@ def ranked(solutions: Sequence[Solution]) -> list[Solution]:
 
 
 def published(content: Content) -> list[Solution]:
-    """Solutions readers see: drafts stay in the repository until they are answered."""
-    return [s for s in content.solutions if s.status in _VISIBLE]
+    """Solutions readers find in listings: drafts stay in the repository until they are answered, and merged
+    ones are represented by their canonical solution (their page stays, as a tombstone)."""
+    return [s for s in content.solutions if s.status in _VISIBLE and s.superseded_by is None]
+
+
+def tombstones(content: Content) -> list[tuple[Solution, Solution]]:
+    """(merged solution, its canonical solution) for every merge whose canonical solution is published."""
+    keyed = {s.key: s for s in published(content)}
+    return [(s, keyed[s.superseded_by]) for s in content.solutions if s.superseded_by in keyed]
 
 
 def solution_pages(content: Content, config: Config) -> dict[str, str]:
@@ -68,7 +76,9 @@ def solution_pages(content: Content, config: Config) -> dict[str, str]:
 
         pages.update(paginate(items, first, config.page_size, render))
     for solution in solutions:
-        pages[solution_path(solution)] = _solution_page(solution, config, keyed)
+        pages[solution_path(solution)] = solution_page(solution, config, keyed)
+    for merged, canonical in tombstones(content):
+        pages[solution_path(merged)] = tombstone_page(merged, canonical)
     pages.update(_tag_pages(solutions, content.ideas, config))
     return pages
 
@@ -111,7 +121,7 @@ def _topic_listing(chunk: Sequence[Solution], page: Page, title: str, first: str
     return "\n".join(lines)
 
 
-def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]) -> str:
+def solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]) -> str:
     here = solution_path(solution)
     topic = config.topic(solution.topic)
     topic_title = topic.title if topic else solution.topic
@@ -155,6 +165,21 @@ def _solution_page(solution: Solution, config: Config, keyed: dict[str, Solution
         f'\n<p class="cc-actions">{html_link("View the source thread", solution.source, "md-button")} '
         f"{html_link('Ask a new question', config.ask_url, 'md-button md-button--primary')}</p>\n"
     )
+    return "\n".join(lines)
+
+
+def tombstone_page(merged: Solution, canonical: Solution) -> str:
+    """What stays at a merged solution's address: a short note that sends readers on to the canonical page
+    (at once, with a meta refresh from the theme's template) and keeps the old link working."""
+    here = solution_path(merged)
+    target = solution_path(canonical)
+    lines = [
+        front_matter(merged.title, redirect=page_url(target, here), search={"exclude": True}),
+        f"# {inline(merged.title)}\n",
+        f"This question was merged into {link(canonical.title, target, here)}, which answers it and lists "
+        f"every thread where it was asked. Taking you there…\n",
+        f'<p class="cc-actions">{html_link("View the source thread", merged.source, "md-button")}</p>\n',
+    ]
     return "\n".join(lines)
 
 

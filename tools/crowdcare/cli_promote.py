@@ -1,0 +1,192 @@
+"""`crowdcare promote` and `crowdcare merge`, as thin click commands (registered by cli.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crowdcare.cli import Context, _event_threads, _github, _kb_index, _run, cli, snapshot_option
+
+
+@cli.command()
+@click.option("--event", "event_path", type=click.Path(path_type=Path), help="An Actions event payload to act on.")
+@click.option("--event-name", help="The event's name (default: $GITHUB_EVENT_NAME).")
+@snapshot_option(
+    "Work offline on a snapshot folder: pull requests become branches and commits in this git repository, "
+    "recorded in the snapshot's pulls/ and outbox."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be proposed; write nothing anywhere.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per outcome on stdout.")
+@click.pass_obj
+def promote(
+    obj: Context,
+    event_path: Path | None,
+    event_name: str | None,
+    snapshot_dir: Path | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Promote accepted answers into kb/ through pull requests that maintainers review.
+
+    A thread is promoted when its answer is marked (by someone governance.accept_answers admits), when staff
+    comment `/promote` (optionally with the link of the reply to use) or apply the promotion label. `/merge
+    TARGET` folds the thread, and its solution if it has one, into a canonical solution. Each proposal is
+    checked with the rules of `crowdcare validate` and a render probe before its pull request is opened on a
+    deterministic branch; reruns update it and never open a second one. The bot replies on the thread with the
+    pull request, and with the page once it is published. Without --event every thread is swept.
+    Exits 0 when done, 1 on a transient GitHub failure (run again), 2 on bad input.
+
+    Example: crowdcare promote --snapshot samples/snapshot --dry-run
+    """
+    from crowdcare.buckets import pending_buckets
+    from crowdcare.hours import current_time
+    from crowdcare.promote import Promoter, promote_all
+    from crowdcare.respond import is_question
+    from crowdcare.store import load_config_or_fail, load_content
+
+    config = _run(lambda: load_config_or_fail(obj.root))
+    content = load_content(obj.root)
+    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+    repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
+    sender = None
+    if event_path is not None:
+        from crowdcare.adapters.event import read_event
+
+        name = event_name or os.environ.get("GITHUB_EVENT_NAME") or ""
+        sender = _run(lambda: read_event(event_path, name)).sender
+        threads = _run(lambda: _event_threads(event_path, event_name, github))
+        everyone: list[Any] = []
+    else:
+        threads = _run(lambda: list(github.threads_updated_since(None)))
+        everyone = threads
+    built: list[Any] = []
+
+    def similar(thread: Any) -> list[tuple[Any, float]]:
+        if not built:
+            built.append(_kb_index(obj.root))
+        index, kb = built[0]
+        by_path = {s.path: s for s in kb.solutions}
+        hits = index.similar(thread.title, thread.body, limit=5)
+        return [(by_path[h.id], h.score) for h in hits if h.id in by_path]
+
+    known = {s.source for s in content.solutions} | {url for s in content.solutions for url in s.also_asked}
+    open_questions = [t for t in everyone if t.state == "open" and is_question(t, config) and t.url not in known]
+    groups: dict[str, tuple[str, ...]] = {}
+
+    def bucket_of(thread: Any) -> tuple[str, ...]:
+        if not groups and open_questions:
+            threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
+            candidates = [t for t in open_questions if t.ref != thread.ref] + [thread]
+            for group in pending_buckets(candidates, threshold):
+                urls = tuple(t.url for t in group)
+                groups.update({t.url: urls for t in group})
+        return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)
+
+    now = _run(current_time)
+    promoter = Promoter(
+        config=config,
+        content=content,
+        github=github,
+        repo=repo,
+        today=now.date(),
+        similar=similar,
+        bucket_of=bucket_of,
+        sender=sender,
+        dry_run=dry_run,
+    )
+
+    def report(outcome: Any) -> None:
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(outcome)))
+        else:
+            where = f" {outcome.pull_request}" if outcome.pull_request else ""
+            click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
+
+    outcomes = _run(lambda: promote_all(threads, promoter, report))
+    invalid = [o for o in outcomes if o.action == "invalid"]
+    verb = "would be" if dry_run else "were"
+    click.echo(f"crowdcare promote: {len(outcomes)} outcome(s); {len(invalid)} proposal(s) {verb} refused", err=True)
+
+
+def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:
+    if snapshot_dir is not None:
+        from crowdcare.adapters.gitrepo import LocalRepository
+
+        return LocalRepository(root, github, config.promotion.base_branch)
+    from crowdcare.adapters.pulls import LiveRepository
+
+    return LiveRepository(github, config.promotion.base_branch)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--finder", help="Who found the duplicate, LOGIN or LOGIN:ID; credited as 'finder'.")
+@click.option("--dry-run", is_flag=True, help="Print the files the merge would write; write nothing.")
+@click.pass_obj
+def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: bool) -> None:
+    """Merge a duplicate SOURCE into the canonical solution TARGET, in the working tree.
+
+    SOURCE is a solution (topic/slug, kb/topic/slug.md or its page URL) or a thread's URL; TARGET is a solution.
+    The canonical solution gains the threads (also_asked) and contributors of SOURCE; a merged solution keeps its
+    file and answer as status superseded, and its page becomes a tombstone that sends readers to TARGET. The
+    result is validated before anything is written; commit it, and `git revert` undoes it.
+
+    Example: crowdcare merge billing/cancel-plan billing/cancel-subscription --finder maya-okafor
+    """
+    from crowdcare.hours import current_time
+    from crowdcare.merge import find_solution, merge_into
+    from crowdcare.model import PersonRef
+    from crowdcare.promote import check_proposal
+    from crowdcare.store import load_config_or_fail, load_content
+
+    config = _run(lambda: load_config_or_fail(obj.root))
+    content = load_content(obj.root)
+    canonical = find_solution(content, target)
+    if canonical is None:
+        raise click.BadParameter(f"{target!r} names no solution in {obj.root / 'kb'}", param_hint="TARGET")
+    duplicate = find_solution(content, source)
+    thread_url = None
+    if duplicate is None:
+        if not source.startswith("https://"):
+            raise click.BadParameter(f"{source!r} names no solution and is not a thread URL", param_hint="SOURCE")
+        thread_url = source
+    person = None
+    if finder:
+        login, _, number = finder.partition(":")
+        if number and not number.isdigit():
+            raise click.BadParameter("use LOGIN or LOGIN:ID (a numeric user id)", param_hint="--finder")
+        person = PersonRef(login, int(number) if number else None)
+    today = _run(current_time).date()
+    files = _run(lambda: merge_into(canonical, source=duplicate, thread_url=thread_url, finder=person, today=today))
+    if not files:
+        click.echo(f"crowdcare merge: {source} is already in {canonical.key}; nothing to do", err=True)
+        return
+    problems, _ = check_proposal(content, config, files)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo("crowdcare merge: the merged files would not validate; nothing written", err=True)
+        sys.exit(1)
+    for path, text in files.items():
+        if dry_run:
+            click.echo(f"--- {path}\n{text}")
+        else:
+            _write_atomically(obj.root / path, text)
+            click.echo(path)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(path)

@@ -1,0 +1,46 @@
+"""Content as file text: the inverse of the store. Solutions are written with ``yaml.safe_dump`` from a model
+that already passed the schema (DESIGN.md §6), in the key order the knowledge base uses, with the body kept
+byte for byte."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from crowdcare.model import Solution
+
+
+def solution_meta(solution: Solution) -> dict[str, Any]:
+    """The front-matter of ``solution`` as plain data, optional keys only when set."""
+    meta: dict[str, Any] = {
+        "title": solution.title,
+        "question": solution.question,
+        "status": solution.status.value,
+        "topic": solution.topic,
+    }
+    if solution.tags:
+        meta["tags"] = list(solution.tags)
+    meta["contributors"] = [
+        {"login": c.person.login, **({"id": c.person.id} if c.person.id is not None else {}), "role": c.role.value}
+        for c in solution.contributors
+    ]
+    meta["source"] = solution.source
+    if solution.also_asked:
+        meta["also_asked"] = list(solution.also_asked)
+    meta["created"] = solution.created.isoformat()
+    meta["updated"] = solution.updated.isoformat()
+    if solution.verified_with is not None:
+        meta["verified_with"] = solution.verified_with
+    if solution.related:
+        meta["related"] = list(solution.related)
+    if solution.superseded_by is not None:
+        meta["superseded_by"] = solution.superseded_by
+    return meta
+
+
+def solution_document(solution: Solution) -> str:
+    """The full text of ``kb/<topic>/<slug>.md`` for ``solution``."""
+    front = yaml.safe_dump(solution_meta(solution), allow_unicode=False, sort_keys=False, width=110)
+    body = solution.body if solution.body.startswith("\n") else "\n" + solution.body
+    return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"

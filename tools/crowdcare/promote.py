@@ -1,0 +1,526 @@
+"""Promotion: what the community solves becomes a solution in kb/, through a pull request maintainers review.
+
+Triggers (governance as code, from crowdcare.yml):
+- answer: a discussion's answer is marked in an answerable category (``promotion.on_answer``), by someone
+  ``governance.accept_answers`` admits; answers marked before ``promotion.answers_since`` are left alone;
+- command: ``/promote`` (optionally naming the reply to use, by its link) by someone ``governance.promote``
+  admits; ``/merge TARGET`` folds the thread (and its solution, if it has one) into a canonical solution;
+- label: the ``promotion.label`` label on a discussion or an issue (the labeller is checked when known).
+Anyone else's command or answer gets one polite refusal that names the rule.
+
+Each proposal is validated inside the job (the same checks as `crowdcare validate`, and a render-time probe)
+before its pull request is opened, because pull requests opened with the workflow token get no CI run. The bot
+answers on the thread with a link to the pull request, and again with the page once the solution is published.
+Reruns reconcile: comments carry a hidden marker and are recognised by marker AND author; pull requests live
+on deterministic branches (crowdcare.pulls).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crowdcare.dedup import solution_url
+from crowdcare.documents import solution_document
+from crowdcare.draft import Draft, draft_solution
+from crowdcare.errors import BadInputError
+from crowdcare.intake import classify, same_account
+from crowdcare.merge import find_solution, merge_into
+from crowdcare.model import (
+    ChangeProposal,
+    Channel,
+    Config,
+    Content,
+    PersonKind,
+    PersonRef,
+    Reply,
+    Solution,
+    Thread,
+    ThreadKind,
+)
+from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.pulls import propose
+from crowdcare.site.probe import LIMIT_SECONDS, probe_solution
+from crowdcare.store import solution_from_text
+from crowdcare.validate import check_content
+
+_MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
+_COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
+
+
+def marker(state: str, **data: str | int | None) -> str:
+    extra = "".join(f" {key}={value}" for key, value in data.items() if value is not None)
+    return f"<!-- crowdcare:promote:{state}{extra} -->"
+
+
+@dataclass(frozen=True)
+class Mark:
+    state: str  # proposed | merge-proposed | refused | done | published
+    data: dict[str, str]
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ref: str
+    action: str  # opened | updated | unchanged | kept-edits | declined | refused | published | invalid | ...
+    why: str
+    pull_request: str | None = None
+    path: str | None = None
+    probe_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Promoter:
+    """What a promotion sweep works with. ``similar`` ranks existing solutions against a thread (for the topic
+    and the reviewer's duplicate hint); ``bucket_of`` lists the threads in the thread's pending bucket."""
+
+    config: Config
+    content: Content  # the base branch's content
+    github: GitHubPort
+    repo: RepositoryPort
+    today: dt.date
+    similar: Callable[[Thread], list[tuple[Solution, float]]]
+    bucket_of: Callable[[Thread], tuple[str, ...]]
+    sender: PersonRef | None = None  # who caused the event (the labeller), when known
+    dry_run: bool = False
+
+
+def marks(thread: Thread, bot: str) -> list[Mark]:
+    """The bot's own promotion comments: marker AND author (anyone can paste a marker)."""
+    found = []
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
+        match = _MARK.search(reply.body)
+        if match and same_account(reply.author.login, bot):
+            data = dict(pair.split("=", 1) for pair in match.group(2).split())
+            found.append(Mark(match.group(1), data, reply))
+    return found
+
+
+def commands(thread: Thread, config: Config) -> list[tuple[str, str, Reply]]:
+    """(verb, argument, reply) of every /promote and /merge a person wrote, oldest first."""
+    found = []
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
+        if config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.BOT:
+            continue
+        match = _COMMAND.match(reply.body)
+        if match:
+            found.append((match.group(1).lower(), match.group(2).strip()[:300], reply))
+    return found
+
+
+def promote_all(threads: Iterable[Thread], promoter: Promoter, on_progress: Callable[[Outcome], None]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for thread in threads:
+        if classify(thread, promoter.config) is not ThreadKind.QUESTION:
+            continue
+        for outcome in promote_thread(thread, promoter):
+            on_progress(outcome)
+            outcomes.append(outcome)
+    return outcomes
+
+
+def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
+    """Everything due on one thread: published notices, commands, then the label and answer triggers."""
+    bot = p.github.viewer_login()
+    ours = marks(thread, bot)
+    handled = {m.data["cmd"] for m in ours if "cmd" in m.data}
+    outcomes = _published_notices(thread, ours, p)
+    for verb, argument, command in commands(thread, p.config):
+        if command.id in handled:
+            continue
+        if verb == "merge":
+            outcomes.append(_merge_command(thread, argument, command, p))
+        else:
+            outcomes.append(_promote_command(thread, argument, command, p))
+    existing = _solution_of(thread, p.content)
+    proposed = [m for m in ours if m.state == "proposed"]
+    if proposed and existing is None:
+        outcomes.append(_refresh(thread, proposed[-1], p))
+    elif existing is None and not proposed and not any(o.action in _PROPOSING for o in outcomes):
+        trigger = _automatic_trigger(thread, ours, p)
+        if trigger is not None:
+            outcomes.append(trigger)
+    return outcomes
+
+
+_PROPOSING = {"opened", "updated", "unchanged", "kept-edits", "would-open", "would-update"}
+
+
+def _solution_of(thread: Thread, content: Content) -> Solution | None:
+    return next((s for s in content.solutions if s.source == thread.url), None)
+
+
+def _say(thread: Thread, p: Promoter, text: str) -> None:
+    if not p.dry_run:
+        p.github.post_comment(thread.ref, text)
+
+
+def _rule(rule: str, why: str) -> str:
+    return f"\n\n<sub>crowdcare rule `{rule}`: {why}</sub>\n"
+
+
+def _refuse(thread: Thread, p: Promoter, who: PersonRef | None, rule: str, why: str, **data: str) -> Outcome:
+    greeting = f"Sorry @{who.login}, " if who is not None else "Sorry, "
+    _say(thread, p, greeting + why + _rule(rule, "see crowdcare.yml") + marker("refused", **data))
+    return Outcome(str(thread.ref), "refused", f"{rule}: {why}")
+
+
+def _allowed_to_promote(p: Promoter, person: PersonRef, reply: Reply | None = None) -> bool:
+    if (
+        reply is not None
+        and reply.association in p.config.intake.staff_associations
+        and "staff" in {e.lower() for e in p.config.governance.promote}
+    ):
+        return True
+    return p.config.is_allowed(p.config.governance.promote, person)
+
+
+def _who_may(entries: tuple[str, ...]) -> str:
+    words = {"staff": "staff", "asker": "the asker"}
+    return " or ".join(words.get(e.lower(), f"@{e}") for e in entries) or "nobody"
+
+
+# --- triggers ------------------------------------------------------------------------------------------------
+
+
+def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
+    rule = "governance.promote"
+    if not _allowed_to_promote(p, command.author, command):
+        why = f"only {_who_may(p.config.governance.promote)} may promote a thread into the knowledge base."
+        return _refuse(thread, p, command.author, rule, why, cmd=command.id)
+    existing = _solution_of(thread, p.content)
+    if existing is not None:
+        link = solution_url(existing, p.config)
+        _say(
+            thread,
+            p,
+            f"@{command.author.login}, this thread is already in the knowledge base: {link}"
+            + marker("done", cmd=command.id),
+        )
+        return Outcome(str(thread.ref), "already-published", f"already in {existing.path}", path=existing.path)
+    reply = _chosen_reply(thread, argument)
+    if reply is None:
+        why = (
+            f"the reply {argument} is not on this thread (it may have been deleted)."
+            if argument
+            else "there is no reply to promote yet: mark an answer, or name a reply by its link (`/promote LINK`)."
+        )
+        return _refuse(thread, p, command.author, "promotion.command", why, cmd=command.id)
+    return _propose_solution(thread, reply, command.author, "promotion.command", p, cmd=command.id)
+
+
+def _automatic_trigger(thread: Thread, ours: list[Mark], p: Promoter) -> Outcome | None:
+    config = p.config
+    refused = {(k, v) for m in ours if m.state == "refused" for k, v in m.data.items()}
+    if config.promotion.label.lower() in {label.lower() for label in thread.labels}:
+        if ("label", config.promotion.label) in refused:
+            return None
+        if p.sender is not None and not _allowed_to_promote(p, p.sender):
+            why = f"only {_who_may(config.governance.promote)} may promote a thread into the knowledge base."
+            return _refuse(thread, p, p.sender, "governance.promote", why, label=config.promotion.label)
+        reply = _chosen_reply(thread, "")
+        if reply is None:
+            why = "there is no reply to promote yet: mark an answer, or comment `/promote LINK` naming a reply."
+            return _refuse(thread, p, p.sender, "promotion.label", why, label=config.promotion.label)
+        return _propose_solution(thread, reply, p.sender, "promotion.label", p)
+    answer = thread.answer
+    if not config.promotion.on_answer or answer is None or thread.ref.channel is not Channel.DISCUSSION:
+        return None
+    if ("answer", answer.id) in refused:
+        return None
+    since = config.promotion.answers_since
+    if since is not None and (thread.answer_chosen_at is None or thread.answer_chosen_at[:10] < since):
+        return None
+    chooser = thread.answer_chosen_by
+    if chooser is not None and not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
+        why = (
+            f"only {_who_may(config.governance.accept_answers)} may accept an answer for the knowledge base, so "
+            "this one is not promoted. A staff member can comment `/promote` to promote it anyway."
+        )
+        return _refuse(thread, p, chooser, "governance.accept_answers", why, answer=answer.id)
+    return _propose_solution(thread, answer, chooser, "promotion.on_answer", p)
+
+
+def _chosen_reply(thread: Thread, argument: str) -> Reply | None:
+    """The reply named by its link (or the link's #fragment); else the answer; else the most voted reply by
+    someone other than the asker (ties: the latest)."""
+    if argument:
+        wanted = argument.strip("<>")
+        fragment = wanted.split("#", 1)[1] if "#" in wanted else wanted
+        return next(
+            (
+                r
+                for r in thread.replies
+                if r.id == wanted or (r.url and (r.url == wanted or r.url.endswith("#" + fragment)))
+            ),
+            None,
+        )
+    if thread.answer is not None:
+        return next((r for r in thread.replies if r.id == thread.answer.id), thread.answer)
+    others = [r for r in thread.replies if not r.author.is_same_account(thread.author) and not r.author_is_bot]
+    others = [r for r in others if not _COMMAND.match(r.body) and not _MARK.search(r.body)]
+    return max(others, key=lambda r: (r.votes, r.created_at), default=None)
+
+
+# --- proposals -----------------------------------------------------------------------------------------------
+
+
+def _branch(p: Promoter, kind: str, thread: Thread) -> str:
+    return f"{p.config.promotion.branch_prefix}{kind}/{thread.ref.channel.value}-{thread.ref.number}"
+
+
+def _propose_solution(
+    thread: Thread,
+    reply: Reply,
+    accepter: PersonRef | None,
+    rule: str,
+    p: Promoter,
+    *,
+    cmd: str | None = None,
+    known_path: str | None = None,
+    announce: bool = True,
+) -> Outcome:
+    similar = p.similar(thread)
+    draft = draft_solution(
+        thread,
+        reply,
+        accepter,
+        p.config,
+        p.content,
+        similar=similar,
+        also_asked=p.bucket_of(thread),
+        today=p.today,
+        known_path=known_path,
+    )
+    path = draft.solution.path
+    files = {path: solution_document(draft.solution)}
+    problems, probe = check_proposal(p.content, p.config, files)
+    ref = str(thread.ref)
+    if problems:
+        return Outcome(ref, "invalid", "; ".join(problems), path=path, probe_ms=probe * 1000)
+    change = ChangeProposal(
+        branch=_branch(p, "promote", thread),
+        title=f"Promote {thread.ref} into {path}",
+        body=_promotion_body(thread, reply, accepter, draft, similar, probe, p),
+        files=files,
+        message=f"Promote {thread.ref} into {path}\n\nSource: {thread.url}\nProposed by crowdcare ({rule}).",
+    )
+    result = propose(p.repo, change, dry_run=p.dry_run)
+    outcome = Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, path, probe * 1000)
+    if announce and result.action in _PROPOSING:
+        by = accepter.login if accepter is not None else None
+        data = {
+            "cmd": cmd,
+            "reply": reply.id,
+            "by": by,
+            "path": path,
+            "pr": result.pull.number if result.pull else None,
+        }
+        greeting = f"Thanks, @{accepter.login}! " if accepter is not None else "Thanks! "
+        where = result.pull.url if result.pull else "a pull request"
+        text = (
+            f"{greeting}This answer is proposed for the knowledge base in {where}; maintainers review it there, "
+            "and I will post the link here once it is published."
+        )
+        _say(thread, p, text + _rule(rule, _RULE_WHY[rule]) + marker("proposed", **data))
+    return outcome
+
+
+_RULE_WHY = {
+    "promotion.on_answer": "an answer was marked, by someone governance.accept_answers admits",
+    "promotion.command": "a /promote command, from someone governance.promote admits",
+    "promotion.label": "the promotion label was applied",
+    "promotion.merge": "a /merge command, from someone governance.promote admits",
+}
+
+
+def _refresh(thread: Thread, mark: Mark, p: Promoter) -> Outcome:
+    """A promotion proposed before: bring its pull request up to date with the thread (edits, new votes)."""
+    reply = next((r for r in thread.replies if r.id == mark.data.get("reply")), None)
+    if reply is None:
+        return Outcome(
+            str(thread.ref), "reply-gone", "the promoted reply was deleted; the pull request is left to reviewers"
+        )
+    by = mark.data.get("by")
+    accepter = _person(thread, by) if by else None
+    rule = "promotion.command" if "cmd" in mark.data else "promotion.on_answer"
+    return _propose_solution(thread, reply, accepter, rule, p, known_path=mark.data.get("path"), announce=False)
+
+
+def _person(thread: Thread, login: str) -> PersonRef:
+    """The account behind a login the bot recorded, with its numeric id when the thread shows it."""
+    people = [thread.author, *(r.author for r in thread.replies)]
+    if thread.answer_chosen_by is not None:
+        people.append(thread.answer_chosen_by)
+    return next((person for person in people if person.login.lower() == login.lower()), PersonRef(login))
+
+
+def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
+    if not _allowed_to_promote(p, command.author, command):
+        why = f"only {_who_may(p.config.governance.promote)} may merge threads and solutions."
+        return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
+    target = find_solution(p.content, argument) if argument else None
+    if target is None:
+        why = f"I could not find the solution {argument or '(none named)'}: use `/merge topic/slug` or its page link."
+        return _refuse(thread, p, command.author, "promotion.merge", why, cmd=command.id)
+    source = _solution_of(thread, p.content)
+    try:
+        files = merge_into(target, source=source, thread_url=thread.url, finder=command.author, today=p.today)
+    except BadInputError as exc:
+        return _refuse(thread, p, command.author, "promotion.merge", f"{exc}.", cmd=command.id)
+    ref = str(thread.ref)
+    if not files:
+        _say(
+            thread,
+            p,
+            f"@{command.author.login}, this thread is already listed in {target.key}." + marker("done", cmd=command.id),
+        )
+        return Outcome(ref, "already-merged", f"already in {target.path}", path=target.path)
+    problems, probe = check_proposal(p.content, p.config, files)
+    if problems:
+        return Outcome(ref, "invalid", "; ".join(problems), path=target.path, probe_ms=probe * 1000)
+    what = f"{source.path} (superseded)" if source is not None else f"{thread.ref}"
+    body = "\n".join(
+        [
+            f"Merges {what} into **{target.key}**, as @{command.author.login} asked on {thread.url}.",
+            "",
+            "- the thread joins `also_asked` of the canonical solution, with every thread the merged one listed;",
+            "- contributors are united; the finder is credited as `finder`;",
+            *(
+                [
+                    f"- `{source.path}` keeps its answer, as `status: superseded`: its page becomes a short tombstone "
+                    "that sends readers to the canonical page, so old links keep working."
+                ]
+                if source is not None
+                else []
+            ),
+            "",
+            "**Please check** that the two really are the same question. Revert with `git revert` if not.",
+            "",
+            f"Checks run in the job: `crowdcare validate` rules, no findings; render probe {probe * 1000:.0f} ms.",
+        ]
+    )
+    change = ChangeProposal(
+        branch=_branch(p, "merge", thread),
+        title=f"Merge {thread.ref} into {target.path}",
+        body=body,
+        files=files,
+        message=f"Merge {thread.ref} into {target.path}\n\nAsked by @{command.author.login}; proposed by crowdcare.",
+    )
+    result = propose(p.repo, change, dry_run=p.dry_run)
+    if result.action in _PROPOSING:
+        link = result.pull.url if result.pull else "a pull request"
+        text = f"Thanks, @{command.author.login}! The merge into {target.key} is proposed in {link}."
+        data = {"cmd": command.id, "target": target.key, "pr": result.pull.number if result.pull else None}
+        _say(
+            thread, p, text + _rule("promotion.merge", _RULE_WHY["promotion.merge"]) + marker("merge-proposed", **data)
+        )
+    return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
+
+
+def _published_notices(thread: Thread, ours: list[Mark], p: Promoter) -> list[Outcome]:
+    """Once a proposal is merged into the base branch, tell the thread where the page is (once)."""
+    announced = {m.data.get("path") for m in ours if m.state == "published"}
+    outcomes = []
+    wanted: list[Solution] = []
+    own = _solution_of(thread, p.content)
+    if own is not None and any(m.state == "proposed" for m in ours):
+        wanted.append(own)
+    for mark in ours:
+        if mark.state == "merge-proposed":
+            target = find_solution(p.content, mark.data.get("target", ""))
+            if target is not None and thread.url in {target.source, *target.also_asked}:
+                wanted.append(target)
+    for solution in wanted:
+        if solution.path in announced:
+            continue
+        announced.add(solution.path)
+        link = solution_url(solution, p.config)
+        _say(thread, p, f"This is now in the knowledge base: {link}\n" + marker("published", path=solution.path))
+        outcomes.append(Outcome(str(thread.ref), "published", link, path=solution.path))
+    return outcomes
+
+
+def check_proposal(content: Content, config: Config, files: dict[str, str]) -> tuple[list[str], float]:
+    """(problems, slowest render in seconds) of proposed solution files, checked with the rules of
+    `crowdcare validate` (each file, then across files) and the render probe."""
+    problems: list[str] = []
+    proposed: list[Solution] = []
+    for path, text in files.items():
+        solution, findings = solution_from_text(path, text)
+        problems += [str(f) for f in findings]
+        if solution is not None:
+            proposed.append(solution)
+    if problems:
+        return problems, 0.0
+    paths = set(files)
+    merged = dataclasses.replace(
+        content, solutions=tuple(s for s in content.solutions if s.path not in paths) + tuple(proposed)
+    )
+    problems += [str(f) for f in check_content(merged) if f.path in paths]
+    slowest = 0.0
+    for solution in proposed:
+        seconds = probe_solution(solution, config, merged)
+        slowest = max(slowest, seconds)
+        if seconds > LIMIT_SECONDS:
+            problems.append(f"{solution.path}: renders in {seconds:.1f} s (limit {LIMIT_SECONDS:.0f} s)")
+    return problems, slowest
+
+
+def _promotion_body(
+    thread: Thread,
+    reply: Reply,
+    accepter: PersonRef | None,
+    draft: Draft,
+    similar: list[tuple[Solution, float]],
+    probe: float,
+    p: Promoter,
+) -> str:
+    solution = draft.solution
+    config = p.config
+    decided = f"@{accepter.login}" + (" (staff)" if config.is_staff(accepter) else "") if accepter else "unknown"
+    rows = [
+        f"Proposes `{solution.path}` from {thread.ref}: {thread.url}",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Answer | {reply.url or thread.url} by @{reply.author.login} ({_votes(reply.votes)}) |",
+        f"| Accepted by | {decided} |",
+        f"| Status | `{solution.status.value}` ({_STATUS_WHY[solution.status.value]}) |",
+        f"| Topic | `{solution.topic}` |",
+        f"| Also asked | {len(solution.also_asked)} other thread(s) in its bucket |",
+        f"| Checks run in the job | `crowdcare validate` rules: no findings; render probe {probe * 1000:.0f} ms |",
+        "",
+        "**Please check**",
+        "",
+        "- [ ] the answer is right and still current; edit the file on this branch if it needs it",
+        "- [ ] the title says the customer's problem in their words",
+        "- [ ] no personal data is left (the draft removes e-mail addresses, phone, card and account numbers)",
+        "- [ ] topic and tags",
+        "",
+        *(f"- {note}" for note in draft.notes),
+    ]
+    duplicate = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
+    close = [(s, score) for s, score in similar if score >= duplicate]
+    if close:
+        best, score = close[0]
+        rows += [
+            "",
+            f"> This may duplicate **{best.key}** (similarity {score:.2f}). If it does, close this pull request "
+            f"and comment `/merge {best.key}` on the thread instead.",
+        ]
+    return "\n".join(rows)
+
+
+_STATUS_WHY = {
+    "official": "staff answered or accepted it",
+    "accepted": "the asker or the community accepted it",
+}
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote" if count == 1 else f"{count} votes"
