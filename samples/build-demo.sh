@@ -21,7 +21,28 @@ tail -n 1 "$DIR"/intake.log
 echo "  2. respond: acknowledge, hand to staff, escalate, remind, close kindly, reopen (clock: $CROWDCARE_NOW)"
 "$BIN"/crowdcare --root "$DIR" respond --snapshot "$DIR"/snapshot 2>"$DIR"/respond.log
 grep -v ": accepted$\|: answered$\|: closed$" "$DIR"/respond.log | sed 's/^/     /'
-echo "  3. build the site (validate, strict MkDocs build)"
+# Promotion proposes pull requests; offline they are branches and commits in a git repository, so the copy
+# becomes one (its own, with a fixed identity: nothing reaches the repository crowdcare is developed in).
+git -C "$DIR" init -q -b main
+git -C "$DIR" add -A
+git -C "$DIR" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "The sample community"
+echo "  3. promote: accepted answers, /promote, /merge and the promote label become pull requests (branches here)"
+"$BIN"/crowdcare --root "$DIR" promote --snapshot "$DIR"/snapshot 2>"$DIR"/promote.log
+sed 's/^/     /' "$DIR"/promote.log
+echo "     a maintainer reviews and merges each pull request:"
+for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/heads/crowdcare/); do
+  git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
+    merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
+  echo "       merged $branch"
+done
+"$BIN"/crowdcare --root "$DIR" promote --snapshot "$DIR"/snapshot 2>"$DIR"/published.log
+echo "     and the bot links each thread to its published page: $(grep -c ': published' "$DIR"/published.log) thread(s)"
+echo "  4. merge: a maintainer notices a promoted solution duplicates an older one and folds it in"
+"$BIN"/crowdcare --root "$DIR" merge billing/how-do-i-move-from-the-monthly-to-the-yearly-plan \
+  billing/switch-to-annual-billing --finder maya-okafor:58102231 2>&1 | sed 's/^/     /'
+git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
+  commit -q -a -m "Merge the yearly-plan question into billing/switch-to-annual-billing"
+echo "  5. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
 echo "  What the bot posted, labelled, assigned, closed and reopened: $DIR/snapshot/outbox.jsonl"

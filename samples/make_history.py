@@ -211,7 +211,7 @@ def _add_promotion_triggers(node: dict[str, Any]) -> None:
         say(CUSTOMERS[3], "/promote\n\nThis helped me too!", NOW - dt.timedelta(days=3))
     elif number == 330:  # staff spot a duplicate of an existing solution
         say(STAFF[1], "/merge bank-feeds/undo-reconciliation", NOW - dt.timedelta(days=1), "MEMBER")
-    elif number == 336:  # staff apply the promotion label
+    elif number in (334, 336):  # staff apply the promotion label (334 turns out to duplicate a solution)
         node["labels"]["nodes"].append({"name": "promote"})
     elif number == 343 and node["answer"]:  # a second, well-voted suggestion
         extra = say(

@@ -142,7 +142,9 @@ def choose_topic(thread: Thread, config: Config, similar: list[tuple[Solution, f
         slug = slug_from_title(label, fallback="")
         if slug in slugs:
             return slug, f"the thread's label '{slug}'"
-    threshold = float(str(config.duplicates.get("related_threshold", 0.25)))
+    # Choosing a folder is low-stakes (the reviewer sees it) unlike claiming a duplicate: half the related
+    # threshold is enough to follow the nearest solution's topic.
+    threshold = float(str(config.duplicates.get("related_threshold", 0.25))) / 2
     for solution, score in similar:
         if score >= threshold and solution.topic in slugs:
             return solution.topic, f"the most similar solution, {solution.key} (similarity {score:.2f})"
