@@ -85,7 +85,7 @@ def test_personal_data_is_redacted() -> None:
 
 
 def test_a_65536_character_answer_is_cut_with_a_link_and_renders_quickly(config: Config, content: Content) -> None:
-    path, text = draft_text(thread(reply_body=("word " * 40 + "\n\n") * 320), config, content)
+    _path, text = draft_text(thread(reply_body=("word " * 40 + "\n\n") * 320), config, content)
     assert len(text) < 14_000 and f"[read it all in the thread]({URL}#dc-1)" in text
     seconds, _ = render_seconds(text)
     assert seconds < 2
@@ -109,7 +109,7 @@ def test_an_unclosed_fence_is_closed() -> None:
     ],
 )
 def test_slugs_are_ascii_and_stay_inside_kb(title: str, slug: str, config: Config, content: Content) -> None:
-    path, text = draft_text(thread(title=title), config, content)
+    path, _text = draft_text(thread(title=title), config, content)
     assert path == f"kb/getting-started/{slug}.md"
     assert Path(path).resolve().is_relative_to(Path("kb").resolve())
 
