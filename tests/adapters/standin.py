@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import http.server
 import json
@@ -45,6 +46,8 @@ def _routes() -> list[tuple[re.Pattern[str], str]]:
     found = []
     for template in spec()["paths"]:
         pattern = "^" + re.sub(r"\{[^}]+\}", r"([^/]+)", template) + "$"
+        # A git ref (heads/crowdcare/promote/x) and a file path (kb/topic/slug.md) span several segments.
+        pattern = re.sub(r"/\(\[\^/\]\+\)\$$", "/(.+)$", pattern) if template.endswith(("{ref}", "{path}")) else pattern
         found.append((re.compile(pattern), template))
     return found
 
@@ -92,6 +95,11 @@ class StandIn:
         self.discussions: dict[int, dict[str, Any]] = {}
         self.invalid: list[str] = []
         self._next_id = 5_000_000
+        # Git data and pull requests: branch -> commit, commit -> (tree, parents), tree -> {path: text}.
+        self.refs: dict[str, str] = {"main": "c" * 40}
+        self.commits: dict[str, dict[str, Any]] = {"c" * 40: {"tree": "t" * 40, "parents": []}}
+        self.trees: dict[str, dict[str, str]] = {"t" * 40: {}}
+        self.pulls: list[dict[str, Any]] = []
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -342,10 +350,104 @@ class StandIn:
                 return 404, {"message": "Label does not exist"}, {}
             issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             return status, issue["labels"], {}
+        git = self._git(method, template, path, query, body, status, payload)
+        if git is not None:
+            return git
         if template == "/repos/{owner}/{repo}/issues" and method == "GET":
             listed = [{**issue, "comments": len(self.comments[n])} for n, issue in self.issues.items()]
             return self._page(listed, query, path)
         return status, payload, {}
+
+    def _sha(self) -> str:
+        self._next_id += 1
+        return f"{self._next_id:040x}"
+
+    def _ancestors(self, sha: str) -> set[str]:
+        seen, todo = set(), [sha]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += self.commits.get(current, {}).get("parents", [])
+        return seen
+
+    def _git(
+        self, method: str, template: str, path: str, query: dict[str, list[str]], body: Any, status: int, payload: Any
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        """Branches, commits, trees, file contents and pull requests, as the Git Data, Contents and Pulls APIs
+        behave: a ref update that is not a fast-forward is refused with 422."""
+        base = "/repos/{owner}/{repo}"
+        tail = urllib.parse.unquote(path.split("/", 5)[-1]) if path.count("/") >= 5 else ""
+        if template == f"{base}/git/ref/{{ref}}" and method == "GET":
+            branch = tail.removeprefix("ref/heads/")
+            if branch not in self.refs:
+                return 404, {"message": "Not Found"}, {}
+            return (
+                status,
+                {**payload, "ref": f"refs/heads/{branch}", "object": {**payload["object"], "sha": self.refs[branch]}},
+                {},
+            )
+        if template == f"{base}/git/commits/{{commit_sha}}" and method == "GET":
+            sha = path.rsplit("/", 1)[1]
+            if sha not in self.commits:
+                return 404, {"message": "Not Found"}, {}
+            return status, {**payload, "sha": sha, "tree": {**payload["tree"], "sha": self.commits[sha]["tree"]}}, {}
+        if template == f"{base}/git/trees" and method == "POST":
+            files = dict(self.trees.get(body.get("base_tree", ""), {}))
+            files.update({entry["path"]: entry["content"] for entry in body["tree"]})
+            sha = self._sha()
+            self.trees[sha] = files
+            return status, {**payload, "sha": sha}, {}
+        if template == f"{base}/git/commits" and method == "POST":
+            sha = self._sha()
+            self.commits[sha] = {"tree": body["tree"], "parents": list(body.get("parents", []))}
+            return status, {**payload, "sha": sha}, {}
+        if template == f"{base}/git/refs" and method == "POST":
+            branch = body["ref"].removeprefix("refs/heads/")
+            if branch in self.refs:
+                return 422, {"message": "Reference already exists"}, {}
+            self.refs[branch] = body["sha"]
+            return status, {**payload, "ref": body["ref"], "object": {**payload["object"], "sha": body["sha"]}}, {}
+        if template == f"{base}/git/refs/{{ref}}" and method == "PATCH":
+            branch = tail.removeprefix("refs/heads/")
+            if branch not in self.refs:
+                return 422, {"message": "Reference does not exist"}, {}
+            if not body.get("force") and self.refs[branch] not in self._ancestors(body["sha"]):
+                return 422, {"message": "Update is not a fast forward"}, {}
+            self.refs[branch] = body["sha"]
+            return status, {**payload, "object": {**payload["object"], "sha": body["sha"]}}, {}
+        if template == f"{base}/contents/{{path}}" and method == "GET":
+            branch = query.get("ref", ["main"])[0]
+            files = self.trees[self.commits[self.refs[branch]]["tree"]] if branch in self.refs else {}
+            name = tail.removeprefix("contents/")
+            if name not in files:
+                return 404, {"message": "Not Found"}, {}
+            encoded = base64.b64encode(files[name].encode()).decode()
+            return status, {**payload, "type": "file", "encoding": "base64", "content": encoded, "path": name}, {}
+        if template == f"{base}/pulls" and method == "GET":
+            head = query.get("head", [""])[0].split(":", 1)[-1]
+            found = [pr for pr in reversed(self.pulls) if pr["head"]["ref"] == head]
+            return status, found, {}
+        if template == f"{base}/pulls" and method == "POST":
+            number = len(self.pulls) + 1
+            pull = {
+                **payload,
+                "number": number,
+                "html_url": f"https://github.com/octo-org/octo-repo/pull/{number}",
+                "state": "open",
+                "merged_at": None,
+                "title": body["title"],
+                "body": body.get("body"),
+                "head": {**payload["head"], "ref": body["head"]},
+                "base": {**payload["base"], "ref": body["base"]},
+            }
+            self.pulls.append(pull)
+            return status, pull, {}
+        if template == f"{base}/pulls/{{pull_number}}" and method == "PATCH":
+            pull = self.pulls[int(path.rsplit("/", 1)[1]) - 1]
+            pull.update({key: body[key] for key in ("title", "body") if key in body})
+            return status, pull, {}
+        return None
 
     def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, Any, dict[str, str]]:
         since = query.get("since", [""])[0]

@@ -1,0 +1,116 @@
+"""Promotion against live GitHub's contracts: real PyGithub's requester and crowdcare's REST calls against the
+stand-in built from GitHub's OpenAPI description (every request body validated), GraphQL against GitHub's
+schema. The exact requests of one promotion, a quiet rerun, and a push GitHub refuses as not a fast-forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from crowdcare.adapters.live import LiveGitHub
+from crowdcare.adapters.pulls import LiveRepository
+from crowdcare.model import Channel, ThreadRef
+from crowdcare.promote import Promoter, promote_all
+from crowdcare.store import load_content
+from tests.adapters.standin import Fault, StandIn
+from tests.conftest import REPO_ROOT
+
+REPO = "octo-org/octo-repo"
+BRANCH = "crowdcare/promote/discussion-9"
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with StandIn() as server:
+        yield server
+    assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
+
+
+def answered_discussion(standin: StandIn) -> None:
+    standin.add_discussion(9, login="carla-customer")
+    node = standin.discussions[9]
+    reply = {
+        "id": "DC_9_1",
+        "url": "https://github.com/octo-org/octo-repo/discussions/9#discussioncomment-901",
+        "upvoteCount": 2,
+        "body": "Tick *Include tax columns* under Export → Options.",
+        "createdAt": "2026-11-20T11:00:00Z",
+        "authorAssociation": "NONE",
+        "author": {"__typename": "User", "login": "hugo-helper", "databaseId": 502},
+    }
+    node["comments"]["nodes"].append(reply)
+    node.update(
+        answer=reply,
+        answerChosenAt="2026-11-20T12:00:00Z",
+        answerChosenBy={"__typename": "User", "login": "carla-customer", "databaseId": 2009},
+    )
+
+
+def sweep(standin: StandIn) -> list[str]:
+    content = load_content(REPO_ROOT)
+    assert content.config is not None
+    github = LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
+    promoter = Promoter(
+        config=content.config,
+        content=content,
+        github=github,
+        repo=LiveRepository(github, "main"),
+        today=dt.date(2026, 11, 22),
+        similar=lambda thread: [],
+        bucket_of=lambda thread: (),
+    )
+    thread = github.get_thread(ThreadRef(Channel.DISCUSSION, 9))
+    assert thread is not None
+    standin.log.clear()
+    return [o.action for o in promote_all([thread], promoter, lambda o: None)]
+
+
+def calls(standin: StandIn) -> list[tuple[str, str]]:
+    return [(r.method, r.template or r.path) for r in standin.log]
+
+
+def test_one_promotion_makes_exactly_these_requests(standin: StandIn) -> None:
+    answered_discussion(standin)
+    assert sweep(standin) == ["opened"]
+    base = "/repos/{owner}/{repo}"
+    assert calls(standin) == [
+        ("GET", f"{base}/pulls"),  # is there a pull request from the branch already?
+        ("GET", f"{base}/git/ref/{{ref}}"),  # does the branch exist?
+        ("GET", f"{base}/git/ref/{{ref}}"),  # the base branch's head
+        ("GET", f"{base}/git/commits/{{commit_sha}}"),  # its tree
+        ("POST", f"{base}/git/trees"),
+        ("POST", f"{base}/git/commits"),
+        ("POST", f"{base}/git/refs"),  # the branch, created (never forced)
+        ("POST", f"{base}/pulls"),
+        ("POST", "/graphql"),  # the reply on the thread, with the pull request's link
+    ]
+    [pull] = standin.pulls
+    assert pull["head"]["ref"] == BRANCH and pull["base"]["ref"] == "main"
+    files = standin.trees[standin.commits[standin.refs[BRANCH]]["tree"]]
+    [(path, text)] = files.items()
+    assert path.startswith("kb/") and "Include tax columns" in text
+    assert "pull/1" in standin.discussions[9]["comments"]["nodes"][-1]["body"]
+
+
+def test_a_rerun_only_reads(standin: StandIn) -> None:
+    answered_discussion(standin)
+    sweep(standin)
+    assert sweep(standin) == ["unchanged"]
+    assert {method for method, _ in calls(standin)} == {"GET"}
+    assert len(standin.pulls) == 1
+
+
+def test_a_push_refused_as_not_a_fast_forward_is_retried_after_reading_again(standin: StandIn) -> None:
+    answered_discussion(standin)
+    sweep(standin)
+    standin.discussions[9]["comments"]["nodes"][0]["body"] += " Then export again."
+    standin.discussions[9]["answer"] = standin.discussions[9]["comments"]["nodes"][0]
+    standin.faults.append(Fault("PATCH", r"/git/refs/", 422, body={"message": "Update is not a fast forward"}))
+    assert sweep(standin) == ["updated"]
+    patches = [r for r in standin.log if r.method == "PATCH" and "/git/refs/" in r.path]
+    assert [r.status for r in patches] == [422, 200] and all(r.body["force"] is False for r in patches)
+    files = standin.trees[standin.commits[standin.refs[BRANCH]]["tree"]]
+    assert "Then export again." in next(iter(files.values()))
+    assert len(standin.pulls) == 1
