@@ -11,7 +11,7 @@ import pytest
 from crowdcare.documents import solution_document
 from crowdcare.draft import MAX_BRACKETS, draft_solution, ingest
 from crowdcare.model import Channel, Config, Content, PersonRef, Reply, Thread, ThreadRef
-from crowdcare.promote import check_proposal
+from crowdcare.preflight import check_proposal
 from crowdcare.site.probe import render_seconds
 from crowdcare.store import load_content
 from tests.conftest import REPO_ROOT

@@ -19,6 +19,7 @@ LAYERS = {
         "pulls",
         "merge",
         "promote",
+        "preflight",
         "site.probe",
         "metrics",
         "site.community",

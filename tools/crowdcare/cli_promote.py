@@ -143,7 +143,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     from crowdcare.hours import current_time
     from crowdcare.merge import find_solution, merge_into
     from crowdcare.model import PersonRef
-    from crowdcare.promote import check_proposal
+    from crowdcare.preflight import check_proposal
     from crowdcare.store import load_config_or_fail, load_content
 
     config = _run(lambda: load_config_or_fail(obj.root))

@@ -264,3 +264,58 @@ def _housekeeping_labels(config: Config) -> set[str]:
         config.promotion.label,
     }
     return {slug_from_title(name, fallback="") for name in names}
+
+
+def pull_request_body(
+    thread: Thread,
+    reply: Reply,
+    accepter: PersonRef | None,
+    draft: Draft,
+    similar: list[tuple[Solution, float]],
+    probe: float,
+    config: Config,
+) -> str:
+    """The pull request's description: provenance, what was decided and by whom, what the reviewer should check."""
+    solution = draft.solution
+    decided = f"@{accepter.login}" + (" (staff)" if config.is_staff(accepter) else "") if accepter else "unknown"
+    rows = [
+        f"Proposes `{solution.path}` from {thread.ref}: {thread.url}",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Answer | {reply.url or thread.url} by @{reply.author.login} ({_votes(reply.votes)}) |",
+        f"| Accepted by | {decided} |",
+        f"| Status | `{solution.status.value}` ({_STATUS_WHY[solution.status.value]}) |",
+        f"| Topic | `{solution.topic}` |",
+        f"| Also asked | {len(solution.also_asked)} other thread(s) in its bucket |",
+        f"| Checks run in the job | `crowdcare validate` rules: no findings; render probe {probe * 1000:.0f} ms |",
+        "",
+        "**Please check**",
+        "",
+        "- [ ] the answer is right and still current; edit the file on this branch if it needs it",
+        "- [ ] the title says the customer's problem in their words",
+        "- [ ] no personal data is left (the draft removes e-mail addresses, phone, card and account numbers)",
+        "- [ ] topic and tags",
+        "",
+        *(f"- {note}" for note in draft.notes),
+    ]
+    duplicate = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
+    close = [(s, score) for s, score in similar if score >= duplicate]
+    if close:
+        best, score = close[0]
+        rows += [
+            "",
+            f"> This may duplicate **{best.key}** (similarity {score:.2f}). If it does, close this pull request "
+            f"and comment `/merge {best.key}` on the thread instead.",
+        ]
+    return "\n".join(rows)
+
+
+_STATUS_WHY = {
+    "official": "staff answered or accepted it",
+    "accepted": "the asker or the community accepted it",
+}
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote" if count == 1 else f"{count} votes"

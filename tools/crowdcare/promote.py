@@ -17,7 +17,6 @@ on deterministic branches (crowdcare.pulls).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 
 from crowdcare.dedup import solution_url
 from crowdcare.documents import solution_document
-from crowdcare.draft import Draft, draft_solution
+from crowdcare.draft import draft_solution, pull_request_body
 from crowdcare.errors import BadInputError
 from crowdcare.intake import classify, same_account
 from crowdcare.merge import find_solution, merge_into
@@ -42,10 +41,8 @@ from crowdcare.model import (
     ThreadKind,
 )
 from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
-from crowdcare.site.probe import LIMIT_SECONDS, probe_solution
-from crowdcare.store import solution_from_text
-from crowdcare.validate import check_content
 
 _MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
 _COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
@@ -305,7 +302,7 @@ def _propose_solution(
     change = ChangeProposal(
         branch=_branch(p, "promote", thread),
         title=f"Promote {thread.ref} into {path}",
-        body=_promotion_body(thread, reply, accepter, draft, similar, probe, p),
+        body=pull_request_body(thread, reply, accepter, draft, similar, probe, p.config),
         files=files,
         message=f"Promote {thread.ref} into {path}\n\nSource: {thread.url}\nProposed by crowdcare ({rule}).",
     )
@@ -443,84 +440,3 @@ def _published_notices(thread: Thread, ours: list[Mark], p: Promoter) -> list[Ou
         _say(thread, p, f"This is now in the knowledge base: {link}\n" + marker("published", path=solution.path))
         outcomes.append(Outcome(str(thread.ref), "published", link, path=solution.path))
     return outcomes
-
-
-def check_proposal(content: Content, config: Config, files: dict[str, str]) -> tuple[list[str], float]:
-    """(problems, slowest render in seconds) of proposed solution files, checked with the rules of
-    `crowdcare validate` (each file, then across files) and the render probe."""
-    problems: list[str] = []
-    proposed: list[Solution] = []
-    for path, text in files.items():
-        solution, findings = solution_from_text(path, text)
-        problems += [str(f) for f in findings]
-        if solution is not None:
-            proposed.append(solution)
-    if problems:
-        return problems, 0.0
-    paths = set(files)
-    merged = dataclasses.replace(
-        content, solutions=tuple(s for s in content.solutions if s.path not in paths) + tuple(proposed)
-    )
-    problems += [str(f) for f in check_content(merged) if f.path in paths]
-    slowest = 0.0
-    for solution in proposed:
-        seconds = probe_solution(solution, config, merged)
-        slowest = max(slowest, seconds)
-        if seconds > LIMIT_SECONDS:
-            problems.append(f"{solution.path}: renders in {seconds:.1f} s (limit {LIMIT_SECONDS:.0f} s)")
-    return problems, slowest
-
-
-def _promotion_body(
-    thread: Thread,
-    reply: Reply,
-    accepter: PersonRef | None,
-    draft: Draft,
-    similar: list[tuple[Solution, float]],
-    probe: float,
-    p: Promoter,
-) -> str:
-    solution = draft.solution
-    config = p.config
-    decided = f"@{accepter.login}" + (" (staff)" if config.is_staff(accepter) else "") if accepter else "unknown"
-    rows = [
-        f"Proposes `{solution.path}` from {thread.ref}: {thread.url}",
-        "",
-        "| | |",
-        "| --- | --- |",
-        f"| Answer | {reply.url or thread.url} by @{reply.author.login} ({_votes(reply.votes)}) |",
-        f"| Accepted by | {decided} |",
-        f"| Status | `{solution.status.value}` ({_STATUS_WHY[solution.status.value]}) |",
-        f"| Topic | `{solution.topic}` |",
-        f"| Also asked | {len(solution.also_asked)} other thread(s) in its bucket |",
-        f"| Checks run in the job | `crowdcare validate` rules: no findings; render probe {probe * 1000:.0f} ms |",
-        "",
-        "**Please check**",
-        "",
-        "- [ ] the answer is right and still current; edit the file on this branch if it needs it",
-        "- [ ] the title says the customer's problem in their words",
-        "- [ ] no personal data is left (the draft removes e-mail addresses, phone, card and account numbers)",
-        "- [ ] topic and tags",
-        "",
-        *(f"- {note}" for note in draft.notes),
-    ]
-    duplicate = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
-    close = [(s, score) for s, score in similar if score >= duplicate]
-    if close:
-        best, score = close[0]
-        rows += [
-            "",
-            f"> This may duplicate **{best.key}** (similarity {score:.2f}). If it does, close this pull request "
-            f"and comment `/merge {best.key}` on the thread instead.",
-        ]
-    return "\n".join(rows)
-
-
-_STATUS_WHY = {
-    "official": "staff answered or accepted it",
-    "accepted": "the asker or the community accepted it",
-}
-
-
-def _votes(count: int) -> str:
-    return f"{count} vote" if count == 1 else f"{count} votes"

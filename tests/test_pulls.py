@@ -1,0 +1,60 @@
+"""Proposals through pull requests: one per branch, never reopened once reviewers closed it, nothing written on a
+dry run (the local git adapter stands in for GitHub; tests/adapters/test_live_pulls.py does it over REST)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from crowdcare.adapters.gitrepo import LocalRepository
+from crowdcare.adapters.snapshot import SnapshotGitHub
+from crowdcare.model import ChangeProposal
+from crowdcare.pulls import propose
+
+CHANGE = ChangeProposal("crowdcare/promote/issue-1", "Promote issue #1", "Body.", {"kb/a/b.md": "text\n"}, "msg")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> LocalRepository:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "README.md").write_text("x\n")
+    ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*ident, "commit", "-q", "-m", "base"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True)
+    snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help", viewer="bot")
+    return LocalRepository(root, snap, "main")
+
+
+def test_a_dry_run_writes_nothing(repo: LocalRepository) -> None:
+    assert propose(repo, CHANGE, dry_run=True).action == "would-open"
+    assert repo.branch_head(CHANGE.branch) is None and repo.find_pull_request(CHANGE.branch) is None
+
+
+def test_one_pull_request_per_branch_and_its_body_carries_the_digest(repo: LocalRepository) -> None:
+    first = propose(repo, CHANGE)
+    again = propose(repo, CHANGE)
+    assert (first.action, again.action) == ("opened", "unchanged")
+    assert first.pull is not None and "<!-- crowdcare:pull digest=" in first.pull.body
+    assert repo.read_file("kb/a/b.md", CHANGE.branch) == "text\n"
+
+
+def test_a_pull_request_reviewers_closed_is_not_reopened(repo: LocalRepository) -> None:
+    opened = propose(repo, CHANGE).pull
+    assert opened is not None
+    path = repo.snapshot.root / "pulls" / f"{opened.number}.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "state": "closed"}))
+    changed = ChangeProposal(CHANGE.branch, CHANGE.title, CHANGE.body, {"kb/a/b.md": "new text\n"}, "msg")
+    assert propose(repo, changed).action == "declined"
+    assert repo.read_file("kb/a/b.md", CHANGE.branch) == "text\n"
+
+
+def test_a_merged_pull_request_is_recognised(repo: LocalRepository) -> None:
+    propose(repo, CHANGE)
+    subprocess.run(["git", "-C", str(repo.root), "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+                    "merge", "-q", "--no-ff", "-m", "m", CHANGE.branch], check=True)  # fmt: skip
+    result = propose(repo, CHANGE)
+    assert result.action == "merged" and result.pull is not None and result.pull.merged
