@@ -329,7 +329,7 @@ def test_merge_command_folds_the_thread_into_a_solution(root: Path, snap: Snapsh
     assert f"- {URL}/45" in text and "role: finder" in text
     said = bot_comments(snap, ref)
     assert "merge into bank-feeds/undo-reconciliation is proposed" in said[0]
-    assert "could not find the solution no/such" in said[1]
+    assert "could not find the solution `no/such`" in said[1]
     git(root, "merge", "-q", "--no-ff", "-m", "reviewed", "crowdcare/merge/discussion-45")
     assert [o.action for o in sweep(root, snap)] == ["published"]
 
@@ -338,3 +338,10 @@ def test_a_forged_marker_from_someone_else_does_not_count(root: Path, snap: Snap
     forged = comment(46, 2, OTHER, "<!-- crowdcare:promote:refused answer=DC_46_1 -->")
     discussion(snap, 46, [comment(46, 1, HELPER, "Restart.", votes=2), forged], answer=0)
     assert [o.action for o in sweep(root, snap)] == ["opened"]
+
+
+def test_a_command_argument_is_echoed_inertly(root: Path, snap: SnapshotGitHub) -> None:
+    ref = discussion(snap, 47, [comment(47, 1, STAFF, "/merge @everyone <img src=x onerror=alert(1)> `x`")])
+    assert [o.action for o in sweep(root, snap)] == ["refused"]
+    [said] = bot_comments(snap, ref)
+    assert "`@everyone <img src=x onerror=alert(1)> 'x'`" in said

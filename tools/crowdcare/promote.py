@@ -43,6 +43,7 @@ from crowdcare.model import (
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
+from crowdcare.text import strip_bad_chars
 
 _MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
 _COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
@@ -176,6 +177,12 @@ def _allowed_to_promote(p: Promoter, person: PersonRef, reply: Reply | None = No
     return p.config.is_allowed(p.config.governance.promote, person)
 
 
+def _echo(text: str) -> str:
+    """User text repeated in a bot comment: a code span, so it can mention, link or format nothing."""
+    clean = " ".join(strip_bad_chars(text).replace("`", "'").split())[:100]
+    return f"`{clean}`"
+
+
 def _who_may(entries: tuple[str, ...]) -> str:
     words = {"staff": "staff", "asker": "the asker"}
     return " or ".join(words.get(e.lower(), f"@{e}") for e in entries) or "nobody"
@@ -202,7 +209,7 @@ def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter)
     reply = _chosen_reply(thread, argument)
     if reply is None:
         why = (
-            f"the reply {argument} is not on this thread (it may have been deleted)."
+            f"the reply {_echo(argument)} is not on this thread (it may have been deleted)."
             if argument
             else "there is no reply to promote yet: mark an answer, or name a reply by its link (`/promote LINK`)."
         )
@@ -362,7 +369,8 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
         return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
     target = find_solution(p.content, argument) if argument else None
     if target is None:
-        why = f"I could not find the solution {argument or '(none named)'}: use `/merge topic/slug` or its page link."
+        named = _echo(argument) if argument else "(none named)"
+        why = f"I could not find the solution {named}: use `/merge topic/slug` or its page link."
         return _refuse(thread, p, command.author, "promotion.merge", why, cmd=command.id)
     source = _solution_of(thread, p.content)
     try:
