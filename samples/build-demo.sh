@@ -9,6 +9,8 @@ BIN=${BIN:-.venv/bin}
 # The sample community's clock: the snapshot's threads are dated up to this moment.
 export CROWDCARE_NOW=${CROWDCARE_NOW:-2026-11-22T12:00:00Z}
 export NO_MKDOCS_2_WARNING=1
+# The demo's own git history is dated by the same clock, so two runs make the same commits.
+export GIT_AUTHOR_DATE="$CROWDCARE_NOW" GIT_COMMITTER_DATE="$CROWDCARE_NOW"
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -24,6 +26,7 @@ grep -v ": accepted$\|: answered$\|: closed$" "$DIR"/respond.log | sed 's/^/    
 # Promotion proposes pull requests; offline they are branches and commits in a git repository, so the copy
 # becomes one (its own, with a fixed identity: nothing reaches the repository crowdcare is developed in).
 git -C "$DIR" init -q -b main
+printf 'snapshot/\n*.log\n.cache/\nsite/\n' >"$DIR"/.gitignore  # GitHub's side, logs and build output
 git -C "$DIR" add -A
 git -C "$DIR" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "The sample community"
 echo "  3. promote: accepted answers, /promote, /merge and the promote label become pull requests (branches here)"
