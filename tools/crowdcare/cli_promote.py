@@ -110,8 +110,12 @@ def promote(
 
     outcomes = _run(lambda: promote_all(threads, promoter, report))
     invalid = [o for o in outcomes if o.action == "invalid"]
-    verb = "would be" if dry_run else "were"
-    click.echo(f"crowdcare promote: {len(outcomes)} outcome(s); {len(invalid)} proposal(s) {verb} refused", err=True)
+    refused = sum(o.action == "refused" for o in outcomes)
+    click.echo(
+        f"crowdcare promote: {len(outcomes)} outcome(s); {refused} refused by governance; "
+        f"{len(invalid)} proposal(s) failed the checks" + (" (dry run: nothing written)" if dry_run else ""),
+        err=True,
+    )
 
 
 def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:
