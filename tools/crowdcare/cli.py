@@ -172,7 +172,7 @@ def intake(
         raise click.UsageError("--event cannot be combined with --since or --all")
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     if event_path is not None:
-        threads = _run(lambda: _event_threads(event_path, event_name, github))
+        threads = _run(lambda: _read_event(event_path, event_name, github))[0]
     else:
         threads = github.threads_updated_since(since)
 
@@ -396,7 +396,8 @@ def _live_github(repository: str, bot_login: str, missing_token: str) -> Any:
     return LiveGitHub(token, repository, bot_login, base_url=os.environ.get("GITHUB_API_URL", API))
 
 
-def _event_threads(event_path: Path, event_name: str | None, github: Any) -> list[Any]:
+def _read_event(event_path: Path, event_name: str | None, github: Any) -> tuple[list[Any], Any]:
+    """(the thread the event is about, as it is now; who caused the event), read from the payload once."""
     from crowdcare.adapters.event import read_event
     from crowdcare.adapters.snapshot import SnapshotGitHub
 
@@ -406,7 +407,7 @@ def _event_threads(event_path: Path, event_name: str | None, github: Any) -> lis
     event = read_event(event_path, name)
     if event.skip_reason is not None:
         click.echo(f"{event.thread.ref}: skipped ({event.skip_reason})", err=True)
-        return []
+        return [], event.sender
     if isinstance(github, SnapshotGitHub):
         if event.name.startswith("issue"):
             github.record_issue(event.subject)
@@ -414,7 +415,7 @@ def _event_threads(event_path: Path, event_name: str | None, github: Any) -> lis
             github.record_discussion_event(event.subject)
     # Reconcile against the thread as it is now, not as the (possibly stale, out-of-order) event saw it.
     current = github.get_thread(event.thread.ref)
-    return [current] if current is not None else []
+    return ([current] if current is not None else []), event.sender
 
 
 def _write_pages(out: Path, rendered: dict[str, str]) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from crowdcare.cli import Context, _event_threads, _github, _kb_index, _run, cli, snapshot_option
+from crowdcare.cli import Context, _github, _kb_index, _read_event, _run, cli, snapshot_option
 
 
 @cli.command()
@@ -56,11 +55,7 @@ def promote(
     repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
     sender = None
     if event_path is not None:
-        from crowdcare.adapters.event import read_event
-
-        name = event_name or os.environ.get("GITHUB_EVENT_NAME") or ""
-        sender = _run(lambda: read_event(event_path, name)).sender
-        threads = _run(lambda: _event_threads(event_path, event_name, github))
+        threads, sender = _run(lambda: _read_event(event_path, event_name, github))
         everyone: list[Any] = []
     else:
         threads = _run(lambda: list(github.threads_updated_since(None)))
@@ -144,6 +139,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
 
     Example: crowdcare merge billing/cancel-plan billing/cancel-subscription --finder maya-okafor
     """
+    from crowdcare.documents import write_atomically
     from crowdcare.hours import current_time
     from crowdcare.merge import find_solution, merge_into
     from crowdcare.model import PersonRef
@@ -182,15 +178,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
         if dry_run:
             click.echo(f"--- {path}\n{text}")
         else:
-            _write_atomically(obj.root / path, text)
+            write_atomically(obj.root / path, text)
             click.echo(path)
     verb = "would change" if dry_run else "changed"
     click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    Path(tmp.name).replace(path)

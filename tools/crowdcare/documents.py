@@ -1,9 +1,11 @@
-"""Content as file text: the inverse of the store. Solutions are written with ``yaml.safe_dump`` from a model
-that already passed the schema (DESIGN.md §6), in the key order the knowledge base uses, with the body kept
-byte for byte."""
+"""Content as file text, and writing it: the inverse of the store. Solutions are written with
+``yaml.safe_dump`` from a model that already passed the schema (DESIGN.md §6), in the key order the knowledge
+base uses, with the body kept byte for byte."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,3 +46,11 @@ def solution_document(solution: Solution) -> str:
     front = yaml.safe_dump(solution_meta(solution), allow_unicode=False, sort_keys=False, width=110)
     body = solution.body if solution.body.startswith("\n") else "\n" + solution.body
     return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(path)

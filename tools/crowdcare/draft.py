@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crowdcare.model import (
@@ -89,7 +90,7 @@ def _safe_url(url: str) -> str:
     return url if re.match(r"^https?://[^\s<>\"'`()]+$", url) else "#"
 
 
-def _outside_code(text: str, change: object) -> str:
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
     """Apply ``change`` to the prose of ``text``: fenced blocks and code spans stay as they are."""
     out: list[str] = []
     prose: list[str] = []
@@ -100,10 +101,10 @@ def _outside_code(text: str, change: object) -> str:
             joined = "".join(prose)
             pieces, last = [], 0
             for span in _CODE_SPAN.finditer(joined):
-                pieces.append(change(joined[last : span.start()]))  # type: ignore[operator]
+                pieces.append(change(joined[last : span.start()]))
                 pieces.append(span.group())
                 last = span.end()
-            pieces.append(change(joined[last:]))  # type: ignore[operator]
+            pieces.append(change(joined[last:]))
             out.append("".join(pieces))
             prose.clear()
 

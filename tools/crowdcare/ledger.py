@@ -9,11 +9,11 @@ timestamps) and every title in it is treated as user text when rendered.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from crowdcare.documents import write_atomically
 from crowdcare.model import Finding, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
 from crowdcare.rules import finding
 from crowdcare.schema import validator
@@ -72,11 +72,7 @@ def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
     data = ledger_to_mapping(ledger)
     validator("responses").validate(data)
     path = root / LEDGER_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        json.dump(data, tmp, indent=1, ensure_ascii=True)
-        tmp.write("\n")
-    Path(tmp.name).replace(path)
+    write_atomically(path, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
     return path
 
 

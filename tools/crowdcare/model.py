@@ -215,12 +215,15 @@ class Config:
     def may_change_idea_status(self, login: str) -> bool:
         return self.is_allowed(self.governance.change_idea_status, PersonRef(login))
 
-    def is_allowed(self, entries: tuple[str, ...], person: PersonRef, *, asker: PersonRef | None = None) -> bool:
-        """Whether a governance list (logins, or the words ``staff`` and ``asker``) admits ``person``."""
+    def is_allowed(
+        self, entries: tuple[str, ...], person: PersonRef, *, asker: PersonRef | None = None, association: str = "NONE"
+    ) -> bool:
+        """Whether a governance list (logins, or the words ``staff`` and ``asker``) admits ``person``. Staff are
+        the roster, plus GitHub associations counted as staff (``intake.staff_associations``) when known."""
         allowed = {entry.lower() for entry in entries}
         if person.login.lower() in allowed:
             return True
-        if "staff" in allowed and self.is_staff(person):
+        if "staff" in allowed and (self.is_staff(person) or association in self.intake.staff_associations):
             return True
         return "asker" in allowed and asker is not None and asker.is_same_account(person)
 

@@ -26,7 +26,7 @@ from crowdcare.dedup import solution_url
 from crowdcare.documents import solution_document
 from crowdcare.draft import draft_solution, pull_request_body
 from crowdcare.errors import BadInputError
-from crowdcare.intake import classify, same_account
+from crowdcare.intake import classify
 from crowdcare.merge import find_solution, merge_into
 from crowdcare.model import (
     ChangeProposal,
@@ -43,6 +43,7 @@ from crowdcare.model import (
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
+from crowdcare.respond import BotComment, bot_comments
 from crowdcare.text import strip_bad_chars
 
 _MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
@@ -52,13 +53,6 @@ _COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORE
 def marker(state: str, **data: str | int | None) -> str:
     extra = "".join(f" {key}={value}" for key, value in data.items() if value is not None)
     return f"<!-- crowdcare:promote:{state}{extra} -->"
-
-
-@dataclass(frozen=True)
-class Mark:
-    state: str  # proposed | merge-proposed | refused | done | published
-    data: dict[str, str]
-    reply: Reply
 
 
 @dataclass(frozen=True)
@@ -87,15 +81,9 @@ class Promoter:
     dry_run: bool = False
 
 
-def marks(thread: Thread, bot: str) -> list[Mark]:
+def marks(thread: Thread, bot: str) -> list[BotComment]:
     """The bot's own promotion comments: marker AND author (anyone can paste a marker)."""
-    found = []
-    for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = _MARK.search(reply.body)
-        if match and same_account(reply.author.login, bot):
-            data = dict(pair.split("=", 1) for pair in match.group(2).split())
-            found.append(Mark(match.group(1), data, reply))
-    return found
+    return bot_comments(thread, bot, _MARK)
 
 
 def commands(thread: Thread, config: Config) -> list[tuple[str, str, Reply]]:
@@ -135,7 +123,7 @@ def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
         else:
             outcomes.append(_promote_command(thread, argument, command, p))
     existing = _solution_of(thread, p.content)
-    proposed = [m for m in ours if m.state == "proposed"]
+    proposed = [m for m in ours if m.rule == "proposed"]
     if proposed and existing is None:
         outcomes.append(_refresh(thread, proposed[-1], p))
     elif existing is None and not proposed and not any(o.action in _PROPOSING for o in outcomes):
@@ -167,14 +155,8 @@ def _refuse(thread: Thread, p: Promoter, who: PersonRef | None, rule: str, why: 
     return Outcome(str(thread.ref), "refused", f"{rule}: {why}")
 
 
-def _allowed_to_promote(p: Promoter, person: PersonRef, reply: Reply | None = None) -> bool:
-    if (
-        reply is not None
-        and reply.association in p.config.intake.staff_associations
-        and "staff" in {e.lower() for e in p.config.governance.promote}
-    ):
-        return True
-    return p.config.is_allowed(p.config.governance.promote, person)
+def _allowed_to_promote(p: Promoter, person: PersonRef, association: str = "NONE") -> bool:
+    return p.config.is_allowed(p.config.governance.promote, person, association=association)
 
 
 def _echo(text: str) -> str:
@@ -193,7 +175,7 @@ def _who_may(entries: tuple[str, ...]) -> str:
 
 def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     rule = "governance.promote"
-    if not _allowed_to_promote(p, command.author, command):
+    if not _allowed_to_promote(p, command.author, command.association):
         why = f"only {_who_may(p.config.governance.promote)} may promote a thread into the knowledge base."
         return _refuse(thread, p, command.author, rule, why, cmd=command.id)
     existing = _solution_of(thread, p.content)
@@ -217,9 +199,9 @@ def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter)
     return _propose_solution(thread, reply, command.author, "promotion.command", p, cmd=command.id)
 
 
-def _automatic_trigger(thread: Thread, ours: list[Mark], p: Promoter) -> Outcome | None:
+def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> Outcome | None:
     config = p.config
-    refused = {(k, v) for m in ours if m.state == "refused" for k, v in m.data.items()}
+    refused = {(k, v) for m in ours if m.rule == "refused" for k, v in m.data.items()}
     if config.promotion.label.lower() in {label.lower() for label in thread.labels}:
         if ("label", config.promotion.label) in refused:
             return None
@@ -342,7 +324,7 @@ _RULE_WHY = {
 }
 
 
-def _refresh(thread: Thread, mark: Mark, p: Promoter) -> Outcome:
+def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
     """A promotion proposed before: bring its pull request up to date with the thread (edits, new votes)."""
     reply = next((r for r in thread.replies if r.id == mark.data.get("reply")), None)
     if reply is None:
@@ -364,7 +346,7 @@ def _person(thread: Thread, login: str) -> PersonRef:
 
 
 def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
-    if not _allowed_to_promote(p, command.author, command):
+    if not _allowed_to_promote(p, command.author, command.association):
         why = f"only {_who_may(p.config.governance.promote)} may merge threads and solutions."
         return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
     target = find_solution(p.content, argument) if argument else None
@@ -427,16 +409,16 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
 
 
-def _published_notices(thread: Thread, ours: list[Mark], p: Promoter) -> list[Outcome]:
+def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> list[Outcome]:
     """Once a proposal is merged into the base branch, tell the thread where the page is (once)."""
-    announced = {m.data.get("path") for m in ours if m.state == "published"}
+    announced = {m.data.get("path") for m in ours if m.rule == "published"}
     outcomes = []
     wanted: list[Solution] = []
     own = _solution_of(thread, p.content)
-    if own is not None and any(m.state == "proposed" for m in ours):
+    if own is not None and any(m.rule == "proposed" for m in ours):
         wanted.append(own)
     for mark in ours:
-        if mark.state == "merge-proposed":
+        if mark.rule == "merge-proposed":
             target = find_solution(p.content, mark.data.get("target", ""))
             if target is not None and thread.url in {target.source, *target.also_asked}:
                 wanted.append(target)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -46,10 +47,10 @@ def redact(text: str, *, region: str | None = None) -> Redaction:
     """
     removed: Counter[str] = Counter()
 
-    def sub(pattern: re.Pattern[str], placeholder: str, text: str, check: object = None) -> str:
+    def sub(pattern: re.Pattern[str], placeholder: str, text: str, check: Callable[[str], bool] | None = None) -> str:
         def replace(match: re.Match[str]) -> str:
             value = match.group()
-            if check is not None and not check(value):  # type: ignore[operator]
+            if check is not None and not check(value):
                 return value
             removed[placeholder] += 1
             return placeholder

@@ -122,11 +122,12 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
     )
 
 
-def bot_comments(thread: Thread, bot: str) -> list[BotComment]:
-    """The bot's own respond comments on ``thread``: marker AND author (anyone can paste a marker)."""
+def bot_comments(thread: Thread, bot: str, pattern: re.Pattern[str] = _MARK) -> list[BotComment]:
+    """The bot's own marked comments on ``thread`` (respond's, or another step's ``pattern``, whose groups are
+    the rule and its ``key=value`` data), oldest first: marker AND author (anyone can paste a marker)."""
     found = []
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = _MARK.search(reply.body)
+        match = pattern.search(reply.body)
         if match and same_account(reply.author.login, bot):
             data = dict(pair.split("=", 1) for pair in match.group(2).split())
             found.append(BotComment(match.group(1), data, reply))

@@ -12,12 +12,12 @@ appended to ``outbox.jsonl`` for review.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from crowdcare.adapters.convert import thread_from_discussion, thread_from_issue
+from crowdcare.documents import write_atomically
 from crowdcare.errors import BadInputError, ThreadGoneError
 from crowdcare.hours import current_time, format_time
 from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
@@ -31,11 +31,7 @@ def _now() -> str:
 
 def write_json(path: Path, data: Any) -> None:
     """Write atomically: a crash leaves the old file or the new one, never half of either."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        json.dump(data, tmp, indent=2, ensure_ascii=False)
-        tmp.write("\n")
-    Path(tmp.name).replace(path)
+    write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _read_json(path: Path) -> Any:
