@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.adapters.standin import StandIn
+from tests.builders import copy_community, init_git
 from tests.site.hostile import BODY
 
 from crowdcare.adapters.gitrepo import LocalRepository
@@ -44,16 +44,6 @@ from crowdcare.store import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
-REPLY = {
-    "id": "DC_9_1",
-    "url": "https://github.com/octo-org/octo-repo/discussions/9#discussioncomment-901",
-    "upvoteCount": 2,
-    "body": "Tick *Include tax columns* under Export → Options.",
-    "createdAt": "2026-11-20T11:00:00Z",
-    "authorAssociation": "NONE",
-    "author": {"__typename": "User", "login": "hugo-helper", "databaseId": 502},
-}
-CHOSEN = {"__typename": "User", "login": "carla-customer", "databaseId": 2009}
 
 
 def requests_per_promotion() -> dict[str, dict[str, int]]:
@@ -61,10 +51,8 @@ def requests_per_promotion() -> dict[str, dict[str, int]]:
     assert content.config is not None
     figures = {}
     with StandIn() as standin:
-        standin.add_discussion(9, login="carla-customer")
+        standin.add_answered_discussion(9)
         node = standin.discussions[9]
-        node["comments"]["nodes"].append(dict(REPLY))
-        node.update(answer=node["comments"]["nodes"][0], answerChosenAt="2026-11-20T12:00:00Z", answerChosenBy=CHOSEN)
         github = LiveGitHub("token", "octo-org/octo-repo", "crowdcare-bot", base_url=standin.url)
         promoter = Promoter(content.config, content, github, LiveRepository(github, "main"), TODAY,
                             similar=lambda t: [], bucket_of=lambda t: ())  # fmt: skip
@@ -91,14 +79,7 @@ def offline_seconds(runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         folder = Path(tempfile.mkdtemp())
-        root = folder / "repo"
-        root.mkdir()
-        for name in ("crowdcare.yml", "kb", "ideas"):
-            source = ROOT / name
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-        env = ["-c", "user.name=b", "-c", "user.email=b@example.invalid"]
-        for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*env, "commit", "-q", "-m", "base"]):
-            subprocess.run(["git", "-C", str(root), *args], check=True)
+        root = init_git(copy_community(folder / "repo"))
         snap = SnapshotGitHub.open(folder / "snap", create=True, repository="acme/help", viewer="tallybook-bot")
         shutil.copy(ROOT / "samples/snapshot/discussions/343.json", folder / "snap" / "343.json")
         (folder / "snap" / "discussions").mkdir()

@@ -76,8 +76,25 @@ def _actor(person: tuple[str, int], bot: bool = False) -> dict[str, object]:
     return {"__typename": "Bot" if bot else "User", "login": person[0], "databaseId": person[1]}
 
 
-def _comment_url(number: int, position: int) -> str:
-    return f"https://github.com/{REPO}/discussions/{number}#discussioncomment-{number * 100 + position}"
+def _comment(
+    number: int,
+    position: int,
+    person: tuple[str, int],
+    body: str,
+    at: dt.datetime,
+    association: str = "NONE",
+    bot: bool = False,
+) -> dict[str, Any]:
+    """A GraphQL DiscussionComment node, the ``position``-th on discussion ``number``."""
+    return {
+        "id": f"DC_sample{number}_{position}",
+        "url": f"https://github.com/{REPO}/discussions/{number}#discussioncomment-{number * 100 + position}",
+        "upvoteCount": 0,
+        "body": body,
+        "createdAt": _iso(at),
+        "authorAssociation": association,
+        "author": _actor(person, bot),
+    }
 
 
 def _reply_text(staff: bool, accepted: bool, rng: random.Random) -> str:
@@ -113,15 +130,7 @@ def _discussion(
     def add(
         person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE", bot: bool = False
     ) -> dict[str, object]:
-        node = {
-            "id": f"DC_sample{number}_{len(comments) + 1}",
-            "url": _comment_url(number, len(comments) + 1),
-            "upvoteCount": 0,
-            "body": body,
-            "createdAt": _iso(at),
-            "authorAssociation": association,
-            "author": _actor(person, bot),
-        }
+        node = _comment(number, len(comments) + 1, person, body, at, association, bot)
         comments.append(node)
         return node
 
@@ -192,15 +201,7 @@ def _add_promotion_triggers(node: dict[str, Any]) -> None:
     comments: list[dict[str, Any]] = node["comments"]["nodes"]
 
     def say(person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE") -> dict[str, Any]:
-        reply = {
-            "id": f"DC_sample{number}_{len(comments) + 1}",
-            "url": _comment_url(number, len(comments) + 1),
-            "upvoteCount": 0,
-            "body": body,
-            "createdAt": _iso(at),
-            "authorAssociation": association,
-            "author": _actor(person),
-        }
+        reply = _comment(number, len(comments) + 1, person, body, at, association)
         comments.append(reply)
         node["updatedAt"] = max(str(node["updatedAt"]), reply["createdAt"])
         return reply

@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
 import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def copy_community(dest: Path) -> Path:
+    """The project's own sample community (crowdcare.yml, kb/, ideas/) copied into a new folder ``dest``."""
+    dest.mkdir(parents=True)
+    for name in ("crowdcare.yml", "kb", "ideas"):
+        source = PROJECT_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
+    return dest
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` with a fixed identity; its output."""
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=GIT_IDENTITY)
+    return done.stdout
+
+
+def init_git(root: Path) -> Path:
+    """Make ``root`` a git repository whose branch main holds everything in it."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    return root
+
 
 CONFIG = {
     "community": {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,16 @@ from click.testing import CliRunner
 
 from crowdcare.cli import cli
 from crowdcare.validate import validate_repository
+from tests.builders import copy_community, git, init_git
 from tests.conftest import REPO_ROOT
 
 NOW = "2026-11-22T12:00:00Z"
 
 
-def git(root: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"}
-    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env).stdout
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("crowdcare.yml", "kb", "ideas"):
-        source = REPO_ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
     shutil.copytree(REPO_ROOT / "samples" / "snapshot", tmp_path / "snap")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    return repo
+    return init_git(copy_community(tmp_path / "repo"))
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:

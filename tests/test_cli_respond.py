@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from crowdcare.cli import cli
 from crowdcare.ledger import LEDGER_PATH, load_ledger
+from tests.builders import copy_community
 from tests.conftest import REPO_ROOT
 
 NOW = "2026-11-22T12:00:00Z"
@@ -19,13 +20,8 @@ NOW = "2026-11-22T12:00:00Z"
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("crowdcare.yml", "kb", "ideas"):
-        source = REPO_ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
     shutil.copytree(REPO_ROOT / "samples" / "snapshot", tmp_path / "snap")
-    return repo
+    return copy_community(tmp_path / "repo")
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:

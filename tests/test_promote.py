@@ -5,8 +5,6 @@ thread is told where the page is once the pull request is merged."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from crowdcare.errors import BranchMovedError
 from crowdcare.model import Channel, PersonRef, ThreadRef
 from crowdcare.promote import Outcome, Promoter, promote_all
 from crowdcare.store import load_content
-from tests.conftest import REPO_ROOT
+from tests.builders import copy_community, git, init_git
 
 BOT = "tallybook-bot"
 ASKER = ("carla-customer", 501)
@@ -28,23 +26,9 @@ STAFF = ("maya-okafor", 58102231)  # on the sample roster
 URL = "https://github.com/acme/help/discussions"
 
 
-def git(root: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
-    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin"}
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env).stdout
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("crowdcare.yml", "kb", "ideas"):
-        source = REPO_ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    return repo
+    return init_git(copy_community(tmp_path / "repo"))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ dry run (the local git adapter stands in for GitHub; tests/adapters/test_live_pu
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.model import ChangeProposal
 from crowdcare.pulls import propose
+from tests.builders import git, init_git
 
 CHANGE = ChangeProposal("crowdcare/promote/issue-1", "Promote issue #1", "Body.", {"kb/a/b.md": "text\n"}, "msg")
 
@@ -22,9 +22,7 @@ def repo(tmp_path: Path) -> LocalRepository:
     root = tmp_path / "repo"
     root.mkdir()
     (root / "README.md").write_text("x\n")
-    ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*ident, "commit", "-q", "-m", "base"]):
-        subprocess.run(["git", "-C", str(root), *args], check=True)
+    init_git(root)
     snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help", viewer="bot")
     return LocalRepository(root, snap, "main")
 
@@ -54,7 +52,6 @@ def test_a_pull_request_reviewers_closed_is_not_reopened(repo: LocalRepository) 
 
 def test_a_merged_pull_request_is_recognised(repo: LocalRepository) -> None:
     propose(repo, CHANGE)
-    subprocess.run(["git", "-C", str(repo.root), "-c", "user.name=t", "-c", "user.email=t@example.invalid",
-                    "merge", "-q", "--no-ff", "-m", "m", CHANGE.branch], check=True)  # fmt: skip
+    git(repo.root, "merge", "-q", "--no-ff", "-m", "m", CHANGE.branch)
     result = propose(repo, CHANGE)
     assert result.action == "merged" and result.pull is not None and result.pull.merged

@@ -200,6 +200,28 @@ class StandIn:
             "comments": {"nodes": []},
         }
 
+    def add_answered_discussion(
+        self, number: int, body: str = "Tick *Include tax columns* under Export → Options."
+    ) -> None:
+        """A Q&A discussion whose asker marked a community reply (2 upvotes) as the answer."""
+        self.add_discussion(number, login="carla-customer")
+        node = self.discussions[number]
+        reply = {
+            "id": f"DC_{number}_1",
+            "url": f"{node['url']}#discussioncomment-{number * 100 + 1}",
+            "upvoteCount": 2,
+            "body": body,
+            "createdAt": "2026-11-20T11:00:00Z",
+            "authorAssociation": "NONE",
+            "author": {"__typename": "User", "login": "hugo-helper", "databaseId": 502},
+        }
+        node["comments"]["nodes"].append(reply)
+        node.update(
+            answer=reply,
+            answerChosenAt="2026-11-20T12:00:00Z",
+            answerChosenBy={"__typename": "User", "login": "carla-customer", "databaseId": 2000 + number},
+        )
+
     def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
         """GraphQL is not in the OpenAPI description: documents are validated against GitHub's GraphQL schema
         and executed over this server's state."""

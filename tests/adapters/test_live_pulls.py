@@ -28,26 +28,6 @@ def standin() -> Iterator[StandIn]:
     assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
 
 
-def answered_discussion(standin: StandIn) -> None:
-    standin.add_discussion(9, login="carla-customer")
-    node = standin.discussions[9]
-    reply = {
-        "id": "DC_9_1",
-        "url": "https://github.com/octo-org/octo-repo/discussions/9#discussioncomment-901",
-        "upvoteCount": 2,
-        "body": "Tick *Include tax columns* under Export → Options.",
-        "createdAt": "2026-11-20T11:00:00Z",
-        "authorAssociation": "NONE",
-        "author": {"__typename": "User", "login": "hugo-helper", "databaseId": 502},
-    }
-    node["comments"]["nodes"].append(reply)
-    node.update(
-        answer=reply,
-        answerChosenAt="2026-11-20T12:00:00Z",
-        answerChosenBy={"__typename": "User", "login": "carla-customer", "databaseId": 2009},
-    )
-
-
 def sweep(standin: StandIn) -> list[str]:
     content = load_content(REPO_ROOT)
     assert content.config is not None
@@ -72,7 +52,7 @@ def calls(standin: StandIn) -> list[tuple[str, str]]:
 
 
 def test_one_promotion_makes_exactly_these_requests(standin: StandIn) -> None:
-    answered_discussion(standin)
+    standin.add_answered_discussion(9)
     assert sweep(standin) == ["opened"]
     base = "/repos/{owner}/{repo}"
     assert calls(standin) == [
@@ -95,7 +75,7 @@ def test_one_promotion_makes_exactly_these_requests(standin: StandIn) -> None:
 
 
 def test_a_rerun_only_reads(standin: StandIn) -> None:
-    answered_discussion(standin)
+    standin.add_answered_discussion(9)
     sweep(standin)
     assert sweep(standin) == ["unchanged"]
     assert {method for method, _ in calls(standin)} == {"GET"}
@@ -103,7 +83,7 @@ def test_a_rerun_only_reads(standin: StandIn) -> None:
 
 
 def test_a_push_refused_as_not_a_fast_forward_is_retried_after_reading_again(standin: StandIn) -> None:
-    answered_discussion(standin)
+    standin.add_answered_discussion(9)
     sweep(standin)
     standin.discussions[9]["comments"]["nodes"][0]["body"] += " Then export again."
     standin.discussions[9]["answer"] = standin.discussions[9]["comments"]["nodes"][0]
