@@ -13,12 +13,14 @@ from crowdcare.model import (
     Finding,
     Governance,
     IntakeConfig,
+    IdeaStatus,
     IntakeRule,
     PromotionConfig,
     ResponseConfig,
     ResponseLabels,
     StaffMember,
     Topic,
+    VoteConfig,
 )
 from crowdcare.rules import finding
 from crowdcare.schema import check_document
@@ -108,11 +110,35 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
             promote=tuple(governance.get("promote", defaults.promote)),
         ),
         page_size=int(data.get("site", {}).get("page_size", 25)),
-        votes=dict(data.get("votes", {})),
+        votes=_votes_from_mapping(data.get("votes", {})),
         responses=_responses_from_mapping(data.get("responses", {})),
         duplicates=dict(data.get("duplicates", {})),
         intake=_intake_from_mapping(data.get("intake", {})),
         promotion=_promotion_from_mapping(data.get("promotion", {})),
+    )
+
+
+def _votes_from_mapping(data: dict[str, Any]) -> VoteConfig:
+    d = VoteConfig()
+    burst = data.get("burst", {})
+    acceptance = data.get("acceptance", {})
+    labels = data.get("status_labels")
+    return VoteConfig(
+        reactions=tuple(data.get("reactions", d.reactions)),
+        down_reactions=tuple(data.get("down_reactions", d.down_reactions)),
+        count_upvotes=bool(data.get("count_upvotes", d.count_upvotes)),
+        verified_account_age_days=int(data.get("verified_account_age_days", d.verified_account_age_days)),
+        trending_half_life_days=float(data.get("trending_half_life_days", d.trending_half_life_days)),
+        history=str(data.get("history", d.history)),
+        hourly_history_days=int(data.get("hourly_history_days", d.hourly_history_days)),
+        status_labels=tuple((k, IdeaStatus(v)) for k, v in labels.items()) if labels is not None else d.status_labels,
+        freeze_label=str(data.get("freeze_label", d.freeze_label)),
+        flag_label=str(data.get("flag_label", d.flag_label)),
+        burst_window_hours=int(burst.get("window_hours", d.burst_window_hours)),
+        burst_young_votes=int(burst.get("young_votes", d.burst_young_votes)),
+        acceptance_votes=acceptance.get("verified_votes"),
+        acceptance_window_days=int(acceptance.get("window_days", d.acceptance_window_days)),
+        acceptance_status=IdeaStatus(acceptance.get("moves_to", d.acceptance_status.value)),
     )
 
 

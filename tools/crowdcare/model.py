@@ -106,9 +106,24 @@ class Solution:
 
 @dataclass(frozen=True)
 class Votes:
+    """An idea's count as `crowdcare tally` writes it: ``score`` is up minus down; ``verified`` is the score
+    counting only accounts older than ``votes.verified_account_age_days`` (None until a tally has run)."""
+
     up: int = 0
     down: int = 0
     score: int = 0
+    verified: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One entry of an idea's status history: what, when, who (None when only a label says so) and why."""
+
+    status: IdeaStatus
+    on: dt.date
+    by: str | None = None
+    reason: str | None = None
+    via: str = "file"  # command (a /status comment: its link) | label | rule | file
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ class Idea:
     shipped_in: str | None = None
     updated: dt.date | None = None
     tags: tuple[str, ...] = ()
+    history: tuple[StatusChange, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,37 @@ class PromotionConfig:
     also_suggested_min_votes: int = 2  # other replies with at least this many votes go under "Also suggested"
 
 
+DEFAULT_STATUS_LABELS = (
+    ("under-review", IdeaStatus.UNDER_REVIEW),
+    ("planned", IdeaStatus.PLANNED),
+    ("in-progress", IdeaStatus.IN_PROGRESS),
+    ("shipped", IdeaStatus.SHIPPED),
+    ("declined", IdeaStatus.DECLINED),
+    ("duplicate", IdeaStatus.DUPLICATE),
+)
+
+
+@dataclass(frozen=True)
+class VoteConfig:
+    """``votes:`` in crowdcare.yml: how `crowdcare tally` counts, ranks, decides and guards votes on ideas."""
+
+    reactions: tuple[str, ...] = ("+1",)  # reactions that count as a vote for (REST names: +1, heart, ...)
+    down_reactions: tuple[str, ...] = ("-1",)  # reactions that count as a vote against
+    count_upvotes: bool = True  # discussion upvotes (anonymous in GitHub's API: see votes.count_votes)
+    verified_account_age_days: int = 30
+    trending_half_life_days: float = 7.0
+    history: str = "metrics/votes.jsonl"
+    hourly_history_days: int = 14  # older tallies are folded into one entry a day
+    status_labels: tuple[tuple[str, IdeaStatus], ...] = DEFAULT_STATUS_LABELS  # label -> status
+    freeze_label: str = "votes-frozen"  # maintainers apply it: the idea's count stops changing
+    flag_label: str = "votes-flagged"  # the tally applies it when young accounts vote in a burst
+    burst_window_hours: int = 24
+    burst_young_votes: int = 10  # this many votes from young accounts within the window flag the idea
+    acceptance_votes: int | None = None  # verified votes within the window that move an open idea on
+    acceptance_window_days: int = 30
+    acceptance_status: IdeaStatus = IdeaStatus.UNDER_REVIEW
+
+
 @dataclass(frozen=True)
 class Config:
     """crowdcare.yml, validated."""
@@ -187,8 +234,8 @@ class Config:
     governance: Governance = field(default_factory=Governance)
     site_url: str | None = None
     page_size: int = 25
-    # Placeholders that later capabilities fill: kept as validated mappings until then.
-    votes: dict[str, object] = field(default_factory=dict)
+    votes: VoteConfig = field(default_factory=lambda: VoteConfig())
+    # A placeholder that a later capability fills: kept as a validated mapping until then.
     responses: ResponseConfig = field(default_factory=lambda: ResponseConfig())
     duplicates: dict[str, object] = field(default_factory=dict)
     intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
@@ -310,6 +357,20 @@ class Thread:
     closed_at: str | None = None
     answer_chosen_by: PersonRef | None = None  # who marked the answer (GitHub records it on discussions)
     answer_chosen_at: str | None = None
+    reactions: tuple[Reaction, ...] = ()  # on the thread itself (read by `crowdcare tally`)
+    upvotes: int = 0  # discussions: GitHub gives the count only, never who upvoted
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """One emoji reaction on a thread. ``voter`` is None for a deleted account; ``voter_since`` is when the
+    account was made (for verified counts), when GitHub told us."""
+
+    content: str  # REST names: +1, -1, laugh, confused, heart, hooray, rocket, eyes
+    voter: PersonRef | None
+    at: str
+    voter_since: str | None = None
+    voter_is_bot: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from crowdcare.model import (
     Role,
     Solution,
     SolutionStatus,
+    StatusChange,
     Votes,
 )
 from crowdcare.rules import finding
@@ -216,8 +217,24 @@ def _load_solution(
     )
 
 
-def _load_idea(path: Path, rel: str, findings: list[Finding], key_lines: dict[str, dict[str, int]]) -> Idea:
-    doc = _read(path, rel, "idea", findings, key_lines)
+def idea_from_text(rel: str, text: str) -> tuple[Idea | None, list[Finding]]:
+    """A proposed or rewritten idea file checked as `crowdcare validate` checks one on disk (rules across
+    files aside): the idea, or None and the findings."""
+    findings: list[Finding] = []
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return None, [finding("CC104", rel, 1, f"is over {MAX_FILE_BYTES:,} bytes")]
+    try:
+        return _load_idea(Path(rel), rel, findings, {}, text=text), findings
+    except FileProblem as problem:
+        return None, [finding(problem.code, rel, problem.line, problem.message)]
+    except _Rejected:
+        return None, findings
+
+
+def _load_idea(
+    path: Path, rel: str, findings: list[Finding], key_lines: dict[str, dict[str, int]], text: str | None = None
+) -> Idea:
+    doc = _read(path, rel, "idea", findings, key_lines, text=text)
     meta = doc.meta
     decision = meta.get("decision")
     votes = meta["votes"]
@@ -228,7 +245,7 @@ def _load_idea(path: Path, rel: str, findings: list[Finding], key_lines: dict[st
         status=IdeaStatus(meta["status"]),
         author=_person(meta["author"]),
         source=meta["source"],
-        votes=Votes(up=votes["up"], down=votes["down"], score=votes["score"]),
+        votes=Votes(up=votes["up"], down=votes["down"], score=votes["score"], verified=votes.get("verified")),
         created=_date(meta["created"]),
         body=doc.body,
         decision=Decision(decision["by"], _date(decision["on"]), decision["reason"]) if decision else None,
@@ -236,4 +253,8 @@ def _load_idea(path: Path, rel: str, findings: list[Finding], key_lines: dict[st
         shipped_in=meta.get("shipped_in"),
         updated=_date(meta["updated"]) if "updated" in meta else None,
         tags=tuple(meta.get("tags", ())),
+        history=tuple(
+            StatusChange(IdeaStatus(h["status"]), _date(h["on"]), h.get("by"), h.get("reason"), h.get("via", "file"))
+            for h in meta.get("history", ())
+        ),
     )
