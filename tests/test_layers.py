@@ -12,9 +12,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
     "core": {"errors", "model", "text", "hours", "redact"},
-    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger", "documents"},
+    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger", "documents", "patch"},
     "steps": {
         "respond",
+        "votes",
+        "tally",
         "draft",
         "pulls",
         "merge",
@@ -39,6 +41,7 @@ LAYERS = {
         "cli_respond",
         "cli_buckets",
         "cli_promote",
+        "cli_tally",
         "adapters.gitrepo",
         "adapters.pulls",
         "buckets",

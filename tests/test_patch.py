@@ -17,7 +17,9 @@ from crowdcare.store import idea_from_text
 VOTE_KEYS = ("up", "down", "score", "verified")
 counts = st.integers(min_value=0, max_value=10**6)
 comment = st.sampled_from(["", "  # kept", "   # from the tally, do not edit", "    #no space after the hash"])
-body_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=200).map(lambda s: "I would like " + s + "\n")
+body_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=200).map(
+    lambda s: "I would like " + s + "\n"
+)
 
 
 @st.composite
@@ -30,7 +32,9 @@ def idea_files(draw: st.DrawFn) -> tuple[str, dict[str, int]]:
     order = draw(st.permutations(list(votes)))
     indent = " " * draw(st.sampled_from([2, 4]))
     if draw(st.booleans()):
-        vote_text = "votes:" + draw(comment) + "\n" + "".join(f"{indent}{k}: {votes[k]}{draw(comment)}\n" for k in order)
+        vote_text = (
+            "votes:" + draw(comment) + "\n" + "".join(f"{indent}{k}: {votes[k]}{draw(comment)}\n" for k in order)
+        )
     else:
         vote_text = "votes: {" + ", ".join(f"{k}: {votes[k]}" for k in order) + "}" + draw(comment) + "\n"
     title = draw(st.sampled_from(["Dark mode please", "'Dark mode: please'", '"Dark mode — please"']))

@@ -129,6 +129,11 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
         "metrics/responses.json",
         1,
     ),
+    "CC502": (
+        _write("metrics/votes.jsonl", '{"at": "2026-11-22T10:00:00Z", "v": {"dark-mode": [1, 0]}}\n'),
+        "metrics/votes.jsonl",
+        1,
+    ),
     "CC404": (
         _config(responses={"business_hours": {"timezone": "Mars/Olympus_Mons", "start": "09:00", "end": "17:00"}}),
         "crowdcare.yml",

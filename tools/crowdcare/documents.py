@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from crowdcare.model import Solution
+from crowdcare.model import Idea, Solution, StatusChange, Votes
 
 
 def solution_meta(solution: Solution) -> dict[str, Any]:
@@ -45,6 +45,46 @@ def solution_document(solution: Solution) -> str:
     """The full text of ``kb/<topic>/<slug>.md`` for ``solution``."""
     front = yaml.safe_dump(solution_meta(solution), allow_unicode=False, sort_keys=False, width=110)
     body = solution.body if solution.body.startswith("\n") else "\n" + solution.body
+    return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"
+
+
+def votes_meta(votes: Votes) -> dict[str, int]:
+    meta = {"up": votes.up, "down": votes.down, "score": votes.score}
+    if votes.verified is not None:
+        meta["verified"] = votes.verified
+    return meta
+
+
+def change_meta(change: StatusChange) -> dict[str, str]:
+    meta = {"status": change.status.value, "on": change.on.isoformat()}
+    if change.by is not None:
+        meta["by"] = change.by
+    if change.reason is not None:
+        meta["reason"] = change.reason
+    meta["via"] = change.via
+    return meta
+
+
+def idea_meta(idea: Idea) -> dict[str, Any]:
+    """The front-matter of a new ``ideas/<slug>.md``, optional keys only when set."""
+    meta: dict[str, Any] = {
+        "title": idea.title,
+        "status": idea.status.value,
+        "author": {"login": idea.author.login, **({"id": idea.author.id} if idea.author.id is not None else {})},
+        "source": idea.source,
+        "votes": votes_meta(idea.votes),
+        "created": idea.created.isoformat(),
+    }
+    if idea.tags:
+        meta["tags"] = list(idea.tags)
+    if idea.history:
+        meta["history"] = [change_meta(c) for c in idea.history]
+    return meta
+
+
+def idea_document(idea: Idea) -> str:
+    front = yaml.safe_dump(idea_meta(idea), allow_unicode=False, sort_keys=False, width=110)
+    body = idea.body if idea.body.startswith("\n") else "\n" + idea.body
     return f"---\n{front}---\n{body if body.endswith(chr(10)) else body + chr(10)}"
 
 

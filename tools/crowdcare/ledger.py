@@ -4,17 +4,23 @@ site's community metrics and triage pages are built from.
 
 It is a repository file, so anyone can edit it in a pull request: it is read strictly (JSON Schema, sizes,
 timestamps) and every title in it is treated as user text when rendered.
+
+The vote history (``votes.history``, JSON lines, one per tally) lives here too: `crowdcare tally` appends to it
+and the idea pages draw their trends from it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from crowdcare.documents import write_atomically
-from crowdcare.model import Finding, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
+from crowdcare.errors import BadInputError
+from crowdcare.hours import parse_time
+from crowdcare.model import Finding, HistoryEntry, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
 from crowdcare.rules import finding
 from crowdcare.schema import validator
 
@@ -85,3 +91,52 @@ def merge_records(
     by_thread.update({r.thread: r for r in new})
     kept = [r for r in by_thread.values() if keep_since is None or r.asked_at >= keep_since]
     return tuple(sorted(kept, key=lambda r: (r.asked_at, r.thread)))
+
+
+# --- the vote history (votes.history, JSON lines), written by `crowdcare tally` ---------------------------------
+
+MAX_HISTORY_BYTES = 64 * 1024 * 1024
+
+
+def read_history(text: str, where: str) -> list[HistoryEntry]:
+    """Raises BadInputError naming the line that is not a history entry."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            votes = {
+                str(slug): (int(v[0]), int(v[1]), None if v[2] is None else int(v[2])) for slug, v in data["v"].items()
+            }
+            at = str(data["at"])
+            parse_time(at)
+            entries.append(HistoryEntry(at, votes))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, BadInputError) as exc:
+            raise BadInputError(f"{where}:{number}: not a vote history line ({exc})") from None
+    return entries
+
+
+def write_history(entries: Iterable[HistoryEntry]) -> str:
+    return "".join(
+        json.dumps({"at": e.at, "v": {slug: list(f) for slug, f in sorted(e.votes.items())}}, separators=(",", ":"))
+        + "\n"
+        for e in entries
+    )
+
+
+def load_vote_history(root: Path, rel: str) -> tuple[list[HistoryEntry], list[Finding]]:
+    path = root / rel
+    if not path.exists() and not path.is_symlink():
+        return [], []
+    if path.is_symlink() or not path.is_file():
+        return [], [finding("CC502", rel, 1, "is a link or not a regular file")]
+    if path.stat().st_size > MAX_HISTORY_BYTES:
+        return [], [finding("CC502", rel, 1, f"is larger than {MAX_HISTORY_BYTES // 2**20} MiB")]
+    try:
+        return read_history(path.read_text("utf-8"), rel), []
+    except UnicodeDecodeError as exc:
+        return [], [finding("CC502", rel, 1, f"is not UTF-8 ({exc})")]
+    except BadInputError as exc:
+        line = str(exc).split(":", 2)[1] if str(exc).count(":") >= 2 else "1"
+        return [], [finding("CC502", rel, int(line) if line.isdigit() else 1, str(exc).split(": ", 1)[-1])]

@@ -115,6 +115,17 @@ class Votes:
     verified: int | None = None
 
 
+Figures = tuple[int, int, int | None]  # an idea's up, down and verified votes at one tally
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the vote history: the ideas whose figures changed at this tally (slug -> figures)."""
+
+    at: str
+    votes: dict[str, Figures]
+
+
 @dataclass(frozen=True)
 class StatusChange:
     """One entry of an idea's status history: what, when, who (None when only a label says so) and why."""
@@ -288,6 +299,7 @@ class Content:
     # files that exist but were left out for their findings: references to them are not "dangling"
     rejected: tuple[str, ...] = ()
     ledger: ResponseLedger | None = None  # metrics/responses.json, written by `crowdcare respond`
+    vote_history: tuple[HistoryEntry, ...] = ()  # votes.history, written by `crowdcare tally`
 
     def line_of(self, path: str, key: str) -> int:
         return self.key_lines.get(path, {}).get(key, 1)

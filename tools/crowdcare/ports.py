@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from crowdcare.model import PullRequest, Reply, SearchHit, Thread, ThreadRef
+from crowdcare.model import IntakeRule, PullRequest, Reply, SearchHit, Thread, ThreadRef
 
 
 class GitHubPort(Protocol):
@@ -20,6 +20,11 @@ class GitHubPort(Protocol):
 
     def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
         """Every issue and discussion updated at or after ``since`` (ISO 8601), or all of them."""
+        ...
+
+    def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
+        """Every idea thread (discussions in the rule's categories, issues with its labels), open or closed,
+        with all its reactions (who, when, account age) and upvote count: what `crowdcare tally` counts."""
         ...
 
     def post_comment(self, ref: ThreadRef, body: str) -> Reply:

@@ -114,6 +114,11 @@ _RULES = (
         "metrics/responses.json cannot be read",
         "it is written by `crowdcare respond`: restore it from git history or delete it and run the sweep again",
     ),
+    Rule(
+        "CC502",
+        "the vote history (votes.history) cannot be read",
+        "it is written by `crowdcare tally`: restore it from git history (each line is one tally)",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -15,13 +15,14 @@ from typing import Any
 from crowdcare.config import load_config
 from crowdcare.errors import ContentError
 from crowdcare.frontmatter import MAX_FILE_BYTES, Document, FileProblem, parse_document, read_text
-from crowdcare.ledger import load_ledger
+from crowdcare.ledger import load_ledger, load_vote_history
 from crowdcare.model import (
     Config,
     Content,
     Contributor,
     Decision,
     Finding,
+    HistoryEntry,
     Idea,
     IdeaStatus,
     PersonRef,
@@ -63,7 +64,12 @@ def load_content(root: Path) -> Content:
             rejected.append(rel)
     ledger, ledger_findings = load_ledger(root)
     findings.extend(ledger_findings)
+    history: list[HistoryEntry] = []
+    if config is not None:
+        history, history_findings = load_vote_history(root, config.votes.history)
+        findings.extend(history_findings)
     return Content(
+        vote_history=tuple(history),
         ledger=ledger,
         config=config,
         solutions=tuple(solutions),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from crowdcare.errors import BadInputError
-from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 GHOST = {"login": "ghost", "id": None, "type": "User"}  # GitHub shows deleted accounts as "ghost"
 
@@ -100,6 +100,45 @@ def thread_from_discussion_event(discussion: Any) -> Thread:
     return _thread_from_rest(discussion, Channel.DISCUSSION, category=name or None)
 
 
+# GraphQL's ReactionContent enum -> the REST names crowdcare.yml uses
+REACTION_NAMES = {
+    "THUMBS_UP": "+1",
+    "THUMBS_DOWN": "-1",
+    "LAUGH": "laugh",
+    "CONFUSED": "confused",
+    "HEART": "heart",
+    "HOORAY": "hooray",
+    "ROCKET": "rocket",
+    "EYES": "eyes",
+}
+
+
+def reaction_from_graphql(node: Any) -> Reaction | None:
+    """A Reaction node (adapters/queries.py shape); a deleted account's reaction has no user."""
+    if not isinstance(node, dict) or node.get("content") not in REACTION_NAMES:
+        return None
+    user = node.get("user")
+    voter = None
+    since = None
+    if isinstance(user, dict) and isinstance(user.get("databaseId"), int):
+        voter = PersonRef(str(user.get("login") or "ghost"), user["databaseId"])
+        since = _text(user.get("createdAt")) or None
+    login = voter.login if voter is not None else ""
+    return Reaction(
+        content=REACTION_NAMES[node["content"]],
+        voter=voter,
+        at=_text(node.get("createdAt")),
+        voter_since=since,
+        voter_is_bot=login.endswith("[bot]"),
+    )
+
+
+def reactions_from_graphql(connection: Any) -> tuple[Reaction, ...]:
+    nodes = connection.get("nodes") if isinstance(connection, dict) else None
+    found = (reaction_from_graphql(node) for node in nodes or [])
+    return tuple(r for r in found if r is not None)
+
+
 def reply_from_discussion_comment(node: Any) -> Reply:
     person, is_bot = person_from_graphql_actor(node.get("author"))
     return Reply(
@@ -142,4 +181,31 @@ def thread_from_discussion(node: Any) -> Thread:
         closed_at=_text(node.get("closedAt")) or None,
         answer_chosen_by=person_from_graphql_actor(chooser)[0] if isinstance(chooser, dict) else None,
         answer_chosen_at=_text(node.get("answerChosenAt")) or None,
+        reactions=reactions_from_graphql(node.get("reactions")),
+        upvotes=_count(node.get("upvoteCount")),
+    )
+
+
+def thread_from_graphql_issue(node: Any, reactions: Any = None) -> Thread:
+    """An Issue node as crowdcare's idea query returns it (see adapters/queries.py)."""
+    number = _need(node, "number", "issue")
+    person, is_bot = person_from_graphql_actor(node.get("author"))
+    labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
+    comments = (node.get("comments") or {}).get("nodes") or []
+    return Thread(
+        ref=ThreadRef(Channel.ISSUE, int(number)),
+        title=_text(node.get("title")),
+        body=_text(node.get("body")),
+        author=person,
+        author_is_bot=is_bot,
+        association=_text(node.get("authorAssociation")) or "NONE",
+        url=_text(node.get("url")),
+        created_at=_text(node.get("createdAt")),
+        updated_at=_text(node.get("updatedAt")),
+        labels=labels,
+        state="closed" if node.get("closed") else "open",
+        replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
+        node_id=_text(node.get("id")) or None,
+        closed_at=_text(node.get("closedAt")) or None,
+        reactions=reactions_from_graphql(reactions if reactions is not None else node.get("reactions")),
     )

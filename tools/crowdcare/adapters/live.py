@@ -18,9 +18,14 @@ from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
 
 from crowdcare.adapters import queries
-from crowdcare.adapters.convert import reply_from_discussion_comment, thread_from_discussion, thread_from_issue
+from crowdcare.adapters.convert import (
+    reply_from_discussion_comment,
+    thread_from_discussion,
+    thread_from_graphql_issue,
+    thread_from_issue,
+)
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
-from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, IntakeRule, PersonRef, Reply, Thread, ThreadRef
 
 API = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on
@@ -60,6 +65,7 @@ class LiveGitHub:
         # again before every write doubled the requests of a discussion intake.
         self._node_ids: dict[ThreadRef, str] = {}
         self._label_ids: dict[str, str | None] = {}
+        self.graphql_points = 0
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
@@ -153,6 +159,55 @@ class LiveGitHub:
             yield thread_from_issue(issue, comments)
         for node in self.discussion_nodes(since):
             yield self._remember(thread_from_discussion(node))
+
+    def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
+        """GraphQL only (REST users carry no account age, and discussions have no REST API): 25 ideas a page
+        with their first 100 reactions, then 100 more a query for the few ideas that have more."""
+        repo = {"owner": self.owner, "name": self.name}
+        if rule.issue_labels:
+            for node in self._graph_pages(queries.IDEA_ISSUES, {**repo, "labels": list(rule.issue_labels)}, "issues"):
+                yield thread_from_graphql_issue(node, self._all_reactions(node))
+        if rule.discussion_categories:
+            data = self._graphql(queries.CATEGORIES, repo)
+            wanted = {c.lower() for c in rule.discussion_categories}
+            nodes = ((data.get("repository") or {}).get("discussionCategories") or {}).get("nodes") or []
+            for category in nodes:
+                if str(category.get("name", "")).lower() not in wanted:
+                    continue
+                variables = {**repo, "categoryId": category["id"]}
+                for node in self._graph_pages(queries.IDEA_DISCUSSIONS, variables, "discussions"):
+                    node = {**node, "reactions": self._all_reactions(node)}
+                    yield self._remember(thread_from_discussion(node))
+
+    def _graph_pages(self, document: str, variables: dict[str, Any], field: str) -> Iterator[Any]:
+        cursor = None
+        while True:
+            data = self._graphql(document, {**variables, "cursor": cursor})
+            self._count_cost(data)
+            page = (data.get("repository") or {}).get(field) or {}
+            yield from page.get("nodes") or []
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            cursor = info.get("endCursor")
+
+    def _all_reactions(self, node: dict[str, Any]) -> dict[str, Any]:
+        connection = node.get("reactions") or {}
+        nodes = list(connection.get("nodes") or [])
+        info = connection.get("pageInfo") or {}
+        while info.get("hasNextPage"):
+            data = self._graphql(queries.MORE_REACTIONS, {"id": node["id"], "cursor": info.get("endCursor")})
+            self._count_cost(data)
+            more = (data.get("node") or {}).get("reactions") or {}
+            nodes += more.get("nodes") or []
+            info = more.get("pageInfo") or {}
+        return {"nodes": nodes, "totalCount": connection.get("totalCount", len(nodes))}
+
+    def _count_cost(self, data: dict[str, Any]) -> None:
+        """GraphQL points this run spent, as GitHub reports them (rateLimit.cost)."""
+        cost = (data.get("rateLimit") or {}).get("cost")
+        if isinstance(cost, int):
+            self.graphql_points += cost
 
     def _remember(self, thread: Thread) -> Thread:
         if thread.node_id is not None:

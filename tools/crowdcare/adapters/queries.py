@@ -36,6 +36,72 @@ query RecentDiscussions($owner: String!, $name: String!, $cursor: String) {{
 }}
 """
 
+# Votes: 100 reactions per idea in the listing; an idea with more is read on with MORE_REACTIONS. The account's
+# createdAt gives the verified count. rateLimit reports what each query cost (GitHub gives the workflow token
+# 1,000 points an hour).
+REACTIONS = """
+  reactions(first: 100) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { content createdAt user { login databaseId createdAt } }
+  }
+"""
+RATE = "rateLimit { cost remaining resetAt }"
+
+IDEA_DISCUSSIONS = f"""
+query IdeaDiscussions($owner: String!, $name: String!, $categoryId: ID!, $cursor: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    discussions(first: 25, after: $cursor, categoryId: $categoryId) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {DISCUSSION_FIELDS} {REACTIONS} }}
+    }}
+  }}
+}}
+"""
+
+ISSUE_FIELDS = f"""
+  id number title body url createdAt updatedAt closed closedAt authorAssociation
+  {_ACTOR}
+  labels(first: 20) {{ nodes {{ name }} }}
+  comments(first: 100) {{
+    nodes {{ id url body createdAt authorAssociation {_ACTOR} }}
+  }}
+"""
+
+IDEA_ISSUES = f"""
+query IdeaIssues($owner: String!, $name: String!, $labels: [String!], $cursor: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issues(first: 25, after: $cursor, labels: $labels, states: [OPEN, CLOSED]) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {ISSUE_FIELDS} {REACTIONS} }}
+    }}
+  }}
+}}
+"""
+
+MORE_REACTIONS = f"""
+query MoreReactions($id: ID!, $cursor: String) {{
+  {RATE}
+  node(id: $id) {{
+    ... on Reactable {{
+      reactions(first: 100, after: $cursor) {{
+        totalCount pageInfo {{ hasNextPage endCursor }}
+        nodes {{ content createdAt user {{ login databaseId createdAt }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
+CATEGORIES = """
+query Categories($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    discussionCategories(first: 100) { nodes { id name } }
+  }
+}
+"""
+
 ADD_COMMENT = """
 mutation AddDiscussionComment($discussionId: ID!, $body: String!) {
   addDiscussionComment(input: {discussionId: $discussionId, body: $body}) {
@@ -95,6 +161,10 @@ mutation RemoveLabels($labelableId: ID!, $labelIds: [ID!]!) {
 ALL = {
     "Discussion": DISCUSSION,
     "RecentDiscussions": RECENT_DISCUSSIONS,
+    "IdeaDiscussions": IDEA_DISCUSSIONS,
+    "IdeaIssues": IDEA_ISSUES,
+    "MoreReactions": MORE_REACTIONS,
+    "Categories": CATEGORIES,
     "AddDiscussionComment": ADD_COMMENT,
     "UpdateDiscussionComment": UPDATE_COMMENT,
     "LabelIds": LABEL_IDS,

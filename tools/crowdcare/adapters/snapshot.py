@@ -5,22 +5,24 @@ appended to ``outbox.jsonl`` for review.
     snapshot.json                 {"format": 1, "repository": "owner/name", "viewer": {"login": ..., "id": ...}}
     issues/<n>.json               a REST issue object
     issues/<n>.comments.json      a list of REST issue comment objects
+    issues/<n>.reactions.json     the issue's reactions: a GraphQL ReactionConnection (REST users carry no age)
     discussions/<n>.json          a GraphQL Discussion node, comments included (adapters/queries.py shape)
     outbox.jsonl                  one JSON object per write
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from crowdcare.adapters.convert import thread_from_discussion, thread_from_issue
+from crowdcare.adapters.convert import reactions_from_graphql, thread_from_discussion, thread_from_issue
 from crowdcare.documents import write_atomically
 from crowdcare.errors import BadInputError, ThreadGoneError
 from crowdcare.hours import current_time, format_time
-from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, IntakeRule, PersonRef, Reply, Thread, ThreadRef
 
 FORMAT = 1
 
@@ -92,12 +94,25 @@ class SnapshotGitHub:
         refs = [
             ThreadRef(Channel.ISSUE, int(p.name.removesuffix(".json")))
             for p in (self.root / "issues").glob("*.json")
-            if not p.name.endswith(".comments.json")
+            if p.name.count(".") == 1
         ]
         refs += [ThreadRef(Channel.DISCUSSION, int(p.stem)) for p in (self.root / "discussions").glob("*.json")]
         for ref in sorted(refs, key=lambda r: (r.channel.value, r.number)):
             thread = self.get_thread(ref)
             if thread is not None and (since is None or thread.updated_at >= since):
+                yield thread
+
+    def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
+        categories = {c.lower() for c in rule.discussion_categories}
+        labels = {label.lower() for label in rule.issue_labels}
+        for thread in self.threads_updated_since(None):
+            if thread.ref.channel is Channel.DISCUSSION:
+                if (thread.category or "").lower() in categories:
+                    yield thread
+            elif labels & {label.lower() for label in thread.labels}:
+                reactions = self.root / "issues" / f"{thread.ref.number}.reactions.json"
+                if reactions.exists():
+                    thread = dataclasses.replace(thread, reactions=reactions_from_graphql(_read_json(reactions)))
                 yield thread
 
     # --- recording what an event tells us ----------------------------------------------------------------

@@ -1,0 +1,424 @@
+"""The tally: votes counted into ideas/, statuses decided in the open, new ideas proposed for review.
+
+GitHub sends no webhook for reactions, so `crowdcare tally` runs on a schedule over every idea thread. For each
+idea file (matched to its thread by ``source``):
+
+- votes (crowdcare.votes) are written into the vote fields only (crowdcare.patch keeps the rest of a
+  hand-edited file byte for byte), unless the thread carries ``votes.freeze_label``;
+- a burst of votes from young accounts gets ``votes.flag_label`` and a line in the report, for maintainers;
+- status: ``/status STATUS [REASON]`` from someone ``governance.change_idea_status`` admits (``/status duplicate
+  SLUG [REASON]`` names the idea it duplicates); a status label (``votes.status_labels``); the published
+  acceptance rule (``votes.acceptance``). Declined, duplicate and shipped need a reason: a label alone gets one
+  request for it. Each change is recorded in the file's ``history`` (who, when, why, via what), its label is
+  set, and it is announced once on the thread, citing the command, label or rule;
+- a thread with no idea file gets one through a reviewed pull request (crowdcare.pulls), as promotion does.
+
+Comments carry hidden markers (``<!-- crowdcare:idea:... -->``) recognised by marker AND author, so reruns
+never say the same thing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from crowdcare.documents import change_meta, idea_document, votes_meta
+from crowdcare.draft import ingest
+from crowdcare.hours import parse_time
+from crowdcare.intake import classify
+from crowdcare.model import (
+    ChangeProposal,
+    Config,
+    Content,
+    HistoryEntry,
+    Idea,
+    IdeaStatus,
+    PersonKind,
+    StatusChange,
+    Thread,
+    ThreadKind,
+    Votes,
+)
+from crowdcare.patch import patch_front_matter
+from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.preflight import check_proposal
+from crowdcare.pulls import propose
+from crowdcare.respond import BotComment, bot_comments
+from crowdcare.store import idea_from_text
+from crowdcare.text import slug_from_title, strip_bad_chars
+from crowdcare.votes import (
+    Ballots,
+    ballots_of,
+    figures_of,
+    recent_verified,
+    record_tally,
+    votes_from,
+    young_burst,
+)
+
+_MARK = re.compile(r"<!-- crowdcare:idea:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
+_COMMAND = re.compile(r"\A\s*/status(?![\w-])[ \t]*([^\s]*)[ \t]*(.*)", re.IGNORECASE | re.DOTALL)
+MAX_REASON = 2000
+MAX_IDEA_BODY = 12_000
+
+
+def marker(kind: str, **data: str | int | None) -> str:
+    extra = "".join(f" {key}={value}" for key, value in data.items() if value is not None)
+    return f"<!-- crowdcare:idea:{kind}{extra} -->"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ref: str  # the idea file, or the thread for new ideas
+    action: str  # counted | unchanged | frozen | flagged | status | asked-reason | refused | missing | invalid | ...
+    why: str
+    pull_request: str | None = None
+
+
+@dataclass(frozen=True)
+class Tallier:
+    """What a tally works with: the base branch's content and each idea file's current text."""
+
+    config: Config
+    content: Content
+    texts: dict[str, str]  # idea path -> file text as on disk
+    github: GitHubPort
+    repo: RepositoryPort
+    now: dt.datetime
+    history: list[HistoryEntry]
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Decided:
+    change: StatusChange
+    duplicate_of: str | None = None  # the canonical idea's slug, for /status duplicate
+
+
+@dataclass
+class Result:
+    files: dict[str, str] = field(default_factory=dict)  # idea path -> new text (changed files only)
+    history: list[HistoryEntry] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)
+
+
+def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome], None]) -> Result:
+    result = Result()
+
+    def report(outcome: Outcome) -> None:
+        result.outcomes.append(outcome)
+        on_progress(outcome)
+
+    by_url = {thread.url: thread for thread in threads if classify(thread, t.config) is ThreadKind.IDEA}
+    ideas = {idea.slug: idea for idea in t.content.ideas}
+    figures = {}
+    for idea in sorted(ideas.values(), key=lambda i: i.slug):
+        thread = by_url.get(idea.source)
+        if thread is None:
+            report(Outcome(idea.path, "missing", f"no idea thread at {idea.source}; its votes are left as they are"))
+            figures[idea.slug] = figures_of(idea.votes)
+            continue
+        changes, votes = _tally_idea(idea, thread, ideas, by_url, t, result, report)
+        figures[idea.slug] = figures_of(votes)
+        if not changes:
+            continue
+        text = patch_front_matter(t.texts[idea.path], changes)
+        checked, findings = idea_from_text(idea.path, text)
+        if checked is None:
+            report(Outcome(idea.path, "invalid", "; ".join(str(f) for f in findings)))
+            continue
+        result.files[idea.path] = text
+    known = {idea.source for idea in ideas.values()}
+    for thread in by_url.values():
+        if thread.url not in known:
+            report(_propose_idea(thread, t))
+    result.history = record_tally(t.history, figures, t.now, t.config.votes.hourly_history_days)
+    return result
+
+
+def _canonical(idea: Idea, ideas: dict[str, Idea]) -> Idea:
+    seen = {idea.slug}
+    while idea.duplicate_of and idea.duplicate_of in ideas and idea.duplicate_of not in seen:
+        idea = ideas[idea.duplicate_of]
+        seen.add(idea.slug)
+    return idea
+
+
+def _bucket_ballots(
+    idea: Idea, thread: Thread, ideas: dict[str, Idea], by_url: dict[str, Thread], c: Config
+) -> Ballots:
+    """The idea's own votes plus those on every idea folded into it (each voter once)."""
+    ballots = ballots_of(thread, c)
+    for other in ideas.values():
+        if other.slug != idea.slug and _canonical(other, ideas).slug == idea.slug and other.source in by_url:
+            ballots.add(ballots_of(by_url[other.source], c, also_excluded=(thread.author,)))
+    return ballots
+
+
+def _tally_idea(
+    idea: Idea,
+    thread: Thread,
+    ideas: dict[str, Idea],
+    by_url: dict[str, Thread],
+    t: Tallier,
+    result: Result,
+    report: Callable[[Outcome], None],
+) -> tuple[dict[str, object], Votes]:
+    config = t.config
+    labels = {label.lower() for label in thread.labels}
+    own = idea.duplicate_of is not None and idea.status is IdeaStatus.DUPLICATE
+    ballots = ballots_of(thread, config) if own else _bucket_ballots(idea, thread, ideas, by_url, config)
+    changes: dict[str, object] = {}
+    votes = idea.votes
+    if config.votes.freeze_label.lower() in labels:
+        report(Outcome(idea.path, "frozen", f"label '{config.votes.freeze_label}': the count stays at {votes.score}"))
+    else:
+        votes = votes_from(ballots, config, t.now)
+        if votes != idea.votes:
+            changes["votes"] = votes_meta(votes)
+            report(Outcome(idea.path, "counted", f"{idea.votes.score} -> {votes.score} ({votes.verified} verified)"))
+    burst = young_burst(ballots, config, t.now)
+    if burst >= config.votes.burst_young_votes:
+        result.flagged.append(idea.path)
+        why = f"{burst} votes from accounts under {config.votes.verified_account_age_days} days old in the last "
+        why += f"{config.votes.burst_window_hours} h"
+        if config.votes.flag_label.lower() not in labels and not t.dry_run:
+            t.github.add_labels(thread.ref, [config.votes.flag_label])
+        report(Outcome(idea.path, "flagged", why + f" (label '{config.votes.flag_label}')"))
+    decided = _decide(idea, thread, ideas, ballots, t, report)
+    if decided:
+        changes.update(_status_fields(idea, decided, t.now.date()))
+        _sync_labels(thread, decided[-1].change.status, t)
+        for change in (d.change for d in decided):
+            _announce(thread, change, t)
+            report(Outcome(idea.path, "status", f"{change.status.value} ({_describe(change)})"))
+    return changes, votes
+
+
+# --- status decisions ---------------------------------------------------------------------------------------
+
+
+def _ours(thread: Thread, t: Tallier) -> list[BotComment]:
+    return bot_comments(thread, t.github.viewer_login(), _MARK)
+
+
+def _say_once(thread: Thread, t: Tallier, text: str, kind: str, **data: str) -> bool:
+    """Post ``text`` unless the bot already said this (same marker); whether it was (or would be) posted."""
+    if any(m.rule == kind and all(m.data.get(k) == v for k, v in data.items()) for m in _ours(thread, t)):
+        return False
+    if not t.dry_run:
+        t.github.post_comment(thread.ref, text + "\n\n" + marker(kind, **data))
+    return True
+
+
+def _decide(
+    idea: Idea,
+    thread: Thread,
+    ideas: dict[str, Idea],
+    ballots: Ballots,
+    t: Tallier,
+    report: Callable[[Outcome], None],
+) -> list[Decided]:
+    config = t.config
+    done = {h.via for h in idea.history}
+    status = idea.status
+    changes: list[Decided] = []
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
+        match = _COMMAND.match(reply.body)
+        if match is None or config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.BOT:
+            continue
+        via = reply.url if reply.url and reply.url.startswith("https://") else f"{thread.url}#{reply.id}"
+        if via in done:
+            continue
+        word, reason = match.group(1).lower(), _clean(match.group(2))
+        who = reply.author
+        if not config.is_allowed(config.governance.change_idea_status, who, association=reply.association):
+            if _say_once(
+                thread,
+                t,
+                f"Sorry @{who.login}, only {_who_may(config)} may change an idea's status. "
+                "Your vote counts with a 👍 on the idea itself.",
+                "refused",
+                cmd=reply.id,
+            ):
+                report(Outcome(idea.path, "refused", f"/status by @{who.login}: governance.change_idea_status"))
+            continue
+        try:
+            new = IdeaStatus(word)
+        except ValueError:
+            names = ", ".join(s.value for s in IdeaStatus)
+            if _say_once(thread, t, f"@{who.login}, `/status` takes one of: {names}.", "refused", cmd=reply.id):
+                report(Outcome(idea.path, "refused", f"/status {word[:40]!r} is not a status"))
+            continue
+        target = None
+        if new is IdeaStatus.DUPLICATE:
+            first, _, rest = reason.partition(" ")
+            target = ideas.get(first.strip().removesuffix(".md").removeprefix("ideas/"))
+            if target is None or target.slug == idea.slug:
+                text = f"@{who.login}, please name the idea this one duplicates: `/status duplicate SLUG reason`."
+                if _say_once(thread, t, text, "refused", cmd=reply.id):
+                    report(Outcome(idea.path, "refused", "/status duplicate names no other idea"))
+                continue
+            reason = rest.strip() or f"Same idea as '{target.title}'; votes are counted there."
+        if new.needs_decision and len(reason) < 3:
+            text = f"@{who.login}, a {new.value} idea needs a reason: `/status {new.value} WHY`."
+            if _say_once(thread, t, text, "reason-needed", cmd=reply.id):
+                report(Outcome(idea.path, "asked-reason", f"/status {new.value} without a reason"))
+            continue
+        on = parse_time(reply.created_at).date() if reply.created_at else t.now.date()
+        changes.append(Decided(StatusChange(new, on, who.login, reason or None, via), target.slug if target else None))
+        status = new
+    if not changes:
+        changes += [Decided(c) for c in _from_labels(idea, thread, status, t, report)]
+    status = changes[-1].change.status if changes else status
+    rule = config.votes
+    if status is IdeaStatus.OPEN and rule.acceptance_votes is not None:
+        recent = recent_verified(ballots, config, t.now)
+        if recent >= rule.acceptance_votes:
+            why = (
+                f"{recent} verified votes in the last {rule.acceptance_window_days} days reached the acceptance rule "
+                f"({rule.acceptance_votes} verified votes move an open idea to {rule.acceptance_status.value})"
+            )
+            changes.append(
+                Decided(StatusChange(rule.acceptance_status, t.now.date(), t.github.viewer_login(), why, "rule"))
+            )
+    return changes
+
+
+def _from_labels(
+    idea: Idea, thread: Thread, status: IdeaStatus, t: Tallier, report: Callable[[Outcome], None]
+) -> list[StatusChange]:
+    labels = {label.lower() for label in thread.labels}
+    order = list(IdeaStatus)
+    named = {s for name, s in t.config.votes.status_labels if name.lower() in labels}
+    if not named or status in named:
+        return []
+    new = max(named, key=order.index)
+    if new.needs_decision:
+        text = (
+            f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "
+            f"{_who_may(t.config)}: reply `/status {new.value} WHY`. Until then it stays **{status.value}**."
+        )
+        if _say_once(thread, t, text, "reason-needed", status=new.value):
+            report(Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason"))
+        return []
+    return [StatusChange(new, t.now.date(), None, None, "label")]
+
+
+def _status_fields(idea: Idea, changes: list[Decided], today: dt.date) -> dict[str, object]:
+    last = changes[-1].change
+    history = [change_meta(c) for c in (*idea.history, *(d.change for d in changes))]
+    decision = None
+    if last.status.needs_decision and last.reason:
+        decision = {"by": last.by or "crowdcare", "on": last.on.isoformat(), "reason": last.reason}
+    duplicate_of = None
+    if last.status is IdeaStatus.DUPLICATE:
+        duplicate_of = changes[-1].duplicate_of or idea.duplicate_of
+    return {
+        "status": last.status.value,
+        "decision": decision,
+        "duplicate_of": duplicate_of,
+        "history": history,
+        "updated": today.isoformat(),
+    }
+
+
+def _sync_labels(thread: Thread, status: IdeaStatus, t: Tallier) -> None:
+    """The thread shows the idea's status as its one status label."""
+    have = {label.lower(): label for label in thread.labels}
+    names = t.config.votes.status_labels
+    stale = [have[name.lower()] for name, s in names if s is not status and name.lower() in have]
+    wanted = [name for name, s in names if s is status and name.lower() not in have][:1]
+    if t.dry_run:
+        return
+    if stale:
+        t.github.remove_labels(thread.ref, stale)
+    if wanted:
+        t.github.add_labels(thread.ref, wanted)
+
+
+def _describe(change: StatusChange) -> str:
+    if change.via == "rule":
+        return "votes.acceptance in crowdcare.yml"
+    if change.via == "label":
+        return "a status label"
+    return f"/status by @{change.by}"
+
+
+def _announce(thread: Thread, change: StatusChange, t: Tallier) -> None:
+    label = change.status.value.replace("-", " ")
+    lines = [f"This idea is now **{label}**."]
+    if change.reason:
+        lines.append("")
+        lines.append("> " + change.reason.replace("\n", " "))
+    if change.via == "rule":
+        lines += ["", "<sub>crowdcare rule `votes.acceptance` in crowdcare.yml.</sub>"]
+    elif change.via == "label":
+        lines += ["", "<sub>Set by its status label (crowdcare rule `votes.status_labels`).</sub>"]
+    else:
+        lines += [
+            "",
+            f"<sub>Decided by @{change.by} with `/status` (crowdcare rule `governance.change_idea_status`).</sub>",
+        ]
+    _say_once(thread, t, "\n".join(lines), "announced", status=change.status.value, on=change.on.isoformat())
+
+
+def _who_may(config: Config) -> str:
+    words = {"staff": "staff", "asker": "the author"}
+    return " or ".join(words.get(e.lower(), f"@{e}") for e in config.governance.change_idea_status) or "nobody"
+
+
+def _clean(text: str) -> str:
+    """A reason as a person wrote it: no control or bidi characters, one paragraph, capped; shown as text."""
+    text = " ".join(strip_bad_chars(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)).split())
+    return text[:MAX_REASON].strip()
+
+
+# --- new ideas ----------------------------------------------------------------------------------------------
+
+
+def new_idea(thread: Thread, t: Tallier) -> Idea:
+    """The file a new idea thread gets, its votes counted already."""
+    title = " ".join(strip_bad_chars(thread.title).split())[:150].strip()
+    title = title if len(title) >= 3 else f"Idea from {thread.ref}"
+    taken = {i.slug for i in t.content.ideas} | {
+        p.removeprefix("ideas/").removesuffix(".md") for p in t.content.rejected
+    }
+    slug = slug_from_title(title, fallback=f"{thread.ref.channel.value}-{thread.ref.number}")[:70].rstrip("-")
+    if slug in taken:
+        slug = f"{slug}-{thread.ref.number}"
+    body = ingest(thread.body, thread.url, MAX_IDEA_BODY).text.strip() or f"See [the thread]({thread.url})."
+    created = parse_time(thread.created_at).date() if thread.created_at else t.now.date()
+    return Idea(
+        path=f"ideas/{slug}.md",
+        slug=slug,
+        title=title,
+        status=IdeaStatus.OPEN,
+        author=thread.author,
+        source=thread.url,
+        votes=votes_from(ballots_of(thread, t.config), t.config, t.now),
+        created=created,
+        body=body,
+        history=(StatusChange(IdeaStatus.OPEN, created, None, None, "file"),),
+    )
+
+
+def _propose_idea(thread: Thread, t: Tallier) -> Outcome:
+    idea = new_idea(thread, t)
+    files = {idea.path: idea_document(idea)}
+    problems, _ = check_proposal(t.content, t.config, files)
+    if problems:
+        return Outcome(str(thread.ref), "invalid", "; ".join(problems[:3]))
+    branch = f"{t.config.promotion.branch_prefix}idea/{thread.ref.channel.value}-{thread.ref.number}"
+    body = (
+        f"A new idea, [{thread.ref}]({thread.url}), by @{thread.author.login}: it gets `{idea.path}` so that "
+        f"`crowdcare tally` counts its votes and the idea board shows it.\n\n"
+        "Check the title and the text (personal data was redacted), then merge."
+    )
+    change = ChangeProposal(branch, f"New idea: {idea.title}", body, files, f"Add {idea.path} ({thread.ref})")
+    proposed = propose(t.repo, change, dry_run=t.dry_run)
+    url = proposed.pull.url if proposed.pull is not None else None
+    return Outcome(str(thread.ref), f"idea-{proposed.action}", f"{idea.path}: {proposed.why}", url)

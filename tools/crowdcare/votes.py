@@ -1,0 +1,168 @@
+"""Counting votes on ideas, keeping their history and ranking them. Pure: threads and text in, figures out.
+
+Who counts (``votes:`` in crowdcare.yml): one vote per person, keyed by numeric user id, because a deleted
+user's login is handed out again. The idea's author, bots and deleted accounts (no id) do not count; someone who
+reacted both for and against counts in neither. *Verified* counts only accounts at least
+``verified_account_age_days`` old. Discussion upvotes are anonymous in GitHub's API (a number, never who), so
+they cannot be matched to reactions: the raw count is the larger of the two, a lower bound on the people who
+voted that never counts anyone twice, and verified counts come from reactions alone.
+
+Votes on threads folded into one bucket (duplicate ideas) are summed, each voter counted once.
+
+The history (``votes.history``, JSON lines) gets one line per tally holding only the ideas whose figures
+changed, so replaying it gives every past ranking. Lines older than ``hourly_history_days`` are folded into
+one line a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from crowdcare.hours import format_time, parse_time
+from crowdcare.model import Config, Figures, HistoryEntry, Idea, PersonKind, PersonRef, Reaction, Thread, Votes
+
+
+@dataclass
+class Ballots:
+    """Who voted on a bucket of threads: voter id -> their reaction (the earliest, when they reacted twice)."""
+
+    up: dict[int, Reaction] = field(default_factory=dict)
+    down: dict[int, Reaction] = field(default_factory=dict)
+    upvotes: int = 0
+
+    def add(self, other: Ballots) -> None:
+        for mine, theirs in ((self.up, other.up), (self.down, other.down)):
+            for voter, reaction in theirs.items():
+                if voter not in mine or reaction.at < mine[voter].at:
+                    mine[voter] = reaction
+        self.upvotes += other.upvotes
+
+
+def ballots_of(thread: Thread, config: Config, also_excluded: Sequence[PersonRef] = ()) -> Ballots:
+    """The votes on one thread that count: configured reactions from real, living accounts other than the
+    author's (and ``also_excluded``, e.g. the canonical idea's author on a duplicate)."""
+    rules = config.votes
+    ballots = Ballots(upvotes=thread.upvotes if rules.count_upvotes else 0)
+    authors = (thread.author, *also_excluded)
+    for reaction in thread.reactions:
+        voter = reaction.voter
+        if voter is None or voter.id is None:
+            continue  # a deleted account
+        if config.person_kind(voter, is_bot=reaction.voter_is_bot) is PersonKind.BOT:
+            continue
+        if any(voter.is_same_account(author) for author in authors):
+            continue
+        side = ballots.up if reaction.content in rules.reactions else None
+        side = ballots.down if side is None and reaction.content in rules.down_reactions else side
+        if side is not None and (voter.id not in side or reaction.at < side[voter.id].at):
+            side[voter.id] = reaction
+    for both in ballots.up.keys() & ballots.down.keys():
+        del ballots.up[both], ballots.down[both]  # for and against: neither
+    return ballots
+
+
+def is_verified(reaction: Reaction, config: Config, now: dt.datetime) -> bool:
+    if reaction.voter_since is None:
+        return False
+    age = now - parse_time(reaction.voter_since)
+    return age >= dt.timedelta(days=config.votes.verified_account_age_days)
+
+
+def votes_from(ballots: Ballots, config: Config, now: dt.datetime) -> Votes:
+    up = max(len(ballots.up), ballots.upvotes)
+    down = len(ballots.down)
+    verified = sum(is_verified(r, config, now) for r in ballots.up.values()) - sum(
+        is_verified(r, config, now) for r in ballots.down.values()
+    )
+    return Votes(up=up, down=down, score=up - down, verified=verified)
+
+
+def recent_verified(ballots: Ballots, config: Config, now: dt.datetime) -> int:
+    """Verified votes for the idea given within the acceptance rule's window."""
+    since = now - dt.timedelta(days=config.votes.acceptance_window_days)
+    return sum(is_verified(r, config, now) and parse_time(r.at) >= since for r in ballots.up.values())
+
+
+def young_burst(ballots: Ballots, config: Config, now: dt.datetime) -> int:
+    """Votes from accounts younger than the verified age, given within the burst window. At or over
+    ``votes.burst.young_votes`` the idea is flagged for maintainers."""
+    since = now - dt.timedelta(hours=config.votes.burst_window_hours)
+    return sum(
+        not is_verified(r, config, now) and parse_time(r.at) >= since
+        for r in (*ballots.up.values(), *ballots.down.values())
+    )
+
+
+# --- history -----------------------------------------------------------------------------------------------
+
+
+def figures_of(votes: Votes) -> Figures:
+    return (votes.up, votes.down, votes.verified)
+
+
+def latest_figures(entries: Iterable[HistoryEntry]) -> dict[str, Figures]:
+    state: dict[str, Figures] = {}
+    for entry in entries:
+        state.update(entry.votes)
+    return state
+
+
+def record_tally(
+    entries: list[HistoryEntry], figures: Mapping[str, Figures], now: dt.datetime, hourly_days: int
+) -> list[HistoryEntry]:
+    """The history with this tally appended (only what changed) and old lines folded one a day."""
+    known = latest_figures(entries)
+    changed = {slug: f for slug, f in figures.items() if known.get(slug) != f}
+    result = list(entries)
+    if changed:
+        result.append(HistoryEntry(format_time(now), changed))
+    return fold_history(result, now, hourly_days)
+
+
+def fold_history(entries: list[HistoryEntry], now: dt.datetime, hourly_days: int) -> list[HistoryEntry]:
+    cutoff = format_time(now - dt.timedelta(days=hourly_days))
+    folded: list[HistoryEntry] = []
+    for entry in entries:
+        previous = folded[-1] if folded else None
+        if previous is not None and entry.at < cutoff and previous.at[:10] == entry.at[:10]:
+            folded[-1] = HistoryEntry(entry.at, {**previous.votes, **entry.votes})
+        else:
+            folded.append(entry)
+    return folded
+
+
+def series(entries: Iterable[HistoryEntry], slug: str) -> list[tuple[str, Figures]]:
+    """(time, figures) of every tally that changed ``slug``'s figures, oldest first."""
+    return [(e.at, e.votes[slug]) for e in entries if slug in e.votes]
+
+
+def trending_scores(entries: Sequence[HistoryEntry], now: dt.datetime, half_life_days: float) -> dict[str, float]:
+    """New votes, each weighted by how recent it is (halved every ``half_life_days``). An idea's first line is
+    its baseline: votes it had when the history began are not news."""
+    last: dict[str, int] = {}
+    scores: dict[str, float] = {}
+    for entry in entries:
+        age_days = (now - parse_time(entry.at)).total_seconds() / 86400
+        weight = math.pow(0.5, max(age_days, 0.0) / half_life_days)
+        for slug, (up, down, _) in entry.votes.items():
+            score = up - down
+            if slug in last and score > last[slug]:
+                scores[slug] = scores.get(slug, 0.0) + (score - last[slug]) * weight
+            last[slug] = score
+    return scores
+
+
+def top(ideas: Sequence[Idea]) -> list[Idea]:
+    return sorted(ideas, key=lambda i: (-i.votes.score, -i.votes.up, i.title.casefold(), i.slug))
+
+
+def trending(ideas: Sequence[Idea], scores: Mapping[str, float]) -> list[Idea]:
+    rising = [i for i in ideas if scores.get(i.slug, 0.0) > 0.005]
+    return sorted(rising, key=lambda i: (-scores[i.slug], -i.votes.score, i.slug))
+
+
+def newest(ideas: Sequence[Idea]) -> list[Idea]:
+    return sorted(ideas, key=lambda i: (i.created, i.slug), reverse=True)
