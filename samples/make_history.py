@@ -226,6 +226,119 @@ def _add_promotion_triggers(node: dict[str, Any]) -> None:
         node["answerChosenBy"] = _actor(CUSTOMERS[5])
 
 
+# --- ideas: the threads behind ideas/*.md, with the reactions `crowdcare tally` counts ---------------------
+
+VOTERS = [(f"tb-user-{i:04d}", 30_000_000 + i) for i in range(700)]  # people who only ever vote
+STATUS_LABELS = {"under-review", "planned", "in-progress", "shipped", "declined", "duplicate"}
+# What happens on some idea threads, to show each rule of `crowdcare tally` once:
+RECENT_SURGE = "recurring-invoice-variable-amounts"  # 30 verified votes this month: the acceptance rule applies
+YOUNG_BURST = "api-webhooks-for-payments"  # 14 votes in a day from accounts a week old: flagged
+FROZEN = "crypto-payments"  # maintainers froze the count (votes-frozen)
+STAFF_DECIDES = "credit-union-feeds"  # /status planned, with a reason
+LABEL_MOVES = "xero-migration-tool"  # labelled in-progress: no reason needed
+LABEL_WITHOUT_REASON = "whatsapp-invoice-sending"  # labelled declined without a reason: the bot asks for one
+CUSTOMER_TRIES = "two-factor-sms-backup"  # a customer's /status shipped: refused
+
+
+def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    import yaml
+
+    _, head, body = path.read_text("utf-8").split("---\n", 2)
+    return yaml.safe_load(head), body.strip()
+
+
+def _reaction(content: str, voter: tuple[str, int], at: dt.datetime, since: dt.datetime) -> dict[str, Any]:
+    return {
+        "content": content,
+        "createdAt": _iso(at),
+        "user": {"login": voter[0], "databaseId": voter[1], "createdAt": _iso(since)},
+    }
+
+
+def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
+    meta, body = _front_matter(path)
+    slug = path.stem
+    number = int(meta["source"].rsplit("/", 1)[1])
+    created = dt.datetime.fromisoformat(meta["created"]).replace(hour=9, tzinfo=dt.UTC)
+    author = (meta["author"]["login"], meta["author"]["id"])
+    labels = [meta["status"]] if meta["status"] in STATUS_LABELS else []
+    node: dict[str, Any] = {
+        "id": f"D_kwDOSample{number}",
+        "number": number,
+        "title": meta["title"],
+        "body": body,
+        "url": meta["source"],
+        "createdAt": _iso(created),
+        "updatedAt": _iso(created),
+        "closed": meta["status"] in ("shipped", "declined", "duplicate"),
+        "closedAt": None,
+        "locked": False,
+        "authorAssociation": "NONE",
+        "author": _actor(author),
+        "answer": None,
+        "answerChosenAt": None,
+        "answerChosenBy": None,
+        "category": {"name": "Ideas"},
+        "labels": {"nodes": [{"name": name} for name in labels]},
+        "comments": {"nodes": []},
+        "upvoteCount": 0,
+        "reactions": {"totalCount": 0, "nodes": []},
+    }
+    span = max((NOW - created).total_seconds(), 3600.0)
+    voters = rng.sample(VOTERS, k=min(len(VOTERS), meta["votes"]["up"] + meta["votes"]["down"]))
+    reactions = []
+    for index, voter in enumerate(voters):
+        at = created + dt.timedelta(seconds=span * rng.random() ** 0.7)  # a steady stream, a little back-loaded
+        since = at - dt.timedelta(days=rng.uniform(60, 3000))  # most voters' accounts are years old
+        content = "THUMBS_UP" if index < meta["votes"]["up"] else "THUMBS_DOWN"
+        reactions.append(_reaction(content, voter, at, since))
+    if slug == RECENT_SURGE:
+        for voter in rng.sample(VOTERS, k=30):
+            at = NOW - dt.timedelta(days=rng.uniform(0.5, 25))
+            reactions.append(_reaction("THUMBS_UP", voter, at, at - dt.timedelta(days=900)))
+    if slug == YOUNG_BURST:
+        for index in range(14):
+            fresh = (f"new-account-{index:02d}", 45_000_000 + index)
+            at = NOW - dt.timedelta(hours=rng.uniform(1, 20))
+            reactions.append(_reaction("THUMBS_UP", fresh, at, NOW - dt.timedelta(days=rng.uniform(2, 8))))
+    reactions.append(_reaction("HEART", CUSTOMERS[0], created + dt.timedelta(days=1), created - dt.timedelta(days=900)))
+    reactions.append(_reaction("THUMBS_UP", author, created, created - dt.timedelta(days=700)))  # their own: not counted
+    reactions.sort(key=lambda r: r["createdAt"])
+    node["reactions"] = {"totalCount": len(reactions), "nodes": reactions}
+    node["upvoteCount"] = rng.randint(0, meta["votes"]["up"] // 3)
+    comments = node["comments"]["nodes"]
+
+    def say(person: tuple[str, int], text: str, at: dt.datetime, association: str = "NONE") -> None:
+        comments.append(_comment(number, len(comments) + 1, person, text, at, association))
+        node["updatedAt"] = max(node["updatedAt"], comments[-1]["createdAt"])
+
+    if slug == FROZEN:
+        node["labels"]["nodes"].append({"name": "votes-frozen"})
+    elif slug == STAFF_DECIDES:
+        say(CUSTOMERS[6], "My credit union is small but has an API. Happy to test!", NOW - dt.timedelta(days=9))
+        say(
+            STAFF[1],
+            "/status planned We are talking to two credit-union aggregators; the first feeds should arrive in Q1.",
+            NOW - dt.timedelta(days=4),
+            "MEMBER",
+        )
+    elif slug == LABEL_MOVES:
+        node["labels"]["nodes"].append({"name": "in-progress"})
+    elif slug == LABEL_WITHOUT_REASON:
+        node["labels"]["nodes"].append({"name": "declined"})
+    elif slug == CUSTOMER_TRIES:
+        say(CUSTOMERS[2], "/status shipped\n\nPlease, it is so needed!", NOW - dt.timedelta(days=2))
+    return node
+
+
+def write_ideas(rng: random.Random) -> None:
+    folder = SNAPSHOT / "discussions"
+    for path in sorted((Path(__file__).parent.parent / "ideas").glob("*.md")):
+        node = _idea_discussion(path, rng)
+        (folder / f"{node['number']}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote the idea discussions behind ideas/*.md into {folder}")
+
+
 def main() -> None:
     rng = random.Random(2026)  # noqa: S311 (made-up sample data, reproducible on purpose)
     start = NOW - dt.timedelta(days=60)
@@ -250,6 +363,7 @@ def main() -> None:
         _add_promotion_triggers(node)
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
+    write_ideas(random.Random(101))  # noqa: S311
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from crowdcare.store import idea_from_text
 from crowdcare.text import slug_from_title, strip_bad_chars
 from crowdcare.votes import (
     Ballots,
+    as_of,
     ballots_of,
     figures_of,
     recent_verified,
@@ -112,7 +113,8 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
         result.outcomes.append(outcome)
         on_progress(outcome)
 
-    by_url = {thread.url: thread for thread in threads if classify(thread, t.config) is ThreadKind.IDEA}
+    current = (as_of(thread, t.now) for thread in threads)
+    by_url = {th.url: th for th in current if th is not None and classify(th, t.config) is ThreadKind.IDEA}
     ideas = {idea.slug: idea for idea in t.content.ideas}
     figures = {}
     for idea in sorted(ideas.values(), key=lambda i: i.slug):
@@ -293,10 +295,10 @@ def _from_labels(
 ) -> list[StatusChange]:
     labels = {label.lower() for label in thread.labels}
     order = list(IdeaStatus)
-    named = {s for name, s in t.config.votes.status_labels if name.lower() in labels}
-    if not named or status in named:
+    named = {s for name, s in t.config.votes.status_labels if name.lower() in labels} - {status}
+    if not named:
         return []
-    new = max(named, key=order.index)
+    new = max(named, key=order.index)  # a label beside the current status's label is the newer one
     if new.needs_decision:
         text = (
             f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "

@@ -16,6 +16,7 @@ one line a day.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +24,19 @@ from dataclasses import dataclass, field
 
 from crowdcare.hours import format_time, parse_time
 from crowdcare.model import Config, Figures, HistoryEntry, Idea, PersonKind, PersonRef, Reaction, Thread, Votes
+
+
+def as_of(thread: Thread, now: dt.datetime) -> Thread | None:
+    """The thread as it stood at ``now``: later replies and reactions left out (None if it was not yet asked).
+    Live, nothing is later than now; replaying a snapshot at past moments gives the history it would have had."""
+    stamp = format_time(now)
+    if thread.created_at and thread.created_at > stamp:
+        return None
+    replies = tuple(r for r in thread.replies if not r.created_at or r.created_at <= stamp)
+    reactions = tuple(r for r in thread.reactions if not r.at or r.at <= stamp)
+    if len(replies) == len(thread.replies) and len(reactions) == len(thread.reactions):
+        return thread
+    return dataclasses.replace(thread, replies=replies, reactions=reactions)
 
 
 @dataclass
