@@ -7,6 +7,7 @@ so a rebuild of the same ledger gives the same bytes. No user text is drawn: onl
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import matplotlib as mpl
@@ -88,3 +89,20 @@ def answered_by_chart(metrics: ResponseMetrics) -> str:
     axes.set_xlabel("accepted answers")
     axes.spines["left"].set_visible(False)
     return _svg(figure, "Who answered: community and staff")
+
+
+def trend_chart(points: list[tuple[dt.datetime, int, int | None]]) -> str:
+    """An idea's votes over time, from the vote history: the score and, where known, the verified score."""
+    figure = Figure(figsize=(6, 1.8), layout="constrained")
+    axes = figure.subplots()
+    days = [float(date2num(at)) for at, _, _ in points]
+    axes.step(days, [score for _, score, _ in points], where="post", color=TEAL, label="votes")
+    verified = [(day, v) for day, (_, _, v) in zip(days, points, strict=True) if v is not None]
+    if verified:
+        axes.step([d for d, _ in verified], [v for _, v in verified], where="post", color=AMBER, label="verified")
+    locator = AutoDateLocator(maxticks=6)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    axes.legend(frameon=False, loc="upper left")
+    return _svg(figure, "Votes over time")
