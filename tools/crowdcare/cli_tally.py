@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,8 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     if broken:
         for found in broken:
             click.echo(str(found), err=True)
-        raise SystemExit("crowdcare tally: fix the files above first (crowdcare validate lists them all)")
+        click.echo("crowdcare tally: fix the files above first (crowdcare validate lists them all)", err=True)
+        sys.exit(2)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
     texts = {idea.path: (obj.root / idea.path).read_text("utf-8") for idea in content.ideas}
