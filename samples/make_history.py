@@ -302,7 +302,8 @@ def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
             at = NOW - dt.timedelta(hours=rng.uniform(1, 20))
             reactions.append(_reaction("THUMBS_UP", fresh, at, NOW - dt.timedelta(days=rng.uniform(2, 8))))
     reactions.append(_reaction("HEART", CUSTOMERS[0], created + dt.timedelta(days=1), created - dt.timedelta(days=900)))
-    reactions.append(_reaction("THUMBS_UP", author, created, created - dt.timedelta(days=700)))  # their own: not counted
+    own = _reaction("THUMBS_UP", author, created, created - dt.timedelta(days=700))  # their own: not counted
+    reactions.append(own)
     reactions.sort(key=lambda r: r["createdAt"])
     node["reactions"] = {"totalCount": len(reactions), "nodes": reactions}
     node["upvoteCount"] = rng.randint(0, meta["votes"]["up"] // 3)

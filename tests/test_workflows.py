@@ -37,8 +37,8 @@ def load(path: Path) -> dict:  # type: ignore[type-arg]
     return data
 
 
-def test_the_five_workflows_exist() -> None:
-    assert {p.stem for p in WORKFLOWS} == {"intake", "respond", "promote", "publish", "ci"}
+def test_the_six_workflows_exist() -> None:
+    assert {p.stem for p in WORKFLOWS} == {"intake", "respond", "promote", "tally", "publish", "ci"}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
