@@ -92,7 +92,9 @@ class StandIn:
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.discussions: dict[int, dict[str, Any]] = {}
-        self.discussions: dict[int, dict[str, Any]] = {}
+        self.graph_issues: dict[int, dict[str, Any]] = {}  # issues as GraphQL Issue nodes (the idea listing)
+        self.reactions: dict[str, list[dict[str, Any]]] = {}  # node id -> Reaction nodes, oldest first
+        self.graphql_points = 0  # GitHub's rate-limit cost of every query served, by its published formula
         self.invalid: list[str] = []
         self._next_id = 5_000_000
         # Git data and pull requests: branch -> commit, commit -> (tree, parents), tree -> {path: text}.
@@ -222,6 +224,67 @@ class StandIn:
             answerChosenBy={"__typename": "User", "login": "carla-customer", "databaseId": 2000 + number},
         )
 
+    def add_idea(
+        self,
+        number: int,
+        reactions: list[dict[str, Any]],
+        *,
+        upvotes: int = 0,
+        issue: bool = False,
+        login: str = "idea-author",
+        labels: tuple[str, ...] = (),
+    ) -> str:
+        """An idea thread (a discussion in Ideas, or an issue labelled idea) with its Reaction nodes; its id."""
+        if issue:
+            node_id = f"I_{number}"
+            self.graph_issues[number] = {
+                "__typename": "Issue",
+                "id": node_id,
+                "number": number,
+                "title": f"Idea {number}",
+                "body": "It would help.",
+                "url": f"https://github.com/octo-org/octo-repo/issues/{number}",
+                "createdAt": "2026-01-01T00:00:00Z",
+                "updatedAt": "2026-11-20T10:00:00Z",
+                "closed": False,
+                "closedAt": None,
+                "authorAssociation": "NONE",
+                "author": {"__typename": "User", "login": login, "databaseId": 3000 + number},
+                "labels": {"nodes": [{"name": "idea"}, *({"name": n} for n in labels)]},
+                "comments": {"nodes": []},
+            }
+        else:
+            self.add_discussion(number, category="Ideas", login=login)
+            node_id = self.discussions[number]["id"]
+            self.discussions[number].update(
+                __typename="Discussion", title=f"Idea {number}", upvoteCount=upvotes, createdAt="2026-01-01T00:00:00Z"
+            )
+            self.discussions[number]["labels"]["nodes"] += [{"name": n} for n in labels]
+        self.reactions[node_id] = reactions
+        return node_id
+
+    def _reactions(self, node: dict[str, Any]) -> dict[str, Any]:
+        """The node with its reactions connection resolved page by page, as GitHub pages it."""
+        every = self.reactions.get(node["id"], [])
+
+        def connection(info: Any, first: int = 100, after: str | None = None, **_: Any) -> dict[str, Any]:
+            start = int(after or 0)
+            page = every[start : start + first]
+            end = start + len(page)
+            return {
+                "totalCount": len(every),
+                "nodes": page,
+                "pageInfo": {"hasNextPage": end < len(every), "endCursor": str(end)},
+            }
+
+        return {**node, "reactions": connection}
+
+    @staticmethod
+    def _paged(nodes: list[Any], first: int, after: str | None) -> tuple[list[Any], dict[str, Any]]:
+        start = int(after or 0)
+        page = nodes[start : start + first]
+        return page, {"hasNextPage": start + len(page) < len(nodes), "endCursor": str(start + len(page))}
+
     def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
         """GraphQL is not in the OpenAPI description: documents are validated against GitHub's GraphQL schema
         and executed over this server's state."""
@@ -232,9 +295,34 @@ class StandIn:
         def discussion(info: Any, number: int) -> Any:
             return self.discussions.get(number)
 
-        def discussions(info: Any, **args: Any) -> Any:
+        def discussions(
+            info: Any, first: int = 25, after: str | None = None, categoryId: str | None = None, **_: Any
+        ) -> Any:
             nodes = sorted(self.discussions.values(), key=lambda d: d["updatedAt"], reverse=True)
-            return {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
+            if categoryId is not None:
+                nodes = [d for d in nodes if f"DIC_{d['category']['name']}" == categoryId]
+            page, info_ = self._paged(nodes, first, after)
+            return {"nodes": [self._reactions(d) for d in page], "pageInfo": info_}
+
+        def issues(
+            info: Any, first: int = 25, after: str | None = None, labels: list[str] | None = None, **_: Any
+        ) -> Any:
+            wanted = {label.lower() for label in labels or []}
+            nodes = [
+                i
+                for _, i in sorted(self.graph_issues.items())
+                if not wanted or wanted & {n["name"].lower() for n in i["labels"]["nodes"]}
+            ]
+            page, info_ = self._paged(nodes, first, after)
+            return {"nodes": [self._reactions(i) for i in page], "pageInfo": info_}
+
+        def node(info: Any, id: str) -> Any:
+            found = next((n for n in [*self.discussions.values(), *self.graph_issues.values()] if n["id"] == id), None)
+            return self._reactions({"__typename": "Discussion", **found}) if found else None
+
+        categories = {"nodes": [{"id": f"DIC_{name}", "name": name} for name in ("Q&A", "Ideas", "General")]}
+        cost = graphql_cost(body["query"], body.get("variables") or {})
+        self.graphql_points += cost
 
         def add_comment(info: Any, input: dict[str, Any]) -> Any:
             target = next(d for d in self.discussions.values() if d["id"] == input["discussionId"])
@@ -278,7 +366,20 @@ class StandIn:
             return mutate
 
         root = {
-            "repository": {"discussion": discussion, "discussions": discussions, "labels": {"nodes": labels}},
+            "repository": {
+                "discussion": discussion,
+                "discussions": discussions,
+                "issues": issues,
+                "discussionCategories": categories,
+                "labels": {"nodes": labels},
+            },
+            "node": node,
+            "rateLimit": {
+                "cost": cost,
+                "limit": 1000,
+                "remaining": 1000 - self.graphql_points,
+                "resetAt": "2026-11-22T13:00:00Z",
+            },
             "addDiscussionComment": add_comment,
             "addLabelsToLabelable": add_labels,
             "removeLabelsFromLabelable": remove_labels,
@@ -483,3 +584,38 @@ class StandIn:
             rest = "&".join(f"{k}={v}" for k, v in params.items())
             headers["Link"] = f'<{self.url}{path}?{rest}&page={page + 1}>; rel="next"'
         return 200, chunk, headers
+
+
+def graphql_cost(query: str, variables: dict[str, Any]) -> int:
+    """GitHub's published rate-limit cost of a query: every connection counts as many requests as its parents
+    could return nodes (each assumed to reach its ``first``/``last``), summed, divided by 100, rounded, at
+    least 1 ("Rate limits and node limits for the GraphQL API", GitHub Docs)."""
+    from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, VariableNode, parse
+
+    def size(field: Any) -> int | None:
+        for argument in field.arguments or ():
+            if argument.name.value in ("first", "last"):
+                value = argument.value
+                return int(variables.get(value.name.value, 0) if isinstance(value, VariableNode) else value.value)
+        return None
+
+    def walk(selections: Any, multiplier: int) -> int:
+        requests = 0
+        for selection in selections:
+            if isinstance(selection, FieldNode):
+                count = size(selection)
+                inner = multiplier
+                if count is not None:
+                    requests += multiplier
+                    inner = multiplier * count
+                if selection.selection_set is not None:
+                    requests += walk(selection.selection_set.selections, inner)
+            elif isinstance(selection, InlineFragmentNode):
+                requests += walk(selection.selection_set.selections, multiplier)
+        return requests
+
+    document = parse(query)
+    total = sum(
+        walk(d.selection_set.selections, 1) for d in document.definitions if isinstance(d, OperationDefinitionNode)
+    )
+    return max(1, round(total / 100))

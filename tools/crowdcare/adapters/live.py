@@ -169,6 +169,7 @@ class LiveGitHub:
                 yield thread_from_graphql_issue(node, self._all_reactions(node))
         if rule.discussion_categories:
             data = self._graphql(queries.CATEGORIES, repo)
+            self._count_cost(data)
             wanted = {c.lower() for c in rule.discussion_categories}
             nodes = ((data.get("repository") or {}).get("discussionCategories") or {}).get("nodes") or []
             for category in nodes:

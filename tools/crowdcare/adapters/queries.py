@@ -53,7 +53,7 @@ query IdeaDiscussions($owner: String!, $name: String!, $categoryId: ID!, $cursor
   repository(owner: $owner, name: $name) {{
     discussions(first: 25, after: $cursor, categoryId: $categoryId) {{
       pageInfo {{ hasNextPage endCursor }}
-      nodes {{ {DISCUSSION_FIELDS} {REACTIONS} }}
+      nodes {{ {DISCUSSION_FIELDS} upvoteCount {REACTIONS} }}
     }}
   }}
 }}
@@ -94,12 +94,13 @@ query MoreReactions($id: ID!, $cursor: String) {{
 }}
 """
 
-CATEGORIES = """
-query Categories($owner: String!, $name: String!) {
-  repository(owner: $owner, name: $name) {
-    discussionCategories(first: 100) { nodes { id name } }
-  }
-}
+CATEGORIES = f"""
+query Categories($owner: String!, $name: String!) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    discussionCategories(first: 100) {{ nodes {{ id name }} }}
+  }}
+}}
 """
 
 ADD_COMMENT = """

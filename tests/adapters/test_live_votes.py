@@ -1,0 +1,60 @@
+"""Reading idea threads and their votes from live GitHub (adapters/live.py), through real PyGithub against the
+stand-in: the GraphQL documents are validated against GitHub's schema and executed over the stand-in's state,
+and each query's cost is GitHub's published formula."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from crowdcare.adapters.live import LiveGitHub
+from crowdcare.model import Channel, IntakeRule
+from tests.adapters.standin import StandIn, graphql_cost
+
+REPO = "octo-org/octo-repo"
+RULE = IntakeRule(discussion_categories=("Ideas",), issue_labels=("idea",))
+
+
+def reaction(index: int, content: str = "THUMBS_UP", user: bool = True) -> dict[str, Any]:
+    return {
+        "content": content,
+        "createdAt": f"2026-11-{1 + index % 20:02d}T10:00:00Z",
+        "user": {"login": f"voter-{index}", "databaseId": 10_000 + index, "createdAt": "2020-01-01T00:00:00Z"}
+        if user
+        else None,
+    }
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with StandIn() as server:
+        yield server
+
+
+def test_every_reaction_is_read_even_past_the_first_hundred(standin: StandIn) -> None:
+    standin.add_idea(1, [reaction(i) for i in range(250)], upvotes=7)
+    standin.add_idea(2, [reaction(1, "HEART"), reaction(2, "THUMBS_DOWN"), reaction(3, user=False)])
+    standin.add_idea(3, [reaction(5)], issue=True)
+    standin.add_discussion(9, category="Q&A")  # a question: not listed
+    github = LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
+    threads = {t.ref.number: t for t in github.idea_threads(RULE)}
+    assert set(threads) == {1, 2, 3} and standin.invalid == []
+    big = threads[1]
+    assert len(big.reactions) == 250 and len({r.voter.id for r in big.reactions if r.voter}) == 250
+    assert big.upvotes == 7 and big.reactions[0].voter_since == "2020-01-01T00:00:00Z"
+    assert [r.content for r in threads[2].reactions] == ["heart", "-1", "+1"]
+    assert threads[2].reactions[2].voter is None  # a deleted account's reaction
+    assert threads[3].ref.channel is Channel.ISSUE and len(threads[3].reactions) == 1
+    queries = [r.body["query"].split("(")[0].split()[-1] for r in standin.requests("POST") if r.path == "/graphql"]
+    assert queries.count("MoreReactions") == 2  # 100 came with the listing; two more pages of 100 and 50
+    assert github.graphql_points == standin.graphql_points  # what the adapter reads back is what GitHub charges
+
+
+def test_the_cost_follows_githubs_published_formula() -> None:
+    # GitHub's own example: 1 + 100 + 100*50 = 5,101 requests -> 51 points
+    query = """query { viewer { login repositories(first: 100) { nodes { name
+      issues(first: 50) { nodes { title labels(first: 60) { nodes { name } } } } } } } }"""
+    assert graphql_cost(query, {}) == round((1 + 100 + 100 * 50) / 100)
+    assert graphql_cost("query { viewer { login } }", {}) == 1
