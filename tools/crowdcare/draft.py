@@ -131,9 +131,11 @@ class Draft:
     redacted: int
 
 
-def title_of(thread: Thread) -> str:
+def title_of(thread: Thread, kind: str = "Question") -> str:
+    """The thread's title made fit for a content file: no control or bidi characters, one line, capped; a title
+    too short to name anything becomes "<kind> from <thread>"."""
     title = " ".join(strip_bad_chars(thread.title).split())[:MAX_TITLE].strip()
-    return title if len(title) >= 3 else f"Question from {thread.ref}"
+    return title if len(title) >= 3 else f"{kind} from {thread.ref}"
 
 
 def choose_topic(thread: Thread, config: Config, similar: list[tuple[Solution, float]]) -> tuple[str, str]:

@@ -165,8 +165,9 @@ def _echo(text: str) -> str:
     return f"`{clean}`"
 
 
-def _who_may(entries: tuple[str, ...]) -> str:
-    words = {"staff": "staff", "asker": "the asker"}
+def who_may(entries: tuple[str, ...], *, asker: str = "the asker") -> str:
+    """A governance list in words, for a refusal: "staff or @login"."""
+    words = {"staff": "staff", "asker": asker}
     return " or ".join(words.get(e.lower(), f"@{e}") for e in entries) or "nobody"
 
 
@@ -176,7 +177,7 @@ def _who_may(entries: tuple[str, ...]) -> str:
 def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     rule = "governance.promote"
     if not _allowed_to_promote(p, command.author, command.association):
-        why = f"only {_who_may(p.config.governance.promote)} may promote a thread into the knowledge base."
+        why = f"only {who_may(p.config.governance.promote)} may promote a thread into the knowledge base."
         return _refuse(thread, p, command.author, rule, why, cmd=command.id)
     existing = _solution_of(thread, p.content)
     if existing is not None:
@@ -206,7 +207,7 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
         if ("label", config.promotion.label) in refused:
             return None
         if p.sender is not None and not _allowed_to_promote(p, p.sender):
-            why = f"only {_who_may(config.governance.promote)} may promote a thread into the knowledge base."
+            why = f"only {who_may(config.governance.promote)} may promote a thread into the knowledge base."
             return _refuse(thread, p, p.sender, "governance.promote", why, label=config.promotion.label)
         reply = _chosen_reply(thread, "")
         if reply is None:
@@ -224,7 +225,7 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
     chooser = thread.answer_chosen_by
     if chooser is not None and not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
         why = (
-            f"only {_who_may(config.governance.accept_answers)} may accept an answer for the knowledge base, so "
+            f"only {who_may(config.governance.accept_answers)} may accept an answer for the knowledge base, so "
             "this one is not promoted. A staff member can comment `/promote` to promote it anyway."
         )
         return _refuse(thread, p, chooser, "governance.accept_answers", why, answer=answer.id)
@@ -347,7 +348,7 @@ def _person(thread: Thread, login: str) -> PersonRef:
 
 def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     if not _allowed_to_promote(p, command.author, command.association):
-        why = f"only {_who_may(p.config.governance.promote)} may merge threads and solutions."
+        why = f"only {who_may(p.config.governance.promote)} may merge threads and solutions."
         return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
     target = find_solution(p.content, argument) if argument else None
     if target is None:

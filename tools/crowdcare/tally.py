@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from crowdcare.documents import change_meta, idea_document, votes_meta
-from crowdcare.draft import ingest
+from crowdcare.draft import ingest, title_of
 from crowdcare.hours import parse_time
 from crowdcare.intake import classify
 from crowdcare.model import (
@@ -44,6 +44,7 @@ from crowdcare.model import (
 from crowdcare.patch import patch_front_matter
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.preflight import check_proposal
+from crowdcare.promote import who_may
 from crowdcare.pulls import propose
 from crowdcare.respond import BotComment, bot_comments
 from crowdcare.store import idea_from_text
@@ -241,7 +242,7 @@ def _decide(
             if _say_once(
                 thread,
                 t,
-                f"Sorry @{who.login}, only {_who_may(config)} may change an idea's status. "
+                f"Sorry @{who.login}, only {_deciders(config)} may change an idea's status. "
                 "Your vote counts with a 👍 on the idea itself.",
                 "refused",
                 cmd=reply.id,
@@ -302,7 +303,7 @@ def _from_labels(
     if new.needs_decision:
         text = (
             f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "
-            f"{_who_may(t.config)}: reply `/status {new.value} WHY`. Until then it stays **{status.value}**."
+            f"{_deciders(t.config)}: reply `/status {new.value} WHY`. Until then it stays **{status.value}**."
         )
         if _say_once(thread, t, text, "reason-needed", status=new.value):
             report(Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason"))
@@ -368,9 +369,8 @@ def _announce(thread: Thread, change: StatusChange, t: Tallier) -> None:
     _say_once(thread, t, "\n".join(lines), "announced", status=change.status.value, on=change.on.isoformat())
 
 
-def _who_may(config: Config) -> str:
-    words = {"staff": "staff", "asker": "the author"}
-    return " or ".join(words.get(e.lower(), f"@{e}") for e in config.governance.change_idea_status) or "nobody"
+def _deciders(config: Config) -> str:
+    return who_may(config.governance.change_idea_status, asker="the author")
 
 
 def _clean(text: str) -> str:
@@ -384,8 +384,7 @@ def _clean(text: str) -> str:
 
 def new_idea(thread: Thread, t: Tallier) -> Idea:
     """The file a new idea thread gets, its votes counted already."""
-    title = " ".join(strip_bad_chars(thread.title).split())[:150].strip()
-    title = title if len(title) >= 3 else f"Idea from {thread.ref}"
+    title = title_of(thread, "Idea")
     taken = {i.slug for i in t.content.ideas} | {
         p.removeprefix("ideas/").removesuffix(".md") for p in t.content.rejected
     }

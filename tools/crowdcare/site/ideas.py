@@ -42,16 +42,12 @@ def status_path(status: IdeaStatus) -> str:
     return f"board/{status.value}/index.md"
 
 
-def by_votes(ideas: Sequence[Idea]) -> list[Idea]:
-    return top(ideas)
-
-
 def trend_path(idea: Idea) -> str:
     return f"ideas/{idea.slug}-trend.svg"
 
 
 def idea_pages(content: Content, config: Config) -> dict[str, str]:
-    ideas = by_votes(content.ideas)
+    ideas = top(content.ideas)
     history = list(content.vote_history)
     now = parse_time(history[-1].at) if history else current_time()
     scores = trending_scores(history, now, config.votes.trending_half_life_days)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from crowdcare.errors import ContentError
 from crowdcare.model import Config, Content, IdeaStatus
 from crowdcare.site.community import community_pages
-from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, by_votes, idea_pages, idea_path
+from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, idea_pages, idea_path
 from crowdcare.site.markup import (
     STAFF_MARK,
     external,
@@ -32,6 +32,7 @@ from crowdcare.site.solutions import (
     topic_path,
 )
 from crowdcare.validate import check_content
+from crowdcare.votes import top
 
 HOME = "index.md"
 HOME_LIST = 5
@@ -59,7 +60,7 @@ def render_pages(content: Content) -> dict[str, str]:
 def _home(content: Content, config: Config) -> str:
     here = HOME
     solutions = ranked(published(content))
-    ideas = by_votes([i for i in content.ideas if i.status in (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)])
+    ideas = top([i for i in content.ideas if i.status in (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)])
     shipped = sorted(
         (i for i in content.ideas if i.status is IdeaStatus.SHIPPED and i.decision),
         key=lambda i: i.decision.on if i.decision else i.created,
