@@ -153,17 +153,14 @@ def reply_from_discussion_comment(node: Any) -> Reply:
     )
 
 
-def thread_from_discussion(node: Any) -> Thread:
-    """A Discussion node as crowdcare's GraphQL query returns it (see adapters/queries.py)."""
-    number = _need(node, "number", "discussion")
+def _thread_from_graphql(node: Any, channel: Channel, **extra: Any) -> Thread:
+    """The fields GraphQL Discussion and Issue nodes share (both camelCase, with a GraphQL actor)."""
+    number = _need(node, "number", channel.value)
     person, is_bot = person_from_graphql_actor(node.get("author"))
-    category = node.get("category") or {}
     labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
     comments = (node.get("comments") or {}).get("nodes") or []
-    answer = node.get("answer")
-    chooser = node.get("answerChosenBy")
     return Thread(
-        ref=ThreadRef(Channel.DISCUSSION, int(number)),
+        ref=ThreadRef(channel, int(number)),
         title=_text(node.get("title")),
         body=_text(node.get("body")),
         author=person,
@@ -172,40 +169,33 @@ def thread_from_discussion(node: Any) -> Thread:
         url=_text(node.get("url")),
         created_at=_text(node.get("createdAt")),
         updated_at=_text(node.get("updatedAt")),
-        category=_text(category.get("name")) or None,
         labels=labels,
         state="closed" if node.get("closed") else "open",
         replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
         node_id=_text(node.get("id")) or None,
-        answer=reply_from_discussion_comment(answer) if isinstance(answer, dict) else None,
         closed_at=_text(node.get("closedAt")) or None,
+        reactions=reactions_from_graphql(node.get("reactions")),
+        **extra,
+    )
+
+
+def thread_from_discussion(node: Any) -> Thread:
+    """A Discussion node as crowdcare's GraphQL query returns it (see adapters/queries.py)."""
+    node = node if isinstance(node, dict) else {}  # _thread_from_graphql refuses it: no number
+    category = node.get("category") or {}
+    answer = node.get("answer")
+    chooser = node.get("answerChosenBy")
+    return _thread_from_graphql(
+        node,
+        Channel.DISCUSSION,
+        category=_text(category.get("name")) or None,
+        answer=reply_from_discussion_comment(answer) if isinstance(answer, dict) else None,
         answer_chosen_by=person_from_graphql_actor(chooser)[0] if isinstance(chooser, dict) else None,
         answer_chosen_at=_text(node.get("answerChosenAt")) or None,
-        reactions=reactions_from_graphql(node.get("reactions")),
         upvotes=_count(node.get("upvoteCount")),
     )
 
 
-def thread_from_graphql_issue(node: Any, reactions: Any = None) -> Thread:
+def thread_from_graphql_issue(node: Any) -> Thread:
     """An Issue node as crowdcare's idea query returns it (see adapters/queries.py)."""
-    number = _need(node, "number", "issue")
-    person, is_bot = person_from_graphql_actor(node.get("author"))
-    labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
-    comments = (node.get("comments") or {}).get("nodes") or []
-    return Thread(
-        ref=ThreadRef(Channel.ISSUE, int(number)),
-        title=_text(node.get("title")),
-        body=_text(node.get("body")),
-        author=person,
-        author_is_bot=is_bot,
-        association=_text(node.get("authorAssociation")) or "NONE",
-        url=_text(node.get("url")),
-        created_at=_text(node.get("createdAt")),
-        updated_at=_text(node.get("updatedAt")),
-        labels=labels,
-        state="closed" if node.get("closed") else "open",
-        replies=tuple(reply_from_discussion_comment(c) for c in comments if isinstance(c, dict)),
-        node_id=_text(node.get("id")) or None,
-        closed_at=_text(node.get("closedAt")) or None,
-        reactions=reactions_from_graphql(reactions if reactions is not None else node.get("reactions")),
-    )
+    return _thread_from_graphql(node, Channel.ISSUE)

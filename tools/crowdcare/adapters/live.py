@@ -166,7 +166,7 @@ class LiveGitHub:
         repo = {"owner": self.owner, "name": self.name}
         if rule.issue_labels:
             for node in self._graph_pages(queries.IDEA_ISSUES, {**repo, "labels": list(rule.issue_labels)}, "issues"):
-                yield thread_from_graphql_issue(node, self._all_reactions(node))
+                yield thread_from_graphql_issue({**node, "reactions": self._all_reactions(node)})
         if rule.discussion_categories:
             data = self._graphql(queries.CATEGORIES, repo)
             self._count_cost(data)
