@@ -110,7 +110,7 @@ def run(ideas: int, reactions: int) -> dict[str, float | int]:
         tallier = Tallier(
             config=content.config,
             content=content,
-            texts={i.path: (root / i.path).read_text() for i in content.ideas},
+            read_text=lambda path: (root / path).read_text(),
             github=github,
             repo=LiveRepository(github, "main"),
             now=NOW,

@@ -59,7 +59,6 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         sys.exit(2)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
-    texts = {idea.path: (obj.root / idea.path).read_text("utf-8") for idea in content.ideas}
     threads: list[Any] = []
 
     def read_threads() -> list[Any]:
@@ -73,7 +72,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     tallier = Tallier(
         config=config,
         content=content,
-        texts=texts,
+        read_text=lambda path: (obj.root / path).read_text("utf-8"),
         github=github,
         repo=repo,
         now=_run(current_time),

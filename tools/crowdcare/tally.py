@@ -81,11 +81,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Tallier:
-    """What a tally works with: the base branch's content and each idea file's current text."""
+    """What a tally works with: the base branch's content, and how to read an idea file's current text (only
+    the files whose fields change are read again)."""
 
     config: Config
     content: Content
-    texts: dict[str, str]  # idea path -> file text as on disk
+    read_text: Callable[[str], str]  # idea path -> file text as on disk
     github: GitHubPort
     repo: RepositoryPort
     now: dt.datetime
@@ -117,6 +118,11 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
     current = (as_of(thread, t.now) for thread in threads)
     by_url = {th.url: th for th in current if th is not None and classify(th, t.config) is ThreadKind.IDEA}
     ideas = {idea.slug: idea for idea in t.content.ideas}
+    folded: dict[str, list[Idea]] = {}  # canonical idea -> the ideas marked duplicates of it, directly or not
+    for idea in ideas.values():
+        canonical = _canonical(idea, ideas)
+        if canonical.slug != idea.slug:
+            folded.setdefault(canonical.slug, []).append(idea)
     figures = {}
     for idea in sorted(ideas.values(), key=lambda i: i.slug):
         thread = by_url.get(idea.source)
@@ -124,11 +130,12 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
             report(Outcome(idea.path, "missing", f"no idea thread at {idea.source}; its votes are left as they are"))
             figures[idea.slug] = figures_of(idea.votes)
             continue
-        changes, votes = _tally_idea(idea, thread, ideas, by_url, t, result, report)
+        bucket = [by_url[other.source] for other in folded.get(idea.slug, []) if other.source in by_url]
+        changes, votes = _tally_idea(idea, thread, bucket, ideas, t, result, report)
         figures[idea.slug] = figures_of(votes)
         if not changes:
             continue
-        text = patch_front_matter(t.texts[idea.path], changes)
+        text = patch_front_matter(t.read_text(idea.path), changes)
         checked, findings = idea_from_text(idea.path, text)
         if checked is None:
             report(Outcome(idea.path, "invalid", "; ".join(str(f) for f in findings)))
@@ -150,22 +157,19 @@ def _canonical(idea: Idea, ideas: dict[str, Idea]) -> Idea:
     return idea
 
 
-def _bucket_ballots(
-    idea: Idea, thread: Thread, ideas: dict[str, Idea], by_url: dict[str, Thread], c: Config
-) -> Ballots:
-    """The idea's own votes plus those on every idea folded into it (each voter once)."""
+def _bucket_ballots(thread: Thread, bucket: list[Thread], c: Config) -> Ballots:
+    """The idea's own votes plus those on the threads of every idea folded into it (each voter once)."""
     ballots = ballots_of(thread, c)
-    for other in ideas.values():
-        if other.slug != idea.slug and _canonical(other, ideas).slug == idea.slug and other.source in by_url:
-            ballots.add(ballots_of(by_url[other.source], c, also_excluded=(thread.author,)))
+    for other in bucket:
+        ballots.add(ballots_of(other, c, also_excluded=(thread.author,)))
     return ballots
 
 
 def _tally_idea(
     idea: Idea,
     thread: Thread,
+    bucket: list[Thread],
     ideas: dict[str, Idea],
-    by_url: dict[str, Thread],
     t: Tallier,
     result: Result,
     report: Callable[[Outcome], None],
@@ -173,7 +177,7 @@ def _tally_idea(
     config = t.config
     labels = {label.lower() for label in thread.labels}
     own = idea.duplicate_of is not None and idea.status is IdeaStatus.DUPLICATE
-    ballots = ballots_of(thread, config) if own else _bucket_ballots(idea, thread, ideas, by_url, config)
+    ballots = ballots_of(thread, config) if own else _bucket_ballots(thread, bucket, config)
     changes: dict[str, object] = {}
     votes = idea.votes
     if config.votes.freeze_label.lower() in labels:
