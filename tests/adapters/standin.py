@@ -268,14 +268,8 @@ class StandIn:
         every = self.reactions.get(node["id"], [])
 
         def connection(info: Any, first: int = 100, after: str | None = None, **_: Any) -> dict[str, Any]:
-            start = int(after or 0)
-            page = every[start : start + first]
-            end = start + len(page)
-            return {
-                "totalCount": len(every),
-                "nodes": page,
-                "pageInfo": {"hasNextPage": end < len(every), "endCursor": str(end)},
-            }
+            page, page_info = self._paged(every, first, after)
+            return {"totalCount": len(every), "nodes": page, "pageInfo": page_info}
 
         return {**node, "reactions": connection}
 

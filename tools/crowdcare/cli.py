@@ -374,6 +374,17 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
 
 
+def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:
+    """Where pull requests go: branches and commits in the local git repository with a snapshot, else GitHub."""
+    if snapshot_dir is not None:
+        from crowdcare.adapters.gitrepo import LocalRepository
+
+        return LocalRepository(root, github, config.promotion.base_branch)
+    from crowdcare.adapters.pulls import LiveRepository
+
+    return LiveRepository(github, config.promotion.base_branch)
+
+
 def _github(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from crowdcare.cli import Context, _github, _kb_index, _read_event, _run, cli, snapshot_option
+from crowdcare.cli import Context, _github, _kb_index, _read_event, _repository, _run, cli, snapshot_option
 
 
 @cli.command()
@@ -111,16 +111,6 @@ def promote(
         f"{len(invalid)} proposal(s) failed the checks" + (" (dry run: nothing written)" if dry_run else ""),
         err=True,
     )
-
-
-def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:
-    if snapshot_dir is not None:
-        from crowdcare.adapters.gitrepo import LocalRepository
-
-        return LocalRepository(root, github, config.promotion.base_branch)
-    from crowdcare.adapters.pulls import LiveRepository
-
-    return LiveRepository(github, config.promotion.base_branch)
 
 
 @cli.command()

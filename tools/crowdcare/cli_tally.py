@@ -11,8 +11,7 @@ from typing import Any
 
 import click
 
-from crowdcare.cli import Context, _github, _run, cli, snapshot_option
-from crowdcare.cli_promote import _repository
+from crowdcare.cli import Context, _github, _repository, _run, cli, snapshot_option
 
 
 @cli.command()

@@ -98,8 +98,17 @@ def merge_records(
 MAX_HISTORY_BYTES = 64 * 1024 * 1024
 
 
+class HistoryLineError(BadInputError):
+    """A line of the vote history that is not a history entry; ``line`` is its number."""
+
+    def __init__(self, where: str, line: int, reason: str) -> None:
+        super().__init__(f"{where}:{line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
 def read_history(text: str, where: str) -> list[HistoryEntry]:
-    """Raises BadInputError naming the line that is not a history entry."""
+    """Raises HistoryLineError naming the line that is not a history entry."""
     entries = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -113,7 +122,7 @@ def read_history(text: str, where: str) -> list[HistoryEntry]:
             parse_time(at)
             entries.append(HistoryEntry(at, votes))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, BadInputError) as exc:
-            raise BadInputError(f"{where}:{number}: not a vote history line ({exc})") from None
+            raise HistoryLineError(where, number, f"not a vote history line ({exc})") from None
     return entries
 
 
@@ -137,6 +146,5 @@ def load_vote_history(root: Path, rel: str) -> tuple[list[HistoryEntry], list[Fi
         return read_history(path.read_text("utf-8"), rel), []
     except UnicodeDecodeError as exc:
         return [], [finding("CC502", rel, 1, f"is not UTF-8 ({exc})")]
-    except BadInputError as exc:
-        line = str(exc).split(":", 2)[1] if str(exc).count(":") >= 2 else "1"
-        return [], [finding("CC502", rel, int(line) if line.isdigit() else 1, str(exc).split(": ", 1)[-1])]
+    except HistoryLineError as exc:
+        return [], [finding("CC502", rel, exc.line, exc.reason)]
