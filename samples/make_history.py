@@ -198,24 +198,18 @@ def _add_promotion_triggers(node: dict[str, Any]) -> None:
     """What `crowdcare promote` acts on in the demo: commands from staff and a customer, a label, a duplicate,
     an answer marked by someone governance does not allow, and one with a second highly voted reply."""
     number = int(node["number"])
-    comments: list[dict[str, Any]] = node["comments"]["nodes"]
-
-    def say(person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE") -> dict[str, Any]:
-        reply = _comment(number, len(comments) + 1, person, body, at, association)
-        comments.append(reply)
-        node["updatedAt"] = max(str(node["updatedAt"]), reply["createdAt"])
-        return reply
 
     if number == 331:  # staff promote an older accepted answer
-        say(STAFF[0], "/promote", NOW - dt.timedelta(days=2), "MEMBER")
+        _say(node, STAFF[0], "/promote", NOW - dt.timedelta(days=2), "MEMBER")
     elif number == 327:  # a customer tries: governance.promote says staff only
-        say(CUSTOMERS[3], "/promote\n\nThis helped me too!", NOW - dt.timedelta(days=3))
+        _say(node, CUSTOMERS[3], "/promote\n\nThis helped me too!", NOW - dt.timedelta(days=3))
     elif number == 330:  # staff spot a duplicate of an existing solution
-        say(STAFF[1], "/merge bank-feeds/undo-reconciliation", NOW - dt.timedelta(days=1), "MEMBER")
+        _say(node, STAFF[1], "/merge bank-feeds/undo-reconciliation", NOW - dt.timedelta(days=1), "MEMBER")
     elif number in (334, 336):  # staff apply the promotion label (334 turns out to duplicate a solution)
         node["labels"]["nodes"].append({"name": "promote"})
     elif number == 343 and node["answer"]:  # a second, well-voted suggestion
-        extra = say(
+        extra = _say(
+            node,
             STAFF[2],
             "You can also pin the report to your dashboard from *Reports → ⋯ → Pin*.",
             NOW - dt.timedelta(days=12),
@@ -238,6 +232,17 @@ STAFF_DECIDES = "credit-union-feeds"  # /status planned, with a reason
 LABEL_MOVES = "xero-migration-tool"  # labelled in-progress: no reason needed
 LABEL_WITHOUT_REASON = "whatsapp-invoice-sending"  # labelled declined without a reason: the bot asks for one
 CUSTOMER_TRIES = "two-factor-sms-backup"  # a customer's /status shipped: refused
+
+
+def _say(
+    node: dict[str, Any], person: tuple[str, int], body: str, at: dt.datetime, association: str = "NONE"
+) -> dict[str, Any]:
+    """Add a comment to a discussion node (the thread's updatedAt follows it)."""
+    comments: list[dict[str, Any]] = node["comments"]["nodes"]
+    reply = _comment(int(node["number"]), len(comments) + 1, person, body, at, association)
+    comments.append(reply)
+    node["updatedAt"] = max(str(node["updatedAt"]), reply["createdAt"])
+    return reply
 
 
 def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
@@ -307,17 +312,13 @@ def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
     reactions.sort(key=lambda r: r["createdAt"])
     node["reactions"] = {"totalCount": len(reactions), "nodes": reactions}
     node["upvoteCount"] = rng.randint(0, meta["votes"]["up"] // 3)
-    comments = node["comments"]["nodes"]
-
-    def say(person: tuple[str, int], text: str, at: dt.datetime, association: str = "NONE") -> None:
-        comments.append(_comment(number, len(comments) + 1, person, text, at, association))
-        node["updatedAt"] = max(node["updatedAt"], comments[-1]["createdAt"])
 
     if slug == FROZEN:
         node["labels"]["nodes"].append({"name": "votes-frozen"})
     elif slug == STAFF_DECIDES:
-        say(CUSTOMERS[6], "My credit union is small but has an API. Happy to test!", NOW - dt.timedelta(days=9))
-        say(
+        _say(node, CUSTOMERS[6], "My credit union is small but has an API. Happy to test!", NOW - dt.timedelta(days=9))
+        _say(
+            node,
             STAFF[1],
             "/status planned We are talking to two credit-union aggregators; the first feeds should arrive in Q1.",
             NOW - dt.timedelta(days=4),
@@ -328,7 +329,7 @@ def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
     elif slug == LABEL_WITHOUT_REASON:
         node["labels"]["nodes"].append({"name": "declined"})
     elif slug == CUSTOMER_TRIES:
-        say(CUSTOMERS[2], "/status shipped\n\nPlease, it is so needed!", NOW - dt.timedelta(days=2))
+        _say(node, CUSTOMERS[2], "/status shipped\n\nPlease, it is so needed!", NOW - dt.timedelta(days=2))
     return node
 
 

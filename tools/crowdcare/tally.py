@@ -105,7 +105,11 @@ class Result:
     files: dict[str, str] = field(default_factory=dict)  # idea path -> new text (changed files only)
     history: list[HistoryEntry] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
-    flagged: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[str]:
+        """The ideas flagged for maintainers in this tally."""
+        return [o.ref for o in self.outcomes if o.action == "flagged"]
 
 
 def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome], None]) -> Result:
@@ -189,7 +193,6 @@ def _tally_idea(
             report(Outcome(idea.path, "counted", f"{idea.votes.score} -> {votes.score} ({votes.verified} verified)"))
     burst = young_burst(ballots, config, t.now)
     if burst >= config.votes.burst_young_votes:
-        result.flagged.append(idea.path)
         why = f"{burst} votes from accounts under {config.votes.verified_account_age_days} days old in the last "
         why += f"{config.votes.burst_window_hours} h"
         if config.votes.flag_label.lower() not in labels and not t.dry_run:
