@@ -94,6 +94,7 @@ class StandIn:
         self.discussions: dict[int, dict[str, Any]] = {}
         self.graph_issues: dict[int, dict[str, Any]] = {}  # issues as GraphQL Issue nodes (the idea listing)
         self.reactions: dict[str, list[dict[str, Any]]] = {}  # node id -> Reaction nodes, oldest first
+        self.comment_reactions: dict[int, list[dict[str, Any]]] = {}  # REST comment id -> REST reactions
         self.graphql_points = 0  # GitHub's rate-limit cost of every query served, by its published formula
         self.invalid: list[str] = []
         self._next_id = 5_000_000
@@ -312,7 +313,11 @@ class StandIn:
 
         def node(info: Any, id: str) -> Any:
             found = next((n for n in [*self.discussions.values(), *self.graph_issues.values()] if n["id"] == id), None)
-            return self._reactions({"__typename": "Discussion", **found}) if found else None
+            if found is not None:
+                return self._reactions({"__typename": "Discussion", **found})
+            comments = (c for d in self.discussions.values() for c in d["comments"]["nodes"])
+            comment = next((c for c in comments if c["id"] == id), None)
+            return self._reactions({"__typename": "DiscussionComment", **comment}) if comment else None
 
         categories = {"nodes": [{"id": f"DIC_{name}", "name": name} for name in ("Q&A", "Ideas", "General")]}
         cost = graphql_cost(body["query"], body.get("variables") or {})
@@ -355,6 +360,7 @@ class StandIn:
             def mutate(info: Any, input: dict[str, Any]) -> Any:
                 target = next(d for d in self.discussions.values() if d["id"] == input["discussionId"])
                 target["closed"], target["closedAt"] = closed, ("2026-11-22T12:00:00Z" if closed else None)
+                target["stateReason"] = input.get("reason", "RESOLVED") if closed else "REOPENED"
                 return {"discussion": target}
 
             return mutate
@@ -435,6 +441,11 @@ class StandIn:
             }
             self.comments[numbers[0]].append(comment)
             return status, comment, {}
+        if template == "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions" and method == "GET":
+            known = {c["id"] for comments in self.comments.values() for c in comments}
+            if numbers[0] not in known:
+                return 404, {"message": "Not Found"}, {}
+            return self._page(self.comment_reactions.get(numbers[0], []), query, path)
         if template == "/repos/{owner}/{repo}/issues/comments/{comment_id}" and method == "PATCH":
             for comments in self.comments.values():
                 for comment in comments:
@@ -453,6 +464,7 @@ class StandIn:
             issue = self.issues[numbers[0]]
             if "state" in body:
                 issue["state"] = body["state"]
+                issue["state_reason"] = body.get("state_reason")
                 issue["closed_at"] = "2026-11-22T12:00:00Z" if body["state"] == "closed" else None
             return status, issue, {}
         if template == "/repos/{owner}/{repo}/issues/{issue_number}/assignees" and method == "POST":
@@ -568,7 +580,7 @@ class StandIn:
 
     def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, Any, dict[str, str]]:
         since = query.get("since", [""])[0]
-        items = [i for i in items if i["updated_at"] >= since]
+        items = [i for i in items if i["updated_at"] >= since] if since else items
         per_page = int(query.get("per_page", ["30"])[0])
         page = int(query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per_page : page * per_page]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crowdcare.fold import claim_marker, close_after_days
 from crowdcare.model import Config, Content, IndexEntry, SearchHit, Solution, Thread
 from crowdcare.ports import SimilarityIndex
 from crowdcare.site.markup import inline
@@ -23,6 +24,7 @@ class Suggestion:
     title: str
     url: str
     is_duplicate: bool
+    key: str = ""  # the solution's topic/slug
 
 
 def solution_entry(solution: Solution) -> IndexEntry:
@@ -60,20 +62,27 @@ def suggest(index: SimilarityIndex, title: str, body: str, content: Content) -> 
         if solution is None or hit.score < related:
             continue
         is_duplicate = not found and hit.score >= duplicate
-        found.append(Suggestion(hit, solution.title, solution_url(solution, content.config), is_duplicate))
+        url = solution_url(solution, content.config)
+        found.append(Suggestion(hit, solution.title, url, is_duplicate, solution.key))
         if len(found) == MAX_SUGGESTIONS:
             break
     return found
 
 
-def render_suggestions(suggestions: list[Suggestion]) -> str:
-    """The Markdown that goes between the suggestion markers of the intake reply."""
+def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7) -> str:
+    """The Markdown that goes between the suggestion markers of the intake reply. A duplicate claim asks for
+    consent and carries the hidden claim marker `crowdcare fold` acts on (see fold.py)."""
     if not suggestions:
         return ""
     lines = []
     first = suggestions[0]
     if first.is_duplicate:
-        lines.append(f"**This looks like [{inline(first.title)}]({first.url}).** If that answers it, you're all set.\n")
+        lines.append(
+            f"**This looks like [{inline(first.title)}]({first.url}).** If that answers it, reply *yes* or react 👍 "
+            "to this comment: we'll file your question under that answer and close it. If it doesn't, reply or "
+            f"react 👎 and it stays open. With no reply in {close_after_days} days, we'll take it that it did.\n"
+            f"{claim_marker(first.key)}\n"
+        )
         rest = suggestions[1:]
     else:
         rest = suggestions
@@ -84,4 +93,5 @@ def render_suggestions(suggestions: list[Suggestion]) -> str:
 
 
 def thread_suggestions(index: SimilarityIndex, thread: Thread, content: Content) -> str:
-    return render_suggestions(suggest(index, thread.title, thread.body, content))
+    assert content.config is not None
+    return render_suggestions(suggest(index, thread.title, thread.body, content), close_after_days(content.config))

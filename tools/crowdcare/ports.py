@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from crowdcare.model import IntakeRule, PullRequest, Reply, SearchHit, Thread, ThreadRef
+from crowdcare.model import IntakeRule, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
 
 
 class GitHubPort(Protocol):
@@ -43,8 +43,13 @@ class GitHubPort(Protocol):
         """Assign people to an issue. Discussions have no assignees on GitHub: returns False and does nothing."""
         ...
 
-    def close_thread(self, ref: ThreadRef) -> None:
-        """Close an issue as not planned, or a discussion as outdated (used for the kind close)."""
+    def close_thread(self, ref: ThreadRef, *, duplicate: bool = False) -> None:
+        """Close an issue as not planned, or a discussion as outdated (used for the kind close); with
+        ``duplicate``, both as duplicates (a folded question)."""
+        ...
+
+    def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
+        """Who reacted how to one comment on a thread (consent to a duplicate suggestion)."""
         ...
 
     def reopen_thread(self, ref: ThreadRef) -> None: ...

@@ -133,6 +133,15 @@ def reaction_from_graphql(node: Any) -> Reaction | None:
     )
 
 
+def reaction_from_rest(item: Any) -> Reaction | None:
+    """A REST reaction (GET .../issues/comments/{id}/reactions); REST already uses the short names."""
+    if not isinstance(item, dict) or item.get("content") not in REACTION_NAMES.values():
+        return None
+    user = item.get("user")
+    voter, is_bot = person_from_rest_user(user) if isinstance(user, dict) else (None, False)
+    return Reaction(content=str(item["content"]), voter=voter, at=_text(item.get("created_at")), voter_is_bot=is_bot)
+
+
 def reactions_from_graphql(connection: Any) -> tuple[Reaction, ...]:
     nodes = connection.get("nodes") if isinstance(connection, dict) else None
     found = (reaction_from_graphql(node) for node in nodes or [])

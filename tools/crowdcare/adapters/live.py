@@ -19,13 +19,15 @@ from github.GithubRetry import GithubRetry
 
 from crowdcare.adapters import queries
 from crowdcare.adapters.convert import (
+    reaction_from_rest,
+    reactions_from_graphql,
     reply_from_discussion_comment,
     thread_from_discussion,
     thread_from_graphql_issue,
     thread_from_issue,
 )
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
-from crowdcare.model import Channel, IntakeRule, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 API = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on
@@ -282,13 +284,24 @@ class LiveGitHub:
         self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/assignees", {"assignees": list(logins)})
         return True
 
-    def close_thread(self, ref: ThreadRef) -> None:
+    def close_thread(self, ref: ThreadRef, *, duplicate: bool = False) -> None:
         if ref.channel is Channel.ISSUE:
             url = f"/repos/{self.repository}/issues/{ref.number}"
-            self._rest("PATCH", url, {"state": "closed", "state_reason": "not_planned"})
+            reason = "duplicate" if duplicate else "not_planned"
+            self._rest("PATCH", url, {"state": "closed", "state_reason": reason})
         else:
-            variables = {"discussionId": self._discussion_id(ref), "reason": "OUTDATED"}
+            variables = {"discussionId": self._discussion_id(ref), "reason": "DUPLICATE" if duplicate else "OUTDATED"}
             self._graphql(queries.CLOSE_DISCUSSION, variables, write=True)
+
+    def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
+        """Issue comments through REST (their ids are REST ids), discussion comments through GraphQL."""
+        if ref.channel is Channel.ISSUE:
+            url = f"/repos/{self.repository}/issues/comments/{reply.id}/reactions?per_page=100"
+            found = [reaction_from_rest(item) for item in self._pages(url)]
+            return [r for r in found if r is not None]
+        data = self._graphql(queries.MORE_REACTIONS, {"id": reply.id, "cursor": None})
+        self._count_cost(data)
+        return list(reactions_from_graphql(self._all_reactions({"id": reply.id, **(data.get("node") or {})})))
 
     def reopen_thread(self, ref: ThreadRef) -> None:
         if ref.channel is Channel.ISSUE:

@@ -7,6 +7,8 @@ appended to ``outbox.jsonl`` for review.
     issues/<n>.comments.json      a list of REST issue comment objects
     issues/<n>.reactions.json     the issue's reactions: a GraphQL ReactionConnection (REST users carry no age)
     discussions/<n>.json          a GraphQL Discussion node, comments included (adapters/queries.py shape)
+    <issues|discussions>/<n>.comment-reactions.json
+                                  {comment id: a GraphQL ReactionConnection}: reactions to the thread's comments
     outbox.jsonl                  one JSON object per write
 """
 
@@ -22,7 +24,7 @@ from crowdcare.adapters.convert import reactions_from_graphql, thread_from_discu
 from crowdcare.documents import write_atomically
 from crowdcare.errors import BadInputError, ThreadGoneError
 from crowdcare.hours import current_time, format_time
-from crowdcare.model import Channel, IntakeRule, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 FORMAT = 1
 
@@ -92,11 +94,11 @@ class SnapshotGitHub:
 
     def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
         refs = [
-            ThreadRef(Channel.ISSUE, int(p.name.removesuffix(".json")))
-            for p in (self.root / "issues").glob("*.json")
-            if p.name.count(".") == 1
+            ThreadRef(channel, int(p.name.removesuffix(".json")))
+            for channel, folder in ((Channel.ISSUE, "issues"), (Channel.DISCUSSION, "discussions"))
+            for p in (self.root / folder).glob("*.json")
+            if p.name.count(".") == 1  # <n>.json; <n>.comments.json and the like sit beside it
         ]
-        refs += [ThreadRef(Channel.DISCUSSION, int(p.stem)) for p in (self.root / "discussions").glob("*.json")]
         for ref in sorted(refs, key=lambda r: (r.channel.value, r.number)):
             thread = self.get_thread(ref)
             if thread is not None and (since is None or thread.updated_at >= since):
@@ -272,24 +274,36 @@ class SnapshotGitHub:
         self.outbox({"op": "add_assignees", "thread": str(ref), "assignees": list(logins)})
         return True
 
-    def _set_state(self, ref: ThreadRef, closed: bool) -> None:
+    def _set_state(self, ref: ThreadRef, closed: bool, duplicate: bool = False) -> None:
         path = self._require(ref)
         data = _read_json(path)
         now = _now()
         if ref.channel is Channel.ISSUE:
             data["state"] = "closed" if closed else "open"
-            data["state_reason"] = "not_planned" if closed else "reopened"
+            data["state_reason"] = ("duplicate" if duplicate else "not_planned") if closed else "reopened"
             data["closed_at"] = now if closed else None
             data["updated_at"] = now
         else:
             data["closed"] = closed
             data["closedAt"] = now if closed else None
+            data["stateReason"] = ("DUPLICATE" if duplicate else "OUTDATED") if closed else "REOPENED"
             data["updatedAt"] = now
         write_json(path, data)
-        self.outbox({"op": "close" if closed else "reopen", "thread": str(ref)})
+        record = {"op": "close" if closed else "reopen", "thread": str(ref)}
+        self.outbox({**record, "reason": "duplicate"} if duplicate else record)
 
-    def close_thread(self, ref: ThreadRef) -> None:
-        self._set_state(ref, closed=True)
+    def close_thread(self, ref: ThreadRef, *, duplicate: bool = False) -> None:
+        self._set_state(ref, closed=True, duplicate=duplicate)
+
+    def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
+        folder = "issues" if ref.channel is Channel.ISSUE else "discussions"
+        path = self.root / folder / f"{ref.number}.comment-reactions.json"
+        if not path.exists():
+            return []
+        data = _read_json(path)
+        if not isinstance(data, dict):
+            raise BadInputError(f"{path}: expected an object of comment id -> reactions")
+        return list(reactions_from_graphql(data.get(str(reply.id)) or {}))
 
     def reopen_thread(self, ref: ThreadRef) -> None:
         self._set_state(ref, closed=False)

@@ -1,0 +1,163 @@
+"""Consent-based duplicate closing: a claimed question folds only with its author's agreement or after the quiet
+window; any reply or 👎 cancels for good; a related-only suggestion never folds; reruns do nothing twice; the fold
+goes through a reviewed pull request that adds the thread to the solution's also_asked. Threads go through the
+snapshot adapter in GitHub's GraphQL shapes; pull requests are branches of a local git repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crowdcare.adapters.gitrepo import LocalRepository
+from crowdcare.adapters.snapshot import SnapshotGitHub
+from crowdcare.dedup import Suggestion, render_suggestions
+from crowdcare.fold import FOLDED, claim_marker, claim_of, fold_all, judge
+from crowdcare.frontmatter import parse_document
+from crowdcare.intake import MARKER
+from crowdcare.model import Content, SearchHit
+from crowdcare.store import load_content
+from tests.builders import copy_community, git, init_git
+from tests.test_respond import ASKER, BOT, HELPER, at, comment, discussion, iso, outbox, thread
+
+KEY = "bank-feeds/bank-feed-stopped-updating"
+CLAIMED = 1.0  # hours after the question
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return init_git(copy_community(tmp_path / "repo"))
+
+
+@pytest.fixture
+def content(root: Path) -> Content:
+    return load_content(root)
+
+
+@pytest.fixture
+def snap(tmp_path: Path) -> SnapshotGitHub:
+    return SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help", viewer=BOT)
+
+
+def claim_comment(key: str = KEY, author: tuple[str, int] = (BOT, 1), bot: bool = True) -> dict[str, Any]:
+    body = f"Thanks for your question.\n\n**This looks like it.**\n{claim_marker(key)}\n{MARKER}"
+    return comment(author, body, CLAIMED, bot=bot)
+
+
+def react(snap: SnapshotGitHub, number: int, content: str, who: tuple[str, int]) -> None:
+    path = snap.root / "discussions" / f"{number}.comment-reactions.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    node = {"content": content, "createdAt": iso(2), "user": {"login": who[0], "databaseId": who[1]}}
+    data.setdefault(claim_comment()["id"], {"nodes": []})["nodes"].append(node)
+    path.write_text(json.dumps(data))
+
+
+def sweep(snap: SnapshotGitHub, root: Path, hours: float, **kw: Any) -> list[str]:
+    content = load_content(root)
+    outcomes = fold_all(
+        snap.threads_updated_since(None), content, snap, LocalRepository(root, snap, "main"), at(hours),
+        lambda s: f"https://help.example/{s.key}/", **kw,
+    )  # fmt: skip
+    return [f"{o.ref}:{o.decision}" for o in outcomes]
+
+
+def test_the_intake_reply_carries_a_claim_only_for_a_duplicate() -> None:
+    hit = SearchHit("kb/a/b.md", "solution", 0.9, 1.0, ())
+    claimed = render_suggestions([Suggestion(hit, "Fix it", "https://x/", True, "a/b")], close_after_days=5)
+    related = render_suggestions([Suggestion(hit, "Fix it", "https://x/", False, "a/b")])
+    assert claim_marker("a/b") in claimed and "reply *yes* or react 👍" in claimed and "5 days" in claimed
+    assert "crowdcare:claim" not in related
+
+
+def test_the_askers_thumbs_up_folds_through_a_pull_request_and_closes_as_duplicate(
+    snap: SnapshotGitHub, root: Path
+) -> None:
+    ref = discussion(snap, 1, claim_comment())
+    react(snap, 1, "THUMBS_UP", ASKER)
+    assert sweep(snap, root, 3) == ["discussion #1:fold"]
+    closed = thread(snap, ref)
+    assert closed.state == "closed" and FOLDED.search(closed.replies[-1].body)
+    assert [(r["op"], r.get("reason")) for r in outbox(snap)][-1] == ("close", "duplicate")
+    text = git(root, "show", f"crowdcare/fold/discussion-1:kb/{KEY}.md")
+    assert closed.url in parse_document(text).meta["also_asked"]
+    assert git(root, "show", f"main:kb/{KEY}.md") != text, "nothing reaches main without review"
+    # Rerun: the fold comment is the record; nothing is posted, closed or committed again.
+    before = (len(outbox(snap)), git(root, "rev-parse", "crowdcare/fold/discussion-1"))
+    assert sweep(snap, root, 4) == ["discussion #1:done"]
+    assert (len(outbox(snap)), git(root, "rev-parse", "crowdcare/fold/discussion-1")) == before
+
+
+def test_someone_elses_thumbs_up_is_not_consent(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, claim_comment())
+    react(snap, 1, "THUMBS_UP", HELPER)
+    assert sweep(snap, root, 3) == ["discussion #1:wait"]
+    assert outbox(snap) == []
+
+
+def test_a_yes_from_the_asker_folds_and_a_no_cancels(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, claim_comment(), comment(ASKER, "Yes! That fixed it, thanks.", 2))
+    discussion(snap, 2, claim_comment(), comment(ASKER, "No, my feed is a different bank.", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:fold", "discussion #2:objected"]
+    # The objection holds for good, even long after the quiet window.
+    assert sweep(snap, root, 24 * 30) == ["discussion #1:done", "discussion #2:objected"]
+
+
+def test_silence_folds_after_the_window_but_any_reply_or_thumbs_down_cancels(
+    snap: SnapshotGitHub, root: Path, content: Content
+) -> None:
+    assert content.config is not None
+    days = int(str(content.config.duplicates["close_after_days"]))
+    discussion(snap, 1, claim_comment())
+    discussion(snap, 2, claim_comment(), comment(HELPER, "Same here, also on my bank.", 5))
+    discussion(snap, 3, claim_comment())
+    react(snap, 3, "THUMBS_DOWN", HELPER)
+    before = CLAIMED + 24 * days - 0.5
+    assert sweep(snap, root, before) == ["discussion #1:wait", "discussion #2:objected", "discussion #3:objected"]
+    assert outbox(snap) == []
+    after = CLAIMED + 24 * days + 0.5
+    assert sweep(snap, root, after) == ["discussion #1:fold", "discussion #2:objected", "discussion #3:objected"]
+
+
+def test_a_reply_that_arrives_before_the_write_cancels(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, claim_comment())
+    listed = list(snap.threads_updated_since(None))
+    discussion(snap, 1, claim_comment(), comment(ASKER, "Hmm, not quite.", 30))  # lands after the listing
+    content = load_content(root)
+    outcomes = fold_all(listed, content, snap, LocalRepository(root, snap, "main"), at(24 * 30), lambda s: "u")
+    assert [o.decision for o in outcomes] == ["objected"] and outbox(snap) == []
+
+
+def test_a_forged_claim_or_an_unknown_solution_closes_nothing(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, claim_comment(author=HELPER, bot=False))  # anyone can paste a marker
+    discussion(snap, 2, claim_comment(key="nope/not-there"))
+    assert sweep(snap, root, 24 * 30) == ["discussion #2:skipped"]
+    assert outbox(snap) == []
+
+
+def test_an_accepted_answer_of_its_own_is_left_alone(snap: SnapshotGitHub, root: Path) -> None:
+    answer = comment(HELPER, "Reconnect the feed under Settings.", 2)
+    discussion(snap, 1, claim_comment(), answer, answer=answer)
+    assert sweep(snap, root, 24 * 30) == ["discussion #1:answered"]
+
+
+def test_a_close_interrupted_after_the_fold_comment_is_finished(snap: SnapshotGitHub, root: Path) -> None:
+    folded = comment((BOT, 1), f"Filed under it.\n\n<!-- crowdcare:fold solution={KEY} -->", 3, bot=True)
+    ref = discussion(snap, 1, claim_comment(), folded)
+    assert sweep(snap, root, 4) == ["discussion #1:finish-close"]
+    assert thread(snap, ref).state == "closed"
+    assert [r["op"] for r in outbox(snap)] == ["close"], "no second comment, no pull request"
+    assert git(root, "branch", "--list", "crowdcare/fold/*") == ""
+
+
+def test_judge_is_pure_and_reads_the_claim(snap: SnapshotGitHub, content: Content) -> None:
+    assert content.config is not None
+    ref = discussion(snap, 1, claim_comment())
+    current = thread(snap, ref)
+    found = claim_of(current, BOT)
+    assert found is not None and found.key == KEY
+    first = judge(current, found, (), content.config, at(5), BOT)
+    assert first == judge(current, found, (), content.config, at(5), BOT) and first.decision == "wait"
+    assert judge(current, found, (), content.config, at(5) + dt.timedelta(days=60), BOT).decision == "fold"

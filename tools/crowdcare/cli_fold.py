@@ -1,0 +1,67 @@
+"""`crowdcare fold`: consent-based duplicate closing, as a thin click command (registered by cli.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crowdcare.cli import Context, _github, _repository, _run, cli, snapshot_option
+
+
+@cli.command()
+@snapshot_option("Work on a snapshot folder (offline) instead of live GitHub; pull requests become local branches.")
+@click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and open no pull request.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per claimed question on stdout.")
+@click.pass_obj
+def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) -> None:
+    """Fold questions into the solution they duplicate, with their author's consent (run on a schedule).
+
+    The intake reply says "this looks like X" only above duplicates.duplicate_threshold, and asks the asker to
+    reply *yes* or react 👍 if X answers it. This sweep folds such a question when its author agreed, or when
+    nobody objected (no 👎 on the suggestion, no reply) for duplicates.close_after_days: it opens the reviewed
+    pull request that adds the thread to the solution's also_asked (branch crowdcare/fold/<thread>), posts a
+    kind comment and closes the thread as a duplicate. Any reply or 👎 cancels for good; related-only
+    suggestions never close anything. Reruns do nothing twice. CROWDCARE_NOW sets the clock.
+
+    Example: crowdcare fold --snapshot samples/snapshot --dry-run
+    """
+    from crowdcare.dedup import solution_url
+    from crowdcare.fold import fold_all
+    from crowdcare.hours import current_time
+    from crowdcare.respond import is_question
+    from crowdcare.store import load_config_or_fail, load_content
+
+    config = _run(lambda: load_config_or_fail(obj.root))
+    content = load_content(obj.root)
+    now = _run(current_time)
+    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+    repository = _repository(obj.root, snapshot_dir, github, config)
+    threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
+
+    def progress(outcome: Any) -> None:
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(outcome)))
+        else:
+            pull = f" · pull request {outcome.pull}" if outcome.pull else ""
+            due = " (due)" if outcome.decision == "fold" and not outcome.done else ""
+            click.echo(f"{outcome.ref} -> {outcome.solution}: {outcome.decision}{due}: {outcome.why}{pull}", err=True)
+
+    outcomes = _run(
+        lambda: fold_all(
+            threads,
+            content,
+            github,
+            repository,
+            now,
+            lambda s: solution_url(s, config),
+            dry_run=dry_run,
+            on_progress=progress,
+        )
+    )
+    folded = sum(1 for o in outcomes if o.decision == "fold")
+    verb = "due (dry run)" if dry_run else "folded"
+    click.echo(f"crowdcare fold: {len(outcomes)} claimed question(s), {folded} {verb}", err=True)

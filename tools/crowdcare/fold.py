@@ -1,0 +1,264 @@
+"""Consent-based duplicate closing: a question the intake reply called a duplicate is folded into that solution's
+bucket and closed, kindly, only when its author agrees or nobody objects for a while.
+
+The intake reply says "this looks like X" only above the duplicate threshold, and then carries a hidden claim
+marker naming the solution. A sweep (`crowdcare fold`) reads each open question with such a claim (the bot's
+comment, recognised by marker AND author) and decides:
+
+- agreed: the asker reacted 👍 ❤️ 🎉 or 🚀 to the bot's comment, or the asker's first reply since starts with
+  one of ``duplicates.agree_words`` ("yes", ...): fold now;
+- objected: a 👎 on the bot's comment, or any other reply since the claim (the asker's "no, that's not it", a
+  "same here" from someone else): never fold; the thread carries on as a normal question;
+- silent: no reply and no 👎 for ``duplicates.close_after_days`` since the claim: fold;
+- otherwise wait. A thread with an accepted answer is left alone (its answer may be promoted on its own).
+
+Folding opens (or updates) the reviewed pull request that adds the thread to the solution's ``also_asked``
+(the path promotion and /merge use: nothing reaches kb/ unreviewed), then posts a kind comment with a marker and
+closes the thread as a duplicate. Like the response sweep it reconciles instead of remembering: the fold comment
+is the record, a rerun does nothing twice, and a close interrupted after its comment is finished next time.
+Related-only suggestions never carry a claim, so they never close anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
+from crowdcare.hours import elapsed_hours, parse_time
+from crowdcare.intake import MARKER as INTAKE_MARKER
+from crowdcare.intake import same_account
+from crowdcare.merge import merge_into
+from crowdcare.model import ChangeProposal, Config, Content, Reaction, Reply, Solution, Thread
+from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.pulls import Proposed, propose
+
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+CLAIM = re.compile(rf"<!-- crowdcare:claim solution=({_SLUG}/{_SLUG}) -->")
+FOLDED = re.compile(rf"<!-- crowdcare:fold solution=({_SLUG}/{_SLUG}) -->")
+AGREE_REACTIONS = frozenset({"+1", "heart", "hooray", "rocket"})
+OBJECT_REACTION = "-1"
+DEFAULT_AGREE_WORDS = ("yes", "yep", "yeah", "yup", "solved")
+
+
+def claim_marker(key: str) -> str:
+    return f"<!-- crowdcare:claim solution={key} -->"
+
+
+def fold_marker(key: str) -> str:
+    return f"<!-- crowdcare:fold solution={key} -->"
+
+
+def close_after_days(config: Config) -> int:
+    return int(str(config.duplicates.get("close_after_days", 7)))
+
+
+def agree_words(config: Config) -> tuple[str, ...]:
+    words = config.duplicates.get("agree_words")
+    if isinstance(words, list) and words:
+        return tuple(str(w).casefold() for w in words)
+    return DEFAULT_AGREE_WORDS
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The duplicate claim in the bot's intake reply: which solution, and the comment that made it."""
+
+    key: str  # topic/slug
+    comment: Reply
+
+
+def _bots(reply: Reply, bot: str) -> bool:
+    return same_account(reply.author.login, bot)
+
+
+def claim_of(thread: Thread, bot: str) -> Claim | None:
+    """The claim the bot made on ``thread``: intake marker, claim marker AND the bot as author."""
+    for reply in thread.replies:
+        match = CLAIM.search(reply.body)
+        if match and INTAKE_MARKER in reply.body and _bots(reply, bot):
+            return Claim(match.group(1), reply)
+    return None
+
+
+def folded_comment(thread: Thread, bot: str) -> Reply | None:
+    return next((r for r in thread.replies if FOLDED.search(r.body) and _bots(r, bot)), None)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: str  # fold | wait | objected | finish-close | done | answered
+    why: str
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"\W*(\w+)", text.casefold())
+    return match.group(1) if match else ""
+
+
+def judge(
+    thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config, now: dt.datetime, bot: str
+) -> Verdict:
+    """What is due for a claimed thread at ``now``. Pure: the same inputs give the same verdict."""
+    done = folded_comment(thread, bot)
+    if done is not None:
+        if thread.state == "open":
+            closed_at = parse_time(thread.closed_at, "closed_at") if thread.closed_at else None
+            if closed_at is None or closed_at < parse_time(done.created_at, "fold comment time"):
+                return Verdict("finish-close", "folded earlier; finishing a close that was interrupted")
+        return Verdict("done", "folded already")
+    if thread.state != "open":
+        return Verdict("done", "closed")
+    if thread.answer is not None:
+        return Verdict("answered", "the thread has an accepted answer of its own")
+    claimed_at = parse_time(claim.comment.created_at, "claim time")
+    asker = thread.author
+    mine = [r for r in reactions if r.voter is not None and r.voter.is_same_account(asker)]
+    if any(r.content == OBJECT_REACTION for r in reactions if not r.voter_is_bot):
+        return Verdict("objected", "a 👎 on the duplicate suggestion")
+    people = (r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot)
+    later = (r for r in people if parse_time(r.created_at, "reply time") > claimed_at)
+    since = sorted(later, key=lambda r: r.created_at)
+    if since:
+        first = since[0]
+        if first.author.is_same_account(asker) and _first_word(first.body) in agree_words(config):
+            return Verdict("fold", f"the asker agreed in a reply ({first.url or first.id})")
+        who = "the asker" if first.author.is_same_account(asker) else f"@{first.author.login}"
+        return Verdict("objected", f"{who} replied after the duplicate suggestion")
+    if any(r.content in AGREE_REACTIONS for r in mine):
+        return Verdict("fold", "the asker reacted to the duplicate suggestion")
+    days = elapsed_hours(claimed_at, now, None) / 24
+    window = close_after_days(config)
+    if days >= window:
+        return Verdict("fold", f"no reply and no 👎 for {days:.0f} days after the suggestion (window: {window} days)")
+    return Verdict("wait", f"{days:.1f} of {window} days without an objection")
+
+
+def fold_branch(thread: Thread) -> str:
+    return f"crowdcare/fold/{thread.ref.channel.value}-{thread.ref.number}"
+
+
+def fold_change(thread: Thread, solution: Solution, today: dt.date) -> ChangeProposal | None:
+    """The reviewed change that adds the thread to the solution's bucket; None when it is listed already."""
+    files = merge_into(solution, thread_url=thread.url, today=today)
+    if not files:
+        return None
+    body = (
+        f"Folds {thread.url} into [{solution.title}]({solution.path}): the question was suggested as a duplicate "
+        "of it and its author agreed or did not object. The thread joins the solution's `also_asked`, so the "
+        'site counts it under "asked N times".\n\nReview the match; closing this pull request leaves the '
+        "solution as it is (the thread stays closed as a duplicate: reopen it if the match was wrong)."
+    )
+    return ChangeProposal(
+        branch=fold_branch(thread),
+        title=f"Fold {thread.ref} into {solution.key}",
+        body=body,
+        files=files,
+        message=f"Fold {thread.ref} into {solution.key} (also_asked)",
+    )
+
+
+def fold_comment(thread: Thread, solution: Solution, url: str) -> str:
+    return (
+        f"Thanks, @{thread.author.login}. We've filed your question under [{solution.title}]({url}), which "
+        "answers it, and are closing this thread as a duplicate. If it comes back, or the answer stops working, "
+        "just reply here and we'll reopen it.\n\n"
+        f"{fold_marker(solution.key)}"
+    )
+
+
+@dataclass(frozen=True)
+class FoldOutcome:
+    ref: str
+    solution: str
+    decision: str
+    why: str
+    pull: str = ""  # the pull request's action (opened, updated, unchanged...), when one was proposed
+    done: bool = False  # False in a dry run
+
+
+def fold_one(
+    thread: Thread,
+    content: Content,
+    github: GitHubPort,
+    repository: RepositoryPort,
+    now: dt.datetime,
+    solution_url: Callable[[Solution], str],
+    *,
+    dry_run: bool = False,
+) -> FoldOutcome | None:
+    """Reconcile one thread's duplicate claim; None for a thread without one."""
+    assert content.config is not None
+    bot = github.viewer_login()
+    claim = claim_of(thread, bot)
+    if claim is None:
+        return None
+    solution = next((s for s in content.solutions if s.key == claim.key), None)
+    if solution is not None and solution.superseded_by is not None:
+        solution = next((s for s in content.solutions if s.key == solution.superseded_by), None)
+    if solution is None:
+        return FoldOutcome(str(thread.ref), claim.key, "skipped", f"{claim.key} is no longer in kb/")
+
+    def verdict_of(current: Thread) -> Verdict:
+        current_claim = claim_of(current, bot) or claim
+        reactions = () if folded_comment(current, bot) else github.comment_reactions(current.ref, current_claim.comment)
+        return judge(current, current_claim, reactions, content.config, now, bot)  # type: ignore[arg-type]
+
+    verdict = verdict_of(thread)
+    if verdict.decision not in ("fold", "finish-close") or dry_run:
+        return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
+    # Look again right before writing: a reply or a 👎 since the listing cancels.
+    fresh = github.get_thread(thread.ref)
+    if fresh is None:
+        raise ThreadGoneError(f"{thread.ref} was deleted")
+    thread, verdict = fresh, verdict_of(fresh)
+    if verdict.decision == "finish-close":
+        github.close_thread(thread.ref, duplicate=True)
+        return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why, done=True)
+    if verdict.decision != "fold":
+        return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
+    pull = ""
+    change = fold_change(thread, solution, now.date())
+    if change is not None:
+        proposed: Proposed = propose(repository, change)
+        pull = proposed.action
+    comment = fold_comment(thread, solution, solution_url(solution))
+    try:
+        github.post_comment(thread.ref, comment)
+    except AmbiguousWriteError:
+        current = github.get_thread(thread.ref)
+        if current is None or folded_comment(current, bot) is None:
+            raise TransientError(f"{thread.ref}: posting the fold comment failed; the next run posts it") from None
+    github.close_thread(thread.ref, duplicate=True)
+    return FoldOutcome(str(thread.ref), solution.key, "fold", verdict.why, pull=pull, done=True)
+
+
+def fold_all(
+    threads: Iterable[Thread],
+    content: Content,
+    github: GitHubPort,
+    repository: RepositoryPort,
+    now: dt.datetime,
+    solution_url: Callable[[Solution], str],
+    *,
+    dry_run: bool = False,
+    on_progress: Callable[[FoldOutcome], None] | None = None,
+) -> list[FoldOutcome]:
+    """A sweep over threads: those with a claim are reconciled; a deleted one is skipped; a thread whose data is
+    unusable is noted; a transient failure stops the sweep (the next run carries on, nothing is done twice)."""
+    outcomes = []
+    for thread in threads:
+        try:
+            outcome = fold_one(thread, content, github, repository, now, solution_url, dry_run=dry_run)
+        except ThreadGoneError:
+            continue
+        except BadInputError as exc:
+            outcome = FoldOutcome(str(thread.ref), "", "skipped", str(exc))
+        if outcome is None:
+            continue
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(outcome)
+    return outcomes
