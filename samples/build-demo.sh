@@ -45,7 +45,15 @@ echo "  4. merge: a maintainer notices a promoted solution duplicates an older o
   billing/switch-to-annual-billing --finder maya-okafor:58102231 2>&1 | sed 's/^/     /'
 git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
   commit -q -a -m "Merge the yearly-plan question into billing/switch-to-annual-billing"
-echo "  5. tally: votes on ideas, statuses decided in the open, new ideas proposed (hourly on GitHub)"
+echo "  5. fold: questions whose askers agreed (or did not object) that they duplicate a solution join its bucket"
+"$BIN"/crowdcare --root "$DIR" fold --snapshot "$DIR"/snapshot 2>"$DIR"/fold.log
+grep -v "^crowdcare fold" "$DIR"/fold.log | sed 's/^/     /'
+for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/heads/crowdcare/fold/); do
+  git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
+    merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
+  echo "     a maintainer merged $branch"
+done
+echo "  6. tally: votes on ideas, statuses decided in the open, new ideas proposed (hourly on GitHub)"
 echo "     replaying the last six weekly tallies first, so the history has trends to show"
 for day in 2026-10-11 2026-10-18 2026-10-25 2026-11-01 2026-11-08 2026-11-15; do
   CROWDCARE_NOW="${day}T12:00:00Z" "$BIN"/crowdcare --root "$DIR" tally --snapshot "$DIR"/snapshot 2>>"$DIR"/tally-replay.log
@@ -61,7 +69,7 @@ for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/head
     merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
   echo "     a maintainer merged $branch"
 done
-echo "  6. build the site (validate, strict MkDocs build)"
+echo "  7. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
 echo "  What the bot posted, labelled, assigned, closed and reopened: $DIR/snapshot/outbox.jsonl"

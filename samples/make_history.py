@@ -333,6 +333,85 @@ def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
     return node
 
 
+# --- duplicate claims: what `crowdcare fold` acts on ---------------------------------------------------------
+
+# (number, title, body, the solution intake will call it a duplicate of, what the asker did since)
+DUPLICATE_CLAIMS = [
+    (
+        352,
+        "Bank feed stopped updating",
+        "Transactions from my business account haven't come through for a week. Nothing has changed on my side.",
+        "bank-feeds/bank-feed-stopped-updating",
+        "thumbs-up",
+    ),
+    (353, "Switch to annual billing", "Is it cheaper to pay yearly, and can I switch mid-month?",
+     "billing/switch-to-annual-billing", "yes"),
+    (
+        354,
+        "Start invoice numbers from a number other than 1",
+        "I'm moving from another system where my last invoice was INV-2210. I want Tallybook to carry on from "
+        "INV-2211, not start at INV-0001.",
+        "invoicing/invoice-number-sequence",
+        "silent",
+    ),
+    (355, "VAT on invoices not showing", "My invoices don't show VAT even though I'm VAT registered. Where do I turn "
+     "it on?", "invoicing/vat-on-invoices-not-showing", "no"),
+]  # fmt: skip
+
+
+def write_duplicate_claims() -> None:
+    """Questions answered nine days ago by the intake bot with "this looks like X" (intake rewrites the reply's
+    text on its run; the comment keeps its date), and what each asker did since: a 👍 on the reply, a "yes",
+    nothing at all (past the quiet window), a "no" (an objection)."""
+    folder = SNAPSHOT / "discussions"
+    asked = NOW - dt.timedelta(days=9)
+    for index, (number, title, body, key, answer) in enumerate(DUPLICATE_CLAIMS):
+        asker = CUSTOMERS[(index + 3) % len(CUSTOMERS)]
+        claim = _comment(
+            number,
+            1,
+            BOT,
+            f"Thanks for your question, @{asker[0]}.\n\n**This looks like a solution we have.**\n"
+            f"<!-- crowdcare:claim solution={key} -->\n<!-- crowdcare:intake -->",
+            asked + dt.timedelta(minutes=1),
+            bot=True,
+        )
+        comments = [claim]
+        reactions: dict[str, Any] = {}
+        if answer == "thumbs-up":
+            reactions[claim["id"]] = {"nodes": [_reaction("THUMBS_UP", asker, asked + dt.timedelta(hours=3), asked)]}
+        elif answer in ("yes", "no"):
+            text = "Yes, that's it, thank you!" if answer == "yes" else "No, my invoices are VAT-exempt exports."
+            comments.append(_comment(number, 2, asker, text, asked + dt.timedelta(hours=4)))
+        node = {
+            "id": f"D_sample{number}",
+            "number": number,
+            "title": title,
+            "body": body,
+            "url": f"https://github.com/{REPO}/discussions/{number}",
+            "createdAt": _iso(asked),
+            "updatedAt": comments[-1]["createdAt"],
+            "closed": False,
+            "closedAt": None,
+            "locked": False,
+            "authorAssociation": "NONE",
+            "author": _actor(asker),
+            "answer": None,
+            "answerChosenAt": None,
+            "answerChosenBy": None,
+            "category": {"name": "Q&A"},
+            "labels": {"nodes": []},
+            "comments": {"nodes": comments},
+        }
+        (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        path = folder / f"{number}.comment-reactions.json"
+        if reactions:
+            path.write_text(json.dumps(reactions, indent=2) + "\n", "utf-8")
+        else:
+            path.unlink(missing_ok=True)
+    print(f"wrote discussions {DUPLICATE_CLAIMS[0][0]}-{DUPLICATE_CLAIMS[-1][0]} (duplicate claims) into {folder}")
+
+
 def write_ideas(rng: random.Random) -> None:
     folder = SNAPSHOT / "discussions"
     for path in sorted((Path(__file__).parent.parent / "ideas").glob("*.md")):
@@ -365,6 +444,7 @@ def main() -> None:
         _add_promotion_triggers(node)
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
+    write_duplicate_claims()
     write_ideas(random.Random(101))  # noqa: S311
 
 
