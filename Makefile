@@ -14,9 +14,11 @@ help:
 	@echo "make test   run linters, type checks, validate, the strict site build and the whole test suite"
 
 # Dependencies are pinned in pyproject.toml and, with everything they pull in, in constraints.txt.
+# EXTRAS=dev,semantic adds the semantic extra (PyTorch, about 6 GB; CI installs it so its tests run).
+EXTRAS ?= dev
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 # GitHub's published contracts for the tests (GraphQL schema, webhook examples and schemas, REST OpenAPI).

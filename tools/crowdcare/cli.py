@@ -6,6 +6,7 @@ progress and errors go to stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -254,7 +255,7 @@ INDEX_DIR = Path(".cache") / "crowdcare" / "index"
 
 def _kb_index(root: Path) -> tuple[Any, Any]:
     """The knowledge base's search index, kept in .cache/ and brought up to date incrementally."""
-    from crowdcare.dedup import kb_entries
+    from crowdcare.dedup import kb_entries, semantic_enabled, semantic_settings
     from crowdcare.search_index import SearchIndex
 
     content = load_content(root)
@@ -262,7 +263,12 @@ def _kb_index(root: Path) -> tuple[Any, Any]:
         raise BadInputError("crowdcare.yml is not usable; run `crowdcare validate`")
     # CROWDCARE_CACHE_DIR moves the cache (tests give each run its own; CI may keep it between jobs).
     cache = os.environ.get("CROWDCARE_CACHE_DIR")
-    index = SearchIndex(Path(cache) / "index" if cache else root / INDEX_DIR)
+    index: Any = SearchIndex(Path(cache) / "index" if cache else root / INDEX_DIR)
+    if semantic_enabled(content.config):
+        from crowdcare.semantic import DEFAULT_WEIGHT, Embedder, HybridIndex
+
+        weight = float(str(semantic_settings(content.config).get("weight", DEFAULT_WEIGHT)))
+        index = HybridIndex(index, Embedder(), weight)
     written, removed = index.sync(kb_entries(content))
     if written or removed:
         click.echo(f"search index: {written} written, {removed} removed", err=True)
@@ -345,9 +351,15 @@ def bench() -> None:
     help="Duplicate threshold, also used for buckets (default: duplicates.duplicate_threshold and "
     "duplicates.bucket_threshold from crowdcare.yml).",
 )
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Retrieve and claim with the semantic extra (embeddings combined with the lexical score) and its "
+    "thresholds (duplicates.semantic); needs pip install 'crowdcare[semantic]'.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with exactly the protocol's keys.")
 @click.pass_obj
-def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool) -> None:
+def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: bool, as_json: bool) -> None:
     """Measure duplicate detection on a labelled JSON-lines file, following shared/data/dedup/README.md.
 
     Each line is {"id", "title", "body", "group"}; items sharing a group are the same enquiry. Reports
@@ -356,21 +368,33 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, as_json: bool
 
     Example: crowdcare bench dedup ../shared/data/dedup/seamonkey-bugs.jsonl
     """
+    from crowdcare.dedup import semantic_settings, thresholds
     from crowdcare.evaluation import format_report, read_items, run_benchmark
+    from crowdcare.search_index import SearchIndex
+    from crowdcare.store import load_config_or_fail
 
+    config = _run(lambda: load_config_or_fail(obj.root))
     bucket_threshold = None
     if threshold is None:
-        from crowdcare.store import load_config_or_fail
-
-        config = _run(lambda: load_config_or_fail(obj.root))
-        threshold = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
+        if semantic:
+            config = dataclasses.replace(
+                config, duplicates={**config.duplicates, "semantic": {**semantic_settings(config), "enabled": True}}
+            )
+        threshold = thresholds(config)[1]
         bucket_threshold = float(str(config.duplicates.get("bucket_threshold", threshold)))
     items = _run(lambda: read_items(file))
+    index_factory: Any = SearchIndex
+    if semantic:
+        from crowdcare.semantic import DEFAULT_WEIGHT, Embedder, HybridIndex
+
+        embedder = _run(Embedder)
+        weight = float(str(semantic_settings(config).get("weight", DEFAULT_WEIGHT)))
+        index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
 
     def progress(stage: str, done: int, total: int) -> None:
         click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
 
-    figures = run_benchmark(items, threshold, progress, bucket_threshold)
+    figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory)
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
 
 

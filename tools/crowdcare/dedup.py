@@ -45,9 +45,21 @@ def solution_url(solution: Solution, config: Config) -> str:
     return f"https://github.com/{config.repo}/blob/main/{solution.path}"
 
 
+def semantic_settings(config: Config) -> dict[str, object]:
+    """``duplicates.semantic`` (the optional embedding similarity): empty when not configured."""
+    found = config.duplicates.get("semantic")
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def semantic_enabled(config: Config) -> bool:
+    return semantic_settings(config).get("enabled") is True
+
+
 def thresholds(config: Config) -> tuple[float, float]:
-    related = float(str(config.duplicates.get("related_threshold", 0.35)))
-    duplicate = float(str(config.duplicates.get("duplicate_threshold", 0.7)))
+    """(related, duplicate): the semantic pair when semantic matching is on (its combined score runs higher)."""
+    settings: dict[str, object] = semantic_settings(config) if semantic_enabled(config) else dict(config.duplicates)
+    related = float(str(settings.get("related_threshold", 0.35)))
+    duplicate = float(str(settings.get("duplicate_threshold", 0.7)))
     return related, duplicate
 
 

