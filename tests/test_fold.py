@@ -161,3 +161,14 @@ def test_judge_is_pure_and_reads_the_claim(snap: SnapshotGitHub, content: Conten
     first = judge(current, found, (), content.config, at(5), BOT)
     assert first == judge(current, found, (), content.config, at(5), BOT) and first.decision == "wait"
     assert judge(current, found, (), content.config, at(5) + dt.timedelta(days=60), BOT).decision == "fold"
+
+
+def test_the_fold_comment_escapes_a_hostile_title(content: Content, snap: SnapshotGitHub) -> None:
+    import dataclasses
+
+    from crowdcare.fold import fold_comment
+
+    ref = discussion(snap, 1, claim_comment())
+    hostile = dataclasses.replace(content.solutions[0], title="Fix](javascript:alert(1)) <img src=x onerror=alert(1)>")
+    text = fold_comment(thread(snap, ref), hostile, "https://help.example/x/")
+    assert "](javascript:" not in text and "<img" not in text

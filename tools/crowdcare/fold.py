@@ -34,6 +34,7 @@ from crowdcare.merge import merge_into
 from crowdcare.model import ChangeProposal, Config, Content, Reaction, Reply, Solution, Thread
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.pulls import Proposed, propose
+from crowdcare.site.markup import inline
 
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CLAIM = re.compile(rf"<!-- crowdcare:claim solution=({_SLUG}/{_SLUG}) -->")
@@ -146,8 +147,8 @@ def fold_change(thread: Thread, solution: Solution, today: dt.date) -> ChangePro
     if not files:
         return None
     body = (
-        f"Folds {thread.url} into [{solution.title}]({solution.path}): the question was suggested as a duplicate "
-        "of it and its author agreed or did not object. The thread joins the solution's `also_asked`, so the "
+        f"Folds {thread.url} into [{inline(solution.title)}]({solution.path}): the question was suggested as a "
+        "duplicate of it and its author agreed or did not object. The thread joins the solution's `also_asked`, so the "
         'site counts it under "asked N times".\n\nReview the match; closing this pull request leaves the '
         "solution as it is (the thread stays closed as a duplicate: reopen it if the match was wrong)."
     )
@@ -162,7 +163,7 @@ def fold_change(thread: Thread, solution: Solution, today: dt.date) -> ChangePro
 
 def fold_comment(thread: Thread, solution: Solution, url: str) -> str:
     return (
-        f"Thanks, @{thread.author.login}. We've filed your question under [{solution.title}]({url}), which "
+        f"Thanks, @{thread.author.login}. We've filed your question under [{inline(solution.title)}]({url}), which "
         "answers it, and are closing this thread as a duplicate. If it comes back, or the answer stops working, "
         "just reply here and we'll reopen it.\n\n"
         f"{fold_marker(solution.key)}"
