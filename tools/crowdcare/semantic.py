@@ -73,6 +73,7 @@ class HybridIndex:
         self._ids: list[str] = []
         self._kinds: list[str] = []
         self._position: dict[str, int] = {}
+        self._row_of_text: dict[str, int] = {}  # a query whose text is indexed already reuses its vector
         self._matrix = numpy.zeros((0, 384), dtype=numpy.float32)
 
     def close(self) -> None:
@@ -91,7 +92,7 @@ class HybridIndex:
         """The lexical index is brought up to date incrementally; embeddings are recomputed in memory (a knowledge
         base of 1,000 solutions takes about 3 s on 2 cores)."""
         changed = self.lexical.sync(entries)
-        self._ids, self._kinds, self._position = [], [], {}
+        self._ids, self._kinds, self._position, self._row_of_text = [], [], {}, {}
         self._matrix = self._np.zeros((0, 384), dtype=self._np.float32)
         self._embed(list(entries))
         return changed
@@ -101,12 +102,15 @@ class HybridIndex:
         for doc in batch:
             if doc.id in self._position:  # replaced: its vector is recomputed in place
                 row = self._position[doc.id]
+                self._row_of_text = {text: r for text, r in self._row_of_text.items() if r != row}
                 self._matrix[row] = self._embedder.encode([_text(doc.title, doc.body)])[0]
+                self._row_of_text[_text(doc.title, doc.body)] = row
         if not fresh:
             return
         vectors = self._embedder.encode([_text(doc.title, doc.body) for doc in fresh])
         for doc in fresh:
             self._position[doc.id] = len(self._ids)
+            self._row_of_text.setdefault(_text(doc.title, doc.body), len(self._ids))
             self._ids.append(doc.id)
             self._kinds.append(doc.kind)
         self._matrix = self._np.vstack([self._matrix, vectors.astype(self._np.float32)])
@@ -114,7 +118,9 @@ class HybridIndex:
     def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:
         if not self._ids:
             return []
-        query = self._embedder.encode([_text(title, body)])[0]
+        text = _text(title, body)
+        known = self._row_of_text.get(text)
+        query = self._matrix[known] if known is not None else self._embedder.encode([text])[0]
         cosines = self._matrix @ query
         take = min(CANDIDATES + 1, len(self._ids))
         nearest = self._np.argpartition(-cosines, take - 1)[:take]
