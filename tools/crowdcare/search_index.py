@@ -26,7 +26,6 @@ from crowdcare.model import IndexEntry, SearchHit
 
 ANALYZER = StemmingAnalyzer()
 MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
-MAX_LONG_QUERY_TERMS = 16  # a long report searches a third of its terms, up to this many (p95 at 100,000 items)
 MIN_QUERY_TERMS = 3
 COMMON_SHARE = 0.10
 CANDIDATES = 50
@@ -164,7 +163,7 @@ class SearchIndex:
         least = 2 if exclude is not None else 1
         usable = [stem for stem in weights if self._df(stem) >= least]
         by_rarity = sorted(usable, key=lambda s: (-weights[s], s))
-        rarest = by_rarity[: min(MAX_LONG_QUERY_TERMS, max(MAX_QUERY_TERMS, len(weights) // 3))]
+        rarest = by_rarity[: max(MAX_QUERY_TERMS, len(weights) // 3)]
         # Terms in more than COMMON_SHARE of all documents cost the most postings and discriminate least.
         floor = math.log(1 + 1 / COMMON_SHARE)
         rarest = [stem for stem in rarest if weights[stem] >= floor] or rarest[:MIN_QUERY_TERMS]
