@@ -3,7 +3,6 @@ of an intake, and what happens under scripted faults (no duplicate comment, noth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from crowdcare.adapters.live import LiveGitHub
 from crowdcare.config import load_config
 from crowdcare.intake import MARKER, take_in, take_in_all
 from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
+from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo
 from tests.conftest import REPO_ROOT
 
-REPO = "octo-org/octo-repo"
 ISSUE = f"/repos/{REPO}/issues/7"
 
 
@@ -31,18 +30,6 @@ def config(tmp_path: Path) -> Config:
     loaded, findings = load_config(repo.root)
     assert loaded is not None and not findings
     return loaded
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn() as server:
-        yield server
-    assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
-
-
-@pytest.fixture
-def github(standin: StandIn) -> LiveGitHub:
-    return LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
 
 
 def calls(standin: StandIn) -> list[tuple[str, str]]:

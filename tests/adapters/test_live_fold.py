@@ -5,9 +5,6 @@ schema. Reactions to the bot's comment are read through REST for issues and Grap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-import pytest
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
@@ -17,24 +14,12 @@ from crowdcare.frontmatter import parse_document
 from crowdcare.intake import MARKER
 from crowdcare.model import Channel, ThreadRef
 from crowdcare.store import load_content
+from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, example
 from tests.conftest import REPO_ROOT
 
-REPO = "octo-org/octo-repo"
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 KEY = "bank-feeds/bank-feed-stopped-updating"
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn() as server:
-        yield server
-    assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
-
-
-@pytest.fixture
-def github(standin: StandIn) -> LiveGitHub:
-    return LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
 
 
 def claim(github: LiveGitHub, ref: ThreadRef, at: str) -> str:

@@ -5,27 +5,17 @@ schema. The exact requests of one promotion, a quiet rerun, and a push GitHub re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-import pytest
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.model import Channel, ThreadRef
 from crowdcare.promote import Promoter, promote_all
 from crowdcare.store import load_content
+from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.conftest import REPO_ROOT
 
-REPO = "octo-org/octo-repo"
 BRANCH = "crowdcare/promote/discussion-9"
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn() as server:
-        yield server
-    assert server.invalid == [], "every request body must match GitHub's OpenAPI description"
 
 
 def sweep(standin: StandIn) -> list[str]:

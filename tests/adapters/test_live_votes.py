@@ -4,16 +4,13 @@ and each query's cost is GitHub's published formula."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.model import Channel, IntakeRule
+from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, graphql_cost
 
-REPO = "octo-org/octo-repo"
 RULE = IntakeRule(discussion_categories=("Ideas",), issue_labels=("idea",))
 
 
@@ -25,12 +22,6 @@ def reaction(index: int, content: str = "THUMBS_UP", user: bool = True) -> dict[
         if user
         else None,
     }
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn() as server:
-        yield server
 
 
 def test_every_reaction_is_read_even_past_the_first_hundred(standin: StandIn) -> None:
