@@ -99,10 +99,8 @@ def _first_word(text: str) -> str:
     return match.group(1) if match else ""
 
 
-def judge(
-    thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config, now: dt.datetime, bot: str
-) -> Verdict:
-    """What is due for a claimed thread at ``now``. Pure: the same inputs give the same verdict."""
+def settled(thread: Thread, bot: str) -> Verdict | None:
+    """The verdict for a thread consent no longer matters to (folded, closed, answered); None while it does."""
     done = folded_comment(thread, bot)
     if done is not None:
         if thread.state == "open":
@@ -114,6 +112,16 @@ def judge(
         return Verdict("done", "closed")
     if thread.answer is not None:
         return Verdict("answered", "the thread has an accepted answer of its own")
+    return None
+
+
+def judge(
+    thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config, now: dt.datetime, bot: str
+) -> Verdict:
+    """What is due for a claimed thread at ``now``. Pure: the same inputs give the same verdict."""
+    early = settled(thread, bot)
+    if early is not None:
+        return early
     claimed_at = parse_time(claim.comment.created_at, "claim time")
     asker = thread.author
     mine = [r for r in reactions if r.voter is not None and r.voter.is_same_account(asker)]
@@ -191,7 +199,8 @@ def fold_one(
     dry_run: bool = False,
 ) -> FoldOutcome | None:
     """Reconcile one thread's duplicate claim; None for a thread without one."""
-    assert content.config is not None
+    config = content.config
+    assert config is not None
     bot = github.viewer_login()
     claim = claim_of(thread, bot)
     if claim is None:
@@ -203,9 +212,13 @@ def fold_one(
         return FoldOutcome(str(thread.ref), claim.key, "skipped", f"{claim.key} is no longer in kb/")
 
     def verdict_of(current: Thread) -> Verdict:
+        # Reactions cost a request: read only for a thread still waiting on consent.
+        early = settled(current, bot)
+        if early is not None:
+            return early
         current_claim = claim_of(current, bot) or claim
-        reactions = () if folded_comment(current, bot) else github.comment_reactions(current.ref, current_claim.comment)
-        return judge(current, current_claim, reactions, content.config, now, bot)  # type: ignore[arg-type]
+        reactions = github.comment_reactions(current.ref, current_claim.comment)
+        return judge(current, current_claim, reactions, config, now, bot)
 
     verdict = verdict_of(thread)
     if verdict.decision not in ("fold", "finish-close") or dry_run:
