@@ -265,10 +265,9 @@ def _kb_index(root: Path) -> tuple[Any, Any]:
     cache = os.environ.get("CROWDCARE_CACHE_DIR")
     index: Any = SearchIndex(Path(cache) / "index" if cache else root / INDEX_DIR)
     if semantic_enabled(content.config):
-        from crowdcare.semantic import DEFAULT_WEIGHT, Embedder, HybridIndex
+        from crowdcare.semantic import Embedder, HybridIndex, weight_of
 
-        weight = float(str(semantic_settings(content.config).get("weight", DEFAULT_WEIGHT)))
-        index = HybridIndex(index, Embedder(), weight)
+        index = HybridIndex(index, Embedder(), weight_of(semantic_settings(content.config)))
     written, removed = index.sync(kb_entries(content))
     if written or removed:
         click.echo(f"search index: {written} written, {removed} removed", err=True)
@@ -385,10 +384,10 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     items = _run(lambda: read_items(file))
     index_factory: Any = SearchIndex
     if semantic:
-        from crowdcare.semantic import DEFAULT_WEIGHT, Embedder, HybridIndex
+        from crowdcare.semantic import Embedder, HybridIndex, weight_of
 
         embedder = _run(Embedder)
-        weight = float(str(semantic_settings(config).get("weight", DEFAULT_WEIGHT)))
+        weight = weight_of(semantic_settings(config))
         index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
 
     def progress(stage: str, done: int, total: int) -> None:

@@ -33,6 +33,11 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("sentence_transformers", MODEL_PACKAGE))
 
 
+def weight_of(settings: dict[str, object]) -> float:
+    """The embedding cosine's share of the combined score, from ``duplicates.semantic``."""
+    return float(str(settings.get("weight", DEFAULT_WEIGHT)))
+
+
 def _text(title: str, body: str) -> str:
     return f"{title}\n{body}"[:MAX_CHARS]
 
