@@ -12,6 +12,15 @@ export NO_MKDOCS_2_WARNING=1
 # The demo's own git history is dated by the same clock, so two runs make the same commits.
 export GIT_AUTHOR_DATE="$CROWDCARE_NOW" GIT_COMMITTER_DATE="$CROWDCARE_NOW"
 
+# A maintainer reviews and merges every pull request (a branch under refs/heads/$1); $2 starts each line printed.
+merge_reviewed() {
+  for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' "refs/heads/$1"); do
+    git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
+      merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
+    echo "$2$branch"
+  done
+}
+
 rm -rf "$DIR"
 mkdir -p "$DIR"
 cp -r mkdocs.yml crowdcare.yml kb ideas docs overrides "$DIR"/
@@ -33,11 +42,7 @@ echo "  3. promote: accepted answers, /promote, /merge and the promote label bec
 "$BIN"/crowdcare --root "$DIR" promote --snapshot "$DIR"/snapshot 2>"$DIR"/promote.log
 sed 's/^/     /' "$DIR"/promote.log
 echo "     a maintainer reviews and merges each pull request:"
-for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/heads/crowdcare/); do
-  git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
-    merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
-  echo "       merged $branch"
-done
+merge_reviewed crowdcare/ "       merged "
 "$BIN"/crowdcare --root "$DIR" promote --snapshot "$DIR"/snapshot 2>"$DIR"/published.log
 echo "     and the bot links each thread to its published page: $(grep -c ': published' "$DIR"/published.log) thread(s)"
 echo "  4. merge: a maintainer notices a promoted solution duplicates an older one and folds it in"
@@ -48,11 +53,7 @@ git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
 echo "  5. fold: questions whose askers agreed (or did not object) that they duplicate a solution join its bucket"
 "$BIN"/crowdcare --root "$DIR" fold --snapshot "$DIR"/snapshot 2>"$DIR"/fold.log
 grep -v "^crowdcare fold" "$DIR"/fold.log | sed 's/^/     /'
-for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/heads/crowdcare/fold/); do
-  git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
-    merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
-  echo "     a maintainer merged $branch"
-done
+merge_reviewed crowdcare/fold/ "     a maintainer merged "
 echo "  6. tally: votes on ideas, statuses decided in the open, new ideas proposed (hourly on GitHub)"
 echo "     replaying the last six weekly tallies first, so the history has trends to show"
 for day in 2026-10-11 2026-10-18 2026-10-25 2026-11-01 2026-11-08 2026-11-15; do
@@ -64,11 +65,7 @@ git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
   commit -q -a -m "Tally of $CROWDCARE_NOW" || true
 git -C "$DIR" add metrics && git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
   commit -q -m "Vote history" || true
-for branch in $(git -C "$DIR" for-each-ref --format='%(refname:short)' refs/heads/crowdcare/idea/); do
-  git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
-    merge -q --no-ff -m "Merge $branch (reviewed)" "$branch"
-  echo "     a maintainer merged $branch"
-done
+merge_reviewed crowdcare/idea/ "     a maintainer merged "
 echo "  7. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
