@@ -116,6 +116,41 @@ def _reply_text(staff: bool, accepted: bool, rng: random.Random) -> str:
     return text + (" Worked for two of my clients as well." if accepted else "")
 
 
+def _discussion_node(
+    number: int,
+    title: str,
+    body: str,
+    author: tuple[str, int],
+    created: dt.datetime,
+    category: str,
+    comments: list[dict[str, Any]],
+    labels: list[str],
+) -> dict[str, Any]:
+    """A GraphQL Discussion node (adapters/queries.py shape), open and unanswered; callers override the rest
+    (an override keeps the key's place, so the JSON written stays in this order)."""
+    latest = [dt.datetime.fromisoformat(str(c["createdAt"]).replace("Z", "+00:00")) for c in comments]
+    return {
+        "id": f"D_sample{number}",
+        "number": number,
+        "title": title,
+        "body": body,
+        "url": f"https://github.com/{REPO}/discussions/{number}",
+        "createdAt": _iso(created),
+        "updatedAt": _iso(max([created, *latest])),
+        "closed": False,
+        "closedAt": None,
+        "locked": False,
+        "authorAssociation": "NONE",
+        "author": _actor(author),
+        "answer": None,
+        "answerChosenAt": None,
+        "answerChosenBy": None,
+        "category": {"name": category},
+        "labels": {"nodes": [{"name": name} for name in labels]},
+        "comments": {"nodes": comments},
+    }
+
+
 def _discussion(
     number: int, title: str, asker: tuple[str, int], asked: dt.datetime, plan: str, rng: random.Random
 ) -> dict[str, object]:
@@ -170,27 +205,14 @@ def _discussion(
         closed_at = closing
         labels.append("waiting-for-author")
         add(asker, "Sorry, I was away. It's Firefox 133 on Windows.", NOW - dt.timedelta(hours=20))
+    body = f"{title} I've looked in the help centre but couldn't find it. Thanks for any pointers."
     return {
-        "id": f"D_sample{number}",
-        "number": number,
-        "title": title,
-        "body": f"{title} I've looked in the help centre but couldn't find it. Thanks for any pointers.",
-        "url": f"https://github.com/{REPO}/discussions/{number}",
-        "createdAt": _iso(asked),
-        "updatedAt": _iso(
-            max([asked] + [dt.datetime.fromisoformat(str(c["createdAt"]).replace("Z", "+00:00")) for c in comments])
-        ),
+        **_discussion_node(number, title, body, asker, asked, "Q&A", comments, labels),
         "closed": closed_at is not None,
         "closedAt": _iso(closed_at) if closed_at else None,
-        "locked": False,
-        "authorAssociation": "NONE",
-        "author": _actor(asker),
         "answer": answer,
         "answerChosenAt": chosen_at,
         "answerChosenBy": chosen_by,
-        "category": {"name": "Q&A"},
-        "labels": {"nodes": [{"name": name} for name in labels]},
-        "comments": {"nodes": comments},
     }
 
 
@@ -268,24 +290,10 @@ def _idea_discussion(path: Path, rng: random.Random) -> dict[str, Any]:
     author = (meta["author"]["login"], meta["author"]["id"])
     labels = [meta["status"]] if meta["status"] in STATUS_LABELS else []
     node: dict[str, Any] = {
+        **_discussion_node(number, meta["title"], body, author, created, "Ideas", [], labels),
         "id": f"D_kwDOSample{number}",
-        "number": number,
-        "title": meta["title"],
-        "body": body,
         "url": meta["source"],
-        "createdAt": _iso(created),
-        "updatedAt": _iso(created),
         "closed": meta["status"] in ("shipped", "declined", "duplicate"),
-        "closedAt": None,
-        "locked": False,
-        "authorAssociation": "NONE",
-        "author": _actor(author),
-        "answer": None,
-        "answerChosenAt": None,
-        "answerChosenBy": None,
-        "category": {"name": "Ideas"},
-        "labels": {"nodes": [{"name": name} for name in labels]},
-        "comments": {"nodes": []},
         "upvoteCount": 0,
         "reactions": {"totalCount": 0, "nodes": []},
     }
@@ -383,26 +391,7 @@ def write_duplicate_claims() -> None:
         elif answer in ("yes", "no"):
             text = "Yes, that's it, thank you!" if answer == "yes" else "No, my invoices are VAT-exempt exports."
             comments.append(_comment(number, 2, asker, text, asked + dt.timedelta(hours=4)))
-        node = {
-            "id": f"D_sample{number}",
-            "number": number,
-            "title": title,
-            "body": body,
-            "url": f"https://github.com/{REPO}/discussions/{number}",
-            "createdAt": _iso(asked),
-            "updatedAt": comments[-1]["createdAt"],
-            "closed": False,
-            "closedAt": None,
-            "locked": False,
-            "authorAssociation": "NONE",
-            "author": _actor(asker),
-            "answer": None,
-            "answerChosenAt": None,
-            "answerChosenBy": None,
-            "category": {"name": "Q&A"},
-            "labels": {"nodes": []},
-            "comments": {"nodes": comments},
-        }
+        node = _discussion_node(number, title, body, asker, asked, "Q&A", comments, [])
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
         path = folder / f"{number}.comment-reactions.json"
         if reactions:
