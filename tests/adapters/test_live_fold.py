@@ -22,8 +22,9 @@ NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 KEY = "bank-feeds/bank-feed-stopped-updating"
 
 
-def claim(github: LiveGitHub, ref: ThreadRef, at: str) -> str:
-    """The bot's intake reply with a duplicate claim, posted through the adapter; returns the comment's id."""
+def claim(github: LiveGitHub, ref: ThreadRef) -> str:
+    """The bot's intake reply with a duplicate claim, posted through the adapter (the stand-in dates it; tests set
+    the date they need); returns the comment's id."""
     reply = github.post_comment(ref, f"Thanks!\n\n**This looks like it.**\n{claim_marker(KEY)}\n{MARKER}")
     return reply.id
 
@@ -44,7 +45,7 @@ def test_an_issue_whose_asker_reacted_is_folded_through_a_pull_request_and_close
     standin: StandIn, github: LiveGitHub
 ) -> None:
     standin.add_issue(7, login="carla", updated="2026-11-21T09:00:00Z")
-    comment_id = int(claim(github, ThreadRef(Channel.ISSUE, 7), "2026-11-21T10:00:00Z"))
+    comment_id = int(claim(github, ThreadRef(Channel.ISSUE, 7)))
     standin.comments[7][0]["created_at"] = "2026-11-21T10:00:00Z"
     _, [reaction] = example("/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", "get")
     standin.comment_reactions[comment_id] = [
@@ -69,7 +70,7 @@ def test_an_issue_whose_asker_reacted_is_folded_through_a_pull_request_and_close
 def test_a_thumbs_down_on_a_discussion_cancels_and_silence_folds_another(standin: StandIn, github: LiveGitHub) -> None:
     for number in (8, 9):
         standin.add_discussion(number, login="carla", updated="2026-11-10T09:00:00Z")
-        claim(github, ThreadRef(Channel.DISCUSSION, number), "")
+        claim(github, ThreadRef(Channel.DISCUSSION, number))
         standin.discussions[number]["comments"]["nodes"][0]["createdAt"] = "2026-11-10T10:00:00Z"
     comment_id = standin.discussions[8]["comments"]["nodes"][0]["id"]
     standin.reactions[comment_id] = [
