@@ -130,6 +130,22 @@ def test_a_reply_that_arrives_before_the_write_cancels(snap: SnapshotGitHub, roo
     assert [o.decision for o in outcomes] == ["objected"] and outbox(snap) == []
 
 
+def test_a_claim_withdrawn_before_the_write_closes_nothing(snap: SnapshotGitHub, root: Path) -> None:
+    """Intake may rewrite its reply between the listing and the write (a newer score fell below the duplicate
+    threshold): the fresh read has no claim, so nothing is folded on the strength of the old one."""
+    discussion(snap, 1, claim_comment())
+    discussion(snap, 2, claim_comment())
+    listed = list(snap.threads_updated_since(None))
+    withdrawn = comment(BOT, f"Thanks for your question.\n{MARKER}", CLAIMED, bot=True)
+    changed = claim_comment(key="bank-feeds/some-other-solution")
+    discussion(snap, 1, withdrawn)
+    discussion(snap, 2, changed)
+    content = load_content(root)
+    outcomes = fold_all(listed, content, snap, LocalRepository(root, snap, "main"), at(24 * 30), lambda s: "u")
+    assert [o.decision for o in outcomes] == ["withdrawn", "withdrawn"] and outbox(snap) == []
+    assert git(root, "branch", "--list", "crowdcare/fold/*") == ""
+
+
 def test_a_forged_claim_or_an_unknown_solution_closes_nothing(snap: SnapshotGitHub, root: Path) -> None:
     discussion(snap, 1, claim_comment(author=HELPER, bot=False))  # anyone can paste a marker
     discussion(snap, 2, claim_comment(key="nope/not-there"))

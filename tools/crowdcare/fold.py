@@ -90,7 +90,7 @@ def folded_comment(thread: Thread, bot: str) -> Reply | None:
 
 @dataclass(frozen=True)
 class Verdict:
-    decision: str  # fold | wait | objected | finish-close | done | answered
+    decision: str  # fold | wait | objected | finish-close | done | answered | withdrawn
     why: str
 
 
@@ -216,7 +216,11 @@ def fold_one(
         early = settled(current, bot)
         if early is not None:
             return early
-        current_claim = claim_of(current, bot) or claim
+        current_claim = claim_of(current, bot)
+        if current_claim is None or current_claim.key != claim.key:
+            # Intake rewrote its reply since the listing (a newer score fell below the duplicate threshold, or
+            # another solution now fits better): the claim this run judged is gone; the next sweep reads the new one.
+            return Verdict("withdrawn", f"the duplicate suggestion of {claim.key} was withdrawn or changed")
         reactions = github.comment_reactions(current.ref, current_claim.comment)
         return judge(current, current_claim, reactions, config, now, bot)
 
