@@ -26,9 +26,12 @@ mkdir -p "$DIR"
 cp -r mkdocs.yml crowdcare.yml kb ideas docs overrides "$DIR"/
 cp -r samples/snapshot "$DIR"/snapshot
 
-echo "  1. intake: answer each new question and idea at once (suggestions from the knowledge base)"
+echo "  1. intake: answer each new question and idea at once (solutions and earlier open questions it may duplicate)"
 "$BIN"/crowdcare --root "$DIR" intake --snapshot "$DIR"/snapshot --all 2>"$DIR"/intake.log
-tail -n 1 "$DIR"/intake.log
+grep "^open questions\|taken in" "$DIR"/intake.log | sed "s/^/     /"
+echo "     crowdcare similar --title \"My bank feed stopped importing after the bank changed its app\":"
+"$BIN"/crowdcare --root "$DIR" similar --title "My bank feed stopped importing after the bank changed its app" \
+  --limit 3 | sed 's/^/       /'
 echo "  2. respond: acknowledge, hand to staff, escalate, remind, close kindly, reopen (clock: $CROWDCARE_NOW)"
 "$BIN"/crowdcare --root "$DIR" respond --snapshot "$DIR"/snapshot 2>"$DIR"/respond.log
 grep -v ": accepted$\|: answered$\|: closed$" "$DIR"/respond.log | sed 's/^/     /'

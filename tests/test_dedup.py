@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli import cli
-from crowdcare.dedup import kb_entries, render_suggestions, suggest
+from crowdcare.dedup import (
+    Catalog,
+    Suggestion,
+    kb_entries,
+    refresh_catalog,
+    render_suggestions,
+    suggest,
+    thread_entries,
+)
 from crowdcare.intake import SUGGESTIONS_END, SUGGESTIONS_START
-from crowdcare.model import Channel, Content, ThreadRef
+from crowdcare.model import Channel, Content, SearchHit, ThreadRef
 from crowdcare.search_index import SearchIndex
 from crowdcare.store import load_content
 from tests.conftest import REPO_ROOT
+from tests.test_respond import BOT, discussion, iso
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +95,63 @@ def test_search_and_similar_commands(tmp_path: Path) -> None:
     assert "bank" in rows[0]["terms"]
     result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "search", "receipts phone", "--limit", "3"])
     assert result.exit_code == 0 and "Snapping receipts with my phone" in result.stdout
+
+
+# --- open questions: the catalog the index holds beside the knowledge base ---------------------------------------
+
+BILLING = "Can I change the currency on an invoice I already sent to a client abroad?"
+
+
+def _open(snap: SnapshotGitHub, number: int, title: str, hours: float, **extra: Any) -> None:
+    times = {"createdAt": iso(hours), "updatedAt": iso(hours), **extra}
+    discussion(snap, number, title=title, body="The client pays in euros.", **times)
+
+
+def test_the_catalog_keeps_open_questions_and_drops_closed_ones(tmp_path: Path, content: Content) -> None:
+    assert content.config is not None
+    snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help", viewer=BOT)
+    _open(snap, 1, BILLING, 1)
+    _open(snap, 2, "Dark mode for the dashboard", 2, category={"name": "Ideas"})  # an idea: not a question
+    _open(snap, 3, "Where is the VAT report?", 3)
+    catalog = refresh_catalog(Catalog({}), snap.threads_updated_since(None), content.config)
+    assert sorted(t.ref for t in catalog.threads.values()) == ["discussion #1", "discussion #3"]
+    assert catalog.synced_at == iso(3)
+    # Later: #3 is closed, #4 asked. Only threads updated since the last refresh are read.
+    _open(snap, 3, "Where is the VAT report?", 3, closed=True, updatedAt=iso(5))
+    _open(snap, 4, "Invoice currency for a foreign client", 6)
+    updated = list(snap.threads_updated_since(catalog.synced_at))
+    assert {str(t.ref) for t in updated} == {"discussion #3", "discussion #4"}
+    catalog = refresh_catalog(catalog, updated, content.config)
+    assert sorted(t.ref for t in catalog.threads.values()) == ["discussion #1", "discussion #4"]
+    assert catalog.synced_at == iso(6)
+    assert {e.kind for e in thread_entries(catalog)} == {"thread"}
+
+
+def test_an_earlier_open_question_is_suggested_but_never_claimed_for_a_fold(tmp_path: Path, content: Content) -> None:
+    assert content.config is not None
+    snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help", viewer=BOT)
+    _open(snap, 1, BILLING, 1)
+    _open(snap, 2, BILLING, 2)  # the same question, asked again later
+    catalog = refresh_catalog(Catalog({}), snap.threads_updated_since(None), content.config)
+    index = SearchIndex()
+    index.add(kb_entries(content) + thread_entries(catalog))
+    first, second = (snap.get_thread(ThreadRef(Channel.DISCUSSION, n)) for n in (1, 2))
+    assert first is not None and second is not None
+    [found] = suggest(index, second.title, second.body, content, catalog=catalog, asking=second)
+    assert found.url == first.url and found.is_duplicate and found.key == ""
+    text = render_suggestions([found])
+    assert text.startswith("**This looks like the same question as [") and "crowdcare:claim" not in text
+    # The earlier question never gets the later one (nor itself) as a match.
+    assert suggest(index, first.title, first.body, content, catalog=catalog, asking=first) == []
+    # A match GitHub says is closed now is not offered.
+    closed = suggest(index, second.title, second.body, content, catalog=catalog, asking=second,
+                     still_open=lambda t: False)  # fmt: skip
+    assert closed == []
+
+
+def test_answers_and_earlier_questions_are_listed_apart() -> None:
+    answer = Suggestion(SearchHit("kb/a/b.md", "solution", 0.5, 1.0, ()), "Fix it", "https://x/a", False, "a/b")
+    thread = Suggestion(SearchHit("https://g/1", "thread", 0.5, 1.0, ()), "Same <b>", "https://g/1", False)
+    text = render_suggestions([answer, thread])
+    assert text.index("knowledge base may help") < text.index("- [Fix it]") < text.index("Others asked")
+    assert "<b>" not in text and "crowdcare:claim" not in text

@@ -56,6 +56,7 @@ LAYERS = {
         "adapters.live",
         "adapters.queries",
         "search_index",
+        "index_cache",
         "semantic",
         "evaluation",
     },

@@ -21,6 +21,7 @@ import click
 from crowdcare import __version__
 from crowdcare.errors import BadInputError, CrowdcareError
 from crowdcare.store import load_content
+from crowdcare.text import strip_bad_chars
 from crowdcare.validate import validate_repository
 
 PAGES_MARKER = ".crowdcare-pages"
@@ -186,15 +187,24 @@ def intake(
 
     from crowdcare.dedup import thread_suggestions
 
-    built: list[tuple[Any, Any]] = []
+    built: list[tuple[Any, Any, Any]] = []
+    checked: dict[str, bool] = {}
+
+    def still_open(earlier: Any) -> bool:
+        # The catalog may be behind (a live listing of issues since a time shows open ones only): an earlier
+        # thread is read once before it is offered.
+        if earlier.url not in checked:
+            current = github.get_thread(_thread_ref(earlier.ref))
+            checked[earlier.url] = current is not None and current.state == "open"
+        return checked[earlier.url]
 
     def suggest(thread: Any) -> str:
-        # The knowledge base is loaded and indexed only once a question needs suggestions: a skipped event or
-        # a run of ideas does no such work.
+        # The index is brought up to date only once a question needs suggestions: a skipped event or a run of
+        # ideas does no such work.
         if not built:
-            built.append(_kb_index(obj.root))
-        index, content = built[0]
-        return thread_suggestions(index, thread, content)
+            built.append(_kb_index(obj.root, github))
+        index, content, catalog = built[0]
+        return thread_suggestions(index, thread, content, catalog, still_open)
 
     outcomes = _run(
         lambda: take_in_all(
@@ -250,46 +260,39 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
     click.echo(f"\ncrowdcare export: {issues} issue(s) and {discussions} discussion(s) written to {out}", err=True)
 
 
-INDEX_DIR = Path(".cache") / "crowdcare" / "index"
+def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
+    """(index, content, catalog): the knowledge base and the open questions, kept in the cache and brought up to
+    date incrementally; with ``github`` (a port), the open questions are refreshed from it first."""
+    from crowdcare.index_cache import open_index
+
+    updated = github.threads_updated_since if github is not None else None
+    return open_index(root, updated, lambda message: click.echo(message, err=True))
 
 
-def _kb_index(root: Path) -> tuple[Any, Any]:
-    """The knowledge base's search index, kept in .cache/ and brought up to date incrementally."""
-    from crowdcare.dedup import kb_entries, semantic_enabled, semantic_settings
-    from crowdcare.search_index import SearchIndex
+def _thread_ref(text: str) -> Any:
+    """ "discussion #12" back to a ThreadRef."""
+    from crowdcare.model import Channel, ThreadRef
 
-    content = load_content(root)
-    if content.config is None:
-        raise BadInputError("crowdcare.yml is not usable; run `crowdcare validate`")
-    # CROWDCARE_CACHE_DIR moves the cache (tests give each run its own; CI may keep it between jobs).
-    cache = os.environ.get("CROWDCARE_CACHE_DIR")
-    index: Any = SearchIndex(Path(cache) / "index" if cache else root / INDEX_DIR)
-    if semantic_enabled(content.config):
-        from crowdcare.semantic import Embedder, HybridIndex, weight_of
-
-        index = HybridIndex(index, Embedder(), weight_of(semantic_settings(content.config)))
-    written, removed = index.sync(kb_entries(content))
-    if written or removed:
-        click.echo(f"search index: {written} written, {removed} removed", err=True)
-    return index, content
+    channel, _, number = text.partition(" #")
+    return ThreadRef(Channel(channel), int(number))
 
 
-def _print_hits(hits: list[Any], content: Any, as_json: bool) -> None:
+def _print_hits(hits: list[Any], content: Any, catalog: Any, as_json: bool) -> None:
     from crowdcare.dedup import solution_url
 
     by_path = {s.path: s for s in content.solutions}
     rows = []
     for hit in hits:
         solution = by_path.get(hit.id)
-        rows.append(
-            {
-                "id": hit.id,
-                "title": solution.title if solution else hit.id,
-                "score": hit.score,
-                "url": solution_url(solution, content.config) if solution else None,
-                "terms": list(hit.terms),
-            }
-        )
+        thread = catalog.threads.get(hit.id)
+        if solution is not None:
+            title, url = solution.title, solution_url(solution, content.config)
+        elif thread is not None:
+            title, url = f"{strip_bad_chars(thread.title)} ({thread.ref}, open)", thread.url
+        else:
+            title, url = hit.id, None
+        rows.append({"id": hit.id, "kind": hit.kind, "title": title, "score": hit.score, "url": url,
+                     "terms": list(hit.terms)})  # fmt: skip
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -299,39 +302,71 @@ def _print_hits(hits: list[Any], content: Any, as_json: bool) -> None:
         click.echo(f"{row['score']:.2f}  {row['title']}\n      {row['id']}  (matched: {', '.join(row['terms'][:6])})")
 
 
+def refresh_options(func: F) -> F:
+    """``--refresh`` / ``--snapshot DIR``: bring the index's open questions up to date before answering."""
+    func = snapshot_option("Refresh the open questions from this snapshot folder (offline) first.")(func)
+    return click.option(
+        "--refresh",
+        is_flag=True,
+        help="Refresh the open questions from live GitHub first (GITHUB_TOKEN; only threads changed since the "
+        "last refresh are read). Without it or --snapshot, the open questions are those the last run saw.",
+    )(func)
+
+
+def _indexed(obj: Context, refresh: bool, snapshot_dir: Path | None) -> tuple[Any, Any, Any]:
+    def build() -> tuple[Any, Any, Any]:
+        github = None
+        if refresh or snapshot_dir is not None:
+            from crowdcare.store import load_config_or_fail
+
+            config = load_config_or_fail(obj.root)
+            github = _github(snapshot_dir, config.intake.bot_login, config.repo)
+        return _kb_index(obj.root, github)
+
+    return _run(build)  # type: ignore[no-any-return]
+
+
 @cli.command()
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, help="How many results.")
+@refresh_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 @click.pass_obj
-def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
-    """Search the knowledge base: solutions whose title, question, answer or tags match QUERY.
+def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Path | None, as_json: bool) -> None:
+    """Search the knowledge base and the open questions: solutions (title, question, tags) and open customer
+    questions (title, body) that match QUERY.
 
-    Scores are similarities from 0 to 1. The index lives in .cache/crowdcare/index and is updated with
-    what changed in kb/ since the last run.
+    Scores are similarities from 0 to 1. The index lives in .cache/crowdcare (or $CROWDCARE_CACHE_DIR) and is
+    updated with what changed in kb/ since the last run; open questions come from the last `crowdcare intake`
+    run, or from GitHub with --refresh, or a snapshot with --snapshot.
 
     Example: crowdcare search "bank feed not updating"
     """
-    index, content = _run(lambda: _kb_index(obj.root))
-    _print_hits(index.similar(query, limit=limit), content, as_json)
+    index, content, catalog = _indexed(obj, refresh, snapshot_dir)
+    _print_hits(index.similar(query, limit=limit), content, catalog, as_json)
 
 
 @cli.command()
 @click.option("--title", required=True, help="The new thread's title.")
 @click.option("--body", default="", help="The new thread's body.")
 @click.option("--limit", default=5, show_default=True, help="How many candidates.")
+@refresh_options
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON list.")
 @click.pass_obj
-def similar(obj: Context, title: str, body: str, limit: int, as_json: bool) -> None:
-    """List the solutions a new question most likely duplicates, with scores and the terms that matched.
+def similar(
+    obj: Context, title: str, body: str, limit: int, refresh: bool, snapshot_dir: Path | None, as_json: bool
+) -> None:
+    """List the solutions and open questions a new question most likely duplicates, with scores and the terms
+    that matched.
 
     Scores at or above duplicates.related_threshold in crowdcare.yml are suggested in the intake reply; at
-    or above duplicates.duplicate_threshold the reply says "this looks like ...".
+    or above duplicates.duplicate_threshold the reply says "this looks like ...". Only a solution can be
+    claimed for closing (crowdcare fold); an earlier open question is pointed to.
 
     Example: crowdcare similar --title "My bank transactions stopped importing" --body "Nothing since Monday"
     """
-    index, content = _run(lambda: _kb_index(obj.root))
-    _print_hits(index.similar(title, body, limit=limit), content, as_json)
+    index, content, catalog = _indexed(obj, refresh, snapshot_dir)
+    _print_hits(index.similar(title, body, limit=limit), content, catalog, as_json)
 
 
 @cli.group()

@@ -1,17 +1,24 @@
 """Answer at once: the knowledge-base solutions a new thread most likely duplicates.
 
-The reply lists up to three solutions above the *related* threshold, and says "this looks like X" only above
-the separate *duplicate* threshold (both in crowdcare.yml, both on the index's [0, 1] cosine score).
-Precision first: a wrong match is worse than none.
+The reply lists up to three solutions or earlier open questions above the *related* threshold, and says "this
+looks like X" only above the separate *duplicate* threshold (both in crowdcare.yml, both on the index's [0, 1]
+cosine score). Precision first: a wrong match is worse than none. Only a solution can be claimed for a fold (a
+thread has no answer to fold into): an earlier thread above the duplicate threshold is pointed to, never closed for.
+
+Open questions reach the index through a catalog (``OpenThread`` records, kept in the cache by the CLI and brought
+up to date from the threads updated since its last refresh, see ``refresh_catalog``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from crowdcare.fold import claim_marker, close_after_days
+from crowdcare.intake import normalize
 from crowdcare.model import Config, Content, IndexEntry, SearchHit, Solution, Thread
 from crowdcare.ports import SimilarityIndex
+from crowdcare.respond import is_question
 from crowdcare.site.markup import inline
 from crowdcare.site.solutions import published
 
@@ -39,6 +46,62 @@ def kb_entries(content: Content) -> list[IndexEntry]:
     return [solution_entry(s) for s in published(content)]
 
 
+@dataclass(frozen=True)
+class OpenThread:
+    """An open question as the index and the intake reply know it (user text cleaned, redacted and capped)."""
+
+    url: str
+    ref: str  # "discussion #12"
+    title: str
+    body: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The open questions the index holds, and the newest update time seen when they were last listed (the next
+    refresh asks only for threads updated since then; None: never listed)."""
+
+    threads: Mapping[str, OpenThread]  # by URL
+    synced_at: str | None = None
+
+
+def open_question(thread: Thread, config: Config) -> OpenThread | None:
+    """The catalog record for a thread that belongs in the index (an open customer question), else None."""
+    if thread.state != "open" or not thread.url or not is_question(thread, config):
+        return None
+    return OpenThread(
+        url=thread.url,
+        ref=str(thread.ref),
+        title=normalize(thread.title, 300),
+        body=normalize(thread.body, 3000),
+        created_at=thread.created_at,
+        updated_at=thread.updated_at,
+    )
+
+
+def refresh_catalog(catalog: Catalog, updated: Iterable[Thread], config: Config) -> Catalog:
+    """``catalog`` after the threads updated since its last refresh: open questions added or replaced, the ones
+    closed (or no longer questions) dropped. ``synced_at`` becomes the newest update seen: a thread changed
+    after the listing began has a later time than anything the listing returned, so nothing falls between."""
+    threads = dict(catalog.threads)
+    synced_at = catalog.synced_at
+    for thread in updated:
+        record = open_question(thread, config)
+        if record is not None:
+            threads[record.url] = record
+        elif thread.url:
+            threads.pop(thread.url, None)
+        if synced_at is None or thread.updated_at > synced_at:
+            synced_at = thread.updated_at
+    return Catalog(threads, synced_at)
+
+
+def thread_entries(catalog: Catalog) -> list[IndexEntry]:
+    return [IndexEntry(id=t.url, title=t.title, body=t.body, kind="thread") for t in catalog.threads.values()]
+
+
 def solution_url(solution: Solution, config: Config) -> str:
     if config.site_url:
         return f"{config.site_url.rstrip('/')}/kb/{solution.topic}/{solution.slug}/"
@@ -63,19 +126,41 @@ def thresholds(config: Config) -> tuple[float, float]:
     return related, duplicate
 
 
-def suggest(index: SimilarityIndex, title: str, body: str, content: Content) -> list[Suggestion]:
-    """Up to three solutions above the related threshold, best first; the first may be a duplicate claim."""
+def suggest(
+    index: SimilarityIndex,
+    title: str,
+    body: str,
+    content: Content,
+    *,
+    catalog: Catalog | None = None,
+    asking: Thread | None = None,
+    still_open: Callable[[OpenThread], bool] = lambda t: True,
+) -> list[Suggestion]:
+    """Up to three solutions or earlier open questions above the related threshold, best first; the first may say
+    "this looks like". ``asking`` is the thread being answered: it is never its own match, and only threads asked
+    before it count as earlier. ``still_open`` checks a thread match against GitHub before it is offered (the
+    catalog may be behind)."""
     assert content.config is not None
     related, duplicate = thresholds(content.config)
     by_path = {s.path: s for s in content.solutions}
+    threads = catalog.threads if catalog is not None else {}
     found: list[Suggestion] = []
-    for hit in index.similar(title, body, limit=10):
-        solution = by_path.get(hit.id)
-        if solution is None or hit.score < related:
+    exclude = asking.url if asking is not None else None
+    for hit in index.similar(title, body, limit=10, exclude=exclude):
+        if hit.score < related:
             continue
         is_duplicate = not found and hit.score >= duplicate
-        url = solution_url(solution, content.config)
-        found.append(Suggestion(hit, solution.title, url, is_duplicate, solution.key))
+        solution = by_path.get(hit.id)
+        if solution is not None:
+            url = solution_url(solution, content.config)
+            found.append(Suggestion(hit, solution.title, url, is_duplicate, solution.key))
+        else:
+            earlier = threads.get(hit.id)
+            if earlier is None or (asking is not None and earlier.created_at >= asking.created_at):
+                continue
+            if not still_open(earlier):
+                continue
+            found.append(Suggestion(hit, earlier.title, earlier.url, is_duplicate))
         if len(found) == MAX_SUGGESTIONS:
             break
     return found
@@ -88,7 +173,14 @@ def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7)
         return ""
     lines = []
     first = suggestions[0]
-    if first.is_duplicate:
+    if first.is_duplicate and not first.key:
+        # An earlier open question: pointed to, never closed for (there is no answer to fold into yet).
+        lines.append(
+            f"**This looks like the same question as [{inline(first.title)}]({first.url}).** Following that "
+            "thread may get you an answer sooner; this one stays open.\n"
+        )
+        rest = suggestions[1:]
+    elif first.is_duplicate:
         lines.append(
             f"**This looks like [{inline(first.title)}]({first.url}).** If that answers it, reply *yes* or react 👍 "
             "to this comment: we'll file your question under that answer and close it. If it doesn't, reply or "
@@ -98,12 +190,24 @@ def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7)
         rest = suggestions[1:]
     else:
         rest = suggestions
-    if rest:
+    answers = [s for s in rest if s.key]
+    questions = [s for s in rest if not s.key]
+    if answers:
         lines.append("These answers from the knowledge base may help:\n")
-        lines.extend(f"- [{inline(s.title)}]({s.url})" for s in rest)
+        lines.extend(f"- [{inline(s.title)}]({s.url})" for s in answers)
+    if questions:
+        lines.append(("\n" if answers else "") + "Others asked something similar:\n")
+        lines.extend(f"- [{inline(s.title)}]({s.url})" for s in questions)
     return "\n".join(lines) + "\n"
 
 
-def thread_suggestions(index: SimilarityIndex, thread: Thread, content: Content) -> str:
+def thread_suggestions(
+    index: SimilarityIndex,
+    thread: Thread,
+    content: Content,
+    catalog: Catalog | None = None,
+    still_open: Callable[[OpenThread], bool] = lambda t: True,
+) -> str:
     assert content.config is not None
-    return render_suggestions(suggest(index, thread.title, thread.body, content), close_after_days(content.config))
+    found = suggest(index, thread.title, thread.body, content, catalog=catalog, asking=thread, still_open=still_open)
+    return render_suggestions(found, close_after_days(content.config))
