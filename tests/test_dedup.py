@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -155,3 +156,21 @@ def test_answers_and_earlier_questions_are_listed_apart() -> None:
     text = render_suggestions([answer, thread])
     assert text.index("knowledge base may help") < text.index("- [Fix it]") < text.index("Others asked")
     assert "<b>" not in text and "crowdcare:claim" not in text
+
+
+def test_a_solution_is_found_by_every_way_it_was_asked_and_offered_once(content: Content) -> None:
+    """asked_as: the titles of threads folded into a solution's bucket, each indexed as a wording of its own."""
+    wording = "Reconcile button greyed out after the statement upload"
+    target = next(s for s in content.solutions if s.key == "bank-feeds/bank-feed-stopped-updating")
+    plain = SearchIndex()
+    plain.add(kb_entries(content))
+    assert all(s.key != target.key for s in suggest(plain, wording, "", content))
+    taught = dataclasses.replace(content, solutions=tuple(
+        dataclasses.replace(s, asked_as=(wording, wording + " again")) if s.key == target.key else s
+        for s in content.solutions
+    ))  # fmt: skip
+    index = SearchIndex()
+    index.add(kb_entries(taught))
+    found = suggest(index, wording, "", taught)
+    assert found[0].key == target.key and found[0].is_duplicate and found[0].title == target.title
+    assert [s.key for s in found].count(target.key) == 1

@@ -83,6 +83,7 @@ def test_the_askers_thumbs_up_folds_through_a_pull_request_and_closes_as_duplica
     assert [(r["op"], r.get("reason")) for r in outbox(snap)][-1] == ("close", "duplicate")
     text = git(root, "show", f"crowdcare/fold/discussion-1:kb/{KEY}.md")
     assert closed.url in parse_document(text).meta["also_asked"]
+    assert parse_document(text).meta["asked_as"] == [closed.title]  # found by this wording from now on
     assert git(root, "show", f"main:kb/{KEY}.md") != text, "nothing reaches main without review"
     # Rerun: the fold comment is the record; nothing is posted, closed or committed again.
     before = (len(outbox(snap)), git(root, "rev-parse", "crowdcare/fold/discussion-1"))

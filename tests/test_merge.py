@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from crowdcare.errors import BadInputError
+from crowdcare.frontmatter import parse_document
 from crowdcare.merge import find_solution, merge_into
 from crowdcare.model import PersonRef, Role, SolutionStatus
 from crowdcare.store import load_content
@@ -38,6 +39,7 @@ def test_a_solution_merged_into_another_keeps_everything(sample_repo: Repo) -> N
     } | {("finder1", Role.FINDER)}
     assert merged.status is SolutionStatus.SUPERSEDED and merged.superseded_by == "billing/refund"
     assert merged.body == source.body and merged.question == source.question  # the answer is kept
+    assert canonical.asked_as[0] == source.title  # found by the merged solution's wording too
 
 
 def test_a_thread_is_folded_once(sample_repo: Repo) -> None:
@@ -49,6 +51,22 @@ def test_a_thread_is_folded_once(sample_repo: Repo) -> None:
     again = find_solution(load_content(sample_repo.root), "billing/refund")
     assert again is not None and thread in again.also_asked
     assert merge_into(again, thread_url=thread, today=TODAY) == {}
+
+
+def test_a_folded_threads_title_joins_the_ways_it_was_asked(sample_repo: Repo) -> None:
+    target = find_solution(load_content(sample_repo.root), "billing/refund")
+    assert target is not None
+    first = merge_into(target, thread_url=REFUND + "9", thread_title="  Money back\nfor a  yearly plan? ", today=TODAY)
+    sample_repo.write(target.path, first[target.path])
+    after = find_solution(load_content(sample_repo.root), "billing/refund")
+    assert after is not None and after.asked_as == ("Money back for a yearly plan?",)
+    assert validate_repository(sample_repo.root, ()) == []
+    # The solution's own title, or a phrasing it has (in any case), is not listed again.
+    for title in (target.title.upper(), "money back for a yearly plan?"):
+        files = merge_into(after, thread_url=REFUND + "8", thread_title=title, today=TODAY)
+        assert parse_document(files[target.path]).meta["asked_as"] == ["Money back for a yearly plan?"]
+    long = merge_into(after, thread_url=REFUND + "7", thread_title="x" * 500, today=TODAY)
+    assert parse_document(long[target.path]).meta["asked_as"][-1] == "x" * 200
 
 
 @pytest.mark.parametrize(

@@ -277,22 +277,28 @@ def _thread_ref(text: str) -> Any:
     return ThreadRef(Channel(channel), int(number))
 
 
-def _print_hits(hits: list[Any], content: Any, catalog: Any, as_json: bool) -> None:
-    from crowdcare.dedup import solution_url
+def _print_hits(hits: list[Any], content: Any, catalog: Any, limit: int, as_json: bool) -> None:
+    """The best ``limit`` hits, a solution once (its own entry or the best of the ways it was asked, asked_as)."""
+    from crowdcare.dedup import solution_path, solution_url
 
     by_path = {s.path: s for s in content.solutions}
-    rows = []
+    rows: list[dict[str, Any]] = []
+    shown: set[str] = set()
     for hit in hits:
-        solution = by_path.get(hit.id)
+        solution = by_path.get(solution_path(hit.id))
         thread = catalog.threads.get(hit.id)
+        key = solution.path if solution is not None else hit.id
+        if key in shown or len(rows) == limit:
+            continue
+        shown.add(key)
         if solution is not None:
             title, url = solution.title, solution_url(solution, content.config)
         elif thread is not None:
             title, url = f"{strip_bad_chars(thread.title)} ({thread.ref}, open)", thread.url
         else:
             title, url = hit.id, None
-        rows.append({"id": hit.id, "kind": hit.kind, "title": title, "score": hit.score, "url": url,
-                     "terms": list(hit.terms)})  # fmt: skip
+        kind = "solution" if solution is not None else hit.kind
+        rows.append({"id": key, "kind": kind, "title": title, "score": hit.score, "url": url, "terms": list(hit.terms)})
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -343,7 +349,7 @@ def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Pa
     Example: crowdcare search "bank feed not updating"
     """
     index, content, catalog = _indexed(obj, refresh, snapshot_dir)
-    _print_hits(index.similar(query, limit=limit), content, catalog, as_json)
+    _print_hits(index.similar(query, limit=limit * 3), content, catalog, limit, as_json)
 
 
 @cli.command()
@@ -366,7 +372,7 @@ def similar(
     Example: crowdcare similar --title "My bank transactions stopped importing" --body "Nothing since Monday"
     """
     index, content, catalog = _indexed(obj, refresh, snapshot_dir)
-    _print_hits(index.similar(title, body, limit=limit), content, catalog, as_json)
+    _print_hits(index.similar(title, body, limit=limit * 3), content, catalog, limit, as_json)
 
 
 @cli.group()

@@ -42,8 +42,23 @@ def solution_entry(solution: Solution) -> IndexEntry:
     return IndexEntry(id=solution.path, title=solution.title, body=body, kind="solution")
 
 
+def phrasing_entries(solution: Solution) -> list[IndexEntry]:
+    """One entry per way the solution was asked (``asked_as``: the titles of threads folded into its bucket). Each
+    is scored on its own, so a solution asked fifty ways still scores 1.0 for a question worded like one of them
+    (folded into one document, every phrasing would dilute the others)."""
+    return [
+        IndexEntry(id=f"{solution.path}#asked-{n}", title=phrasing, body=" ".join(solution.tags), kind="asked")
+        for n, phrasing in enumerate(solution.asked_as, start=1)
+    ]
+
+
+def solution_path(entry_id: str) -> str:
+    """The solution an index entry stands for: its path, for the solution's own entry and its phrasings alike."""
+    return entry_id.split("#", 1)[0]
+
+
 def kb_entries(content: Content) -> list[IndexEntry]:
-    return [solution_entry(s) for s in published(content)]
+    return [entry for s in published(content) for entry in (solution_entry(s), *phrasing_entries(s))]
 
 
 @dataclass(frozen=True)
@@ -146,12 +161,14 @@ def suggest(
     threads = catalog.threads if catalog is not None else {}
     found: list[Suggestion] = []
     exclude = asking.url if asking is not None else None
-    for hit in index.similar(title, body, limit=10, exclude=exclude):
+    for hit in index.similar(title, body, limit=20, exclude=exclude):
         if hit.score < related:
             continue
         is_duplicate = not found and hit.score >= duplicate
-        solution = by_path.get(hit.id)
+        solution = by_path.get(solution_path(hit.id))
         if solution is not None:
+            if any(s.key == solution.key for s in found):
+                continue  # another of its phrasings scored higher
             url = solution_url(solution, content.config)
             found.append(Suggestion(hit, solution.title, url, is_duplicate, solution.key))
         else:

@@ -30,6 +30,8 @@ def solution_meta(solution: Solution) -> dict[str, Any]:
     meta["source"] = solution.source
     if solution.also_asked:
         meta["also_asked"] = list(solution.also_asked)
+    if solution.asked_as:
+        meta["asked_as"] = list(solution.asked_as)
     meta["created"] = solution.created.isoformat()
     meta["updated"] = solution.updated.isoformat()
     if solution.verified_with is not None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.hours import elapsed_hours, parse_time
 from crowdcare.intake import MARKER as INTAKE_MARKER
-from crowdcare.intake import same_account
+from crowdcare.intake import normalize, same_account
 from crowdcare.merge import merge_into
 from crowdcare.model import ChangeProposal, Config, Content, Reaction, Reply, Solution, Thread
 from crowdcare.ports import GitHubPort, RepositoryPort
@@ -151,7 +151,7 @@ def fold_branch(thread: Thread) -> str:
 
 def fold_change(thread: Thread, solution: Solution, today: dt.date) -> ChangeProposal | None:
     """The reviewed change that adds the thread to the solution's bucket; None when it is listed already."""
-    files = merge_into(solution, thread_url=thread.url, today=today)
+    files = merge_into(solution, thread_url=thread.url, thread_title=normalize(thread.title, 1000), today=today)
     if not files:
         return None
     body = (

@@ -18,6 +18,7 @@ from crowdcare.errors import BadInputError
 from crowdcare.model import Content, Contributor, PersonRef, Role, Solution, SolutionStatus
 
 MAX_ALSO_ASKED = 1000
+MAX_PHRASING = 200  # characters of a title kept in asked_as (the schema's limit)
 _KEY = re.compile(r"(?:^|/)(?:kb/)?([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)?$")
 
 
@@ -39,11 +40,14 @@ def merge_into(
     *,
     source: Solution | None = None,
     thread_url: str | None = None,
+    thread_title: str | None = None,
     finder: PersonRef | None = None,
     today: dt.date,
 ) -> dict[str, str]:
     """The new text of every file the merge changes: the canonical solution and, when a solution is merged,
-    the superseded one. Raises BadInputError for a merge that makes no sense."""
+    the superseded one. ``thread_title`` (the folded thread's, cleaned by the caller) joins ``asked_as``, as a
+    merged solution's title and phrasings do: duplicate detection then finds the solution by every way it was
+    asked. Raises BadInputError for a merge that makes no sense."""
     if source is None and thread_url is None:
         raise BadInputError("name a solution or a thread to merge")
     if target.status is SolutionStatus.SUPERSEDED:
@@ -60,6 +64,18 @@ def merge_into(
     also_asked = tuple(url for url in dict.fromkeys(threads) if url != target.source)
     if len(also_asked) > MAX_ALSO_ASKED:
         raise BadInputError(f"{target.key} would list {len(also_asked)} threads; the limit is {MAX_ALSO_ASKED}")
+    phrasings = [*target.asked_as]
+    if source is not None:
+        phrasings += [source.title, *source.asked_as]
+    if thread_title:
+        phrasings.append(" ".join(thread_title.split())[:MAX_PHRASING].strip())
+    seen = {target.title.casefold()}
+    asked_as: list[str] = []
+    for phrasing in phrasings:
+        if phrasing and phrasing.casefold() not in seen:
+            seen.add(phrasing.casefold())
+            asked_as.append(phrasing)
+    asked_as = asked_as[-MAX_ALSO_ASKED:]  # the newest phrasings, when a bucket outgrows the list
     contributors = list(target.contributors)
 
     def credit(contributor: Contributor) -> None:
@@ -70,9 +86,12 @@ def merge_into(
         credit(contributor)
     if finder is not None:
         credit(Contributor(finder, Role.FINDER))
-    if also_asked == target.also_asked and len(contributors) == len(target.contributors) and source is None:
+    unchanged = also_asked == target.also_asked and tuple(asked_as) == target.asked_as
+    if unchanged and len(contributors) == len(target.contributors) and source is None:
         return {}  # the thread is already in the bucket: nothing to change
-    merged = dataclasses.replace(target, also_asked=also_asked, contributors=tuple(contributors), updated=today)
+    merged = dataclasses.replace(
+        target, also_asked=also_asked, asked_as=tuple(asked_as), contributors=tuple(contributors), updated=today
+    )
     files = {target.path: solution_document(merged)}
     if source is not None:
         superseded = dataclasses.replace(

@@ -92,6 +92,7 @@ class Solution:
     verified_with: str | None = None
     related: tuple[str, ...] = ()  # "topic/slug" of other solutions
     superseded_by: str | None = None  # "topic/slug" of the solution this one was merged into
+    asked_as: tuple[str, ...] = ()  # the titles of threads folded into its bucket: more ways to find it
 
     @property
     def key(self) -> str:

@@ -26,7 +26,7 @@ from crowdcare.dedup import solution_url
 from crowdcare.documents import solution_document
 from crowdcare.draft import draft_solution, pull_request_body
 from crowdcare.errors import BadInputError
-from crowdcare.intake import classify
+from crowdcare.intake import classify, normalize
 from crowdcare.merge import find_solution, merge_into
 from crowdcare.model import (
     ChangeProposal,
@@ -357,7 +357,14 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
         return _refuse(thread, p, command.author, "promotion.merge", why, cmd=command.id)
     source = _solution_of(thread, p.content)
     try:
-        files = merge_into(target, source=source, thread_url=thread.url, finder=command.author, today=p.today)
+        files = merge_into(
+            target,
+            source=source,
+            thread_url=thread.url,
+            thread_title=normalize(thread.title, 1000) if source is None else None,
+            finder=command.author,
+            today=p.today,
+        )
     except BadInputError as exc:
         return _refuse(thread, p, command.author, "promotion.merge", f"{exc}.", cmd=command.id)
     ref = str(thread.ref)

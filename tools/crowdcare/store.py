@@ -214,6 +214,7 @@ def _load_solution(
         contributors=tuple(Contributor(_person(c), Role(c["role"])) for c in meta["contributors"]),
         source=meta["source"],
         also_asked=tuple(meta.get("also_asked", ())),
+        asked_as=tuple(meta.get("asked_as", ())),
         created=_date(meta["created"]),
         updated=_date(meta["updated"]),
         body=doc.body,

@@ -155,6 +155,11 @@ def solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]
         f"<li>{html_link(thread_label(url), url)}{origin if url == solution.source else ''}</li>" for url in threads
     )
     lines.append(f'<ul class="cc-threads">{items}</ul>\n')
+    if solution.asked_as:
+        # The wordings of the questions folded into it: readers searching the site in their own words find it.
+        lines.append("Also asked as:\n")
+        lines.extend(f"- {inline(phrasing)}" for phrasing in solution.asked_as[:50])
+        lines.append("")
     related = [keyed[key] for key in solution.related if key in keyed]
     if related:
         lines.append("\n## Related solutions\n")
