@@ -186,6 +186,7 @@ def intake(
             click.echo(f"{outcome.ref}: {outcome.kind.value}, {outcome.action} ({outcome.reason}){labels}", err=True)
 
     from crowdcare.dedup import thread_suggestions
+    from crowdcare.model import ThreadRef
 
     built: list[tuple[Any, Any, Any]] = []
     checked: dict[str, bool] = {}
@@ -194,7 +195,7 @@ def intake(
         # The catalog may be behind (a live listing of issues since a time shows open ones only): an earlier
         # thread is read once before it is offered.
         if earlier.url not in checked:
-            current = github.get_thread(_thread_ref(earlier.ref))
+            current = github.get_thread(ThreadRef.parse(earlier.ref))
             checked[earlier.url] = current is not None and current.state == "open"
         return checked[earlier.url]
 
@@ -267,14 +268,6 @@ def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
 
     updated = github.threads_updated_since if github is not None else None
     return open_index(root, updated, lambda message: click.echo(message, err=True))
-
-
-def _thread_ref(text: str) -> Any:
-    """ "discussion #12" back to a ThreadRef."""
-    from crowdcare.model import Channel, ThreadRef
-
-    channel, _, number = text.partition(" #")
-    return ThreadRef(Channel(channel), int(number))
 
 
 def _print_hits(hits: list[Any], content: Any, catalog: Any, limit: int, as_json: bool) -> None:

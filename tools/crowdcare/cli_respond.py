@@ -44,7 +44,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     from crowdcare.hours import current_time, format_time, parse_time
     from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
     from crowdcare.metrics import age_hours, format_hours
-    from crowdcare.model import Channel, ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
+    from crowdcare.model import ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
     from crowdcare.respond import Rotation, is_question, respond_all
     from crowdcare.store import load_config_or_fail
 
@@ -64,8 +64,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     for record in old.records if old else ():
         closed = record.status is ResponseStatus.CLOSED and record.closed_at is not None
         if closed and record.thread not in seen and parse_time(str(record.closed_at)) >= horizon:
-            channel, number = record.thread.split(" #")
-            ref = ThreadRef(Channel(channel), int(number))
+            ref = ThreadRef.parse(record.thread)
             fresh = _run(lambda: github.get_thread(ref))  # noqa: B023 (called at once)
             if fresh is not None:
                 threads.append(fresh)

@@ -334,6 +334,12 @@ class ThreadRef:
     def __str__(self) -> str:
         return f"{self.channel.value} #{self.number}"
 
+    @classmethod
+    def parse(cls, text: str) -> ThreadRef:
+        """The inverse of ``str``: "discussion #12" back to a ThreadRef (ValueError for anything else)."""
+        channel, number = text.split(" #")
+        return cls(Channel(channel), int(number))
+
 
 @dataclass(frozen=True)
 class Reply:
