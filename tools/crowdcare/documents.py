@@ -94,5 +94,10 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never half of either."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
+        try:
+            tmp.write(text)
+        except BaseException:
+            tmp.close()
+            Path(tmp.name).unlink(missing_ok=True)  # no stray temporary file beside the untouched original
+            raise
     Path(tmp.name).replace(path)

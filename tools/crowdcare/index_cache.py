@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -26,6 +25,7 @@ from crowdcare.dedup import (
     semantic_settings,
     thread_entries,
 )
+from crowdcare.documents import write_atomically
 from crowdcare.errors import BadInputError
 from crowdcare.model import Content, Thread
 from crowdcare.store import load_content
@@ -60,20 +60,12 @@ def load_catalog(path: Path, warn: Callable[[str], None] = lambda message: None)
 
 def save_catalog(path: Path, catalog: Catalog) -> None:
     """Write atomically: a crash leaves the old catalog or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "version": CATALOG_VERSION,
         "synced_at": catalog.synced_at,
         "threads": {url: asdict(t) for url, t in sorted(catalog.threads.items())},
     }
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=0)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=0))
 
 
 def open_index(
