@@ -272,18 +272,15 @@ def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
 
 def _print_hits(hits: list[Any], content: Any, catalog: Any, limit: int, as_json: bool) -> None:
     """The best ``limit`` hits, a solution once (its own entry or the best of the ways it was asked, asked_as)."""
-    from crowdcare.dedup import solution_path, solution_url
+    from crowdcare.dedup import per_solution, solution_url
 
     by_path = {s.path: s for s in content.solutions}
     rows: list[dict[str, Any]] = []
-    shown: set[str] = set()
-    for hit in hits:
-        solution = by_path.get(solution_path(hit.id))
+    for hit, solution in per_solution(hits, by_path):
+        if len(rows) == limit:
+            break
         thread = catalog.threads.get(hit.id)
         key = solution.path if solution is not None else hit.id
-        if key in shown or len(rows) == limit:
-            continue
-        shown.add(key)
         if solution is not None:
             title, url = solution.title, solution_url(solution, content.config)
         elif thread is not None:

@@ -62,7 +62,7 @@ def promote(
         everyone = threads
     built: list[Any] = []
 
-    from crowdcare.dedup import solution_path
+    from crowdcare.dedup import per_solution
 
     def similar(thread: Any) -> list[tuple[Any, float]]:
         if not built:
@@ -70,12 +70,7 @@ def promote(
         index, kb, _ = built[0]
         by_path = {s.path: s for s in kb.solutions}
         hits = index.similar(thread.title, thread.body, limit=20)  # open questions share the index
-        best: dict[str, tuple[Any, float]] = {}
-        for hit in hits:  # best first; a solution's other phrasings score lower
-            solution = by_path.get(solution_path(hit.id))
-            if solution is not None and solution.path not in best:
-                best[solution.path] = (solution, hit.score)
-        return list(best.values())[:5]
+        return [(solution, hit.score) for hit, solution in per_solution(hits, by_path) if solution is not None][:5]
 
     known = {s.source for s in content.solutions} | {url for s in content.solutions for url in s.also_asked}
     open_questions = [t for t in everyone if t.state == "open" and is_question(t, config) and t.url not in known]

@@ -11,7 +11,7 @@ up to date from the threads updated since its last refresh, see ``refresh_catalo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crowdcare.fold import claim_marker, close_after_days
@@ -55,6 +55,21 @@ def phrasing_entries(solution: Solution) -> list[IndexEntry]:
 def solution_path(entry_id: str) -> str:
     """The solution an index entry stands for: its path, for the solution's own entry and its phrasings alike."""
     return entry_id.split("#", 1)[0]
+
+
+def per_solution(
+    hits: Iterable[SearchHit], by_path: Mapping[str, Solution]
+) -> Iterator[tuple[SearchHit, Solution | None]]:
+    """``hits`` in their order with each solution once: the first of its entries (its own or one of its asked_as
+    wordings) stands for it. A hit that is no solution (an open question) comes with None."""
+    seen: set[str] = set()
+    for hit in hits:
+        solution = by_path.get(solution_path(hit.id))
+        if solution is not None:
+            if solution.path in seen:
+                continue
+            seen.add(solution.path)
+        yield hit, solution
 
 
 def kb_entries(content: Content) -> list[IndexEntry]:
@@ -161,14 +176,10 @@ def suggest(
     threads = catalog.threads if catalog is not None else {}
     found: list[Suggestion] = []
     exclude = asking.url if asking is not None else None
-    for hit in index.similar(title, body, limit=20, exclude=exclude):
-        if hit.score < related:
-            continue
+    passing = (hit for hit in index.similar(title, body, limit=20, exclude=exclude) if hit.score >= related)
+    for hit, solution in per_solution(passing, by_path):
         is_duplicate = not found and hit.score >= duplicate
-        solution = by_path.get(solution_path(hit.id))
         if solution is not None:
-            if any(s.key == solution.key for s in found):
-                continue  # another of its phrasings scored higher
             url = solution_url(solution, content.config)
             found.append(Suggestion(hit, solution.title, url, is_duplicate, solution.key))
         else:

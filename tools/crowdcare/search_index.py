@@ -157,9 +157,9 @@ class SearchIndex:
         return self._avg_length
 
     def _candidates(self, stems: list[str], weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
-        """The first stage: the ``limit`` documents with the highest BM25 over ``stems`` (term frequency saturated,
-        no length normalisation), read straight from the postings. whoosh's own OR query scored each posting
-        through a tree of matchers, about 25 µs each: p95 146 ms at 100,000 documents; reading them is ~1.5 µs."""
+        """The first stage: the ``limit`` documents with the highest BM25 over ``stems`` (k1 1.2, b 0.75), read
+        straight from the postings within MAX_POSTINGS. whoosh's own OR query scored each posting through a tree
+        of matchers, about 25 µs each: p95 146 ms at 100,000 documents; reading them is ~1.5 µs."""
         reader = self._searcher.reader()
         scores: dict[int, float] = {}
         get = scores.get
