@@ -76,3 +76,20 @@ def test_scores_after_incremental_updates_equal_a_fresh_build(tmp_path: Path) ->
     fresh.add(DOCS)
     query = "bank feed not updating"
     assert [(h.id, h.score) for h in cached.similar(query)] == [(h.id, h.score) for h in fresh.similar(query)]
+
+
+def test_words_two_texts_share_outweigh_one_rare_word() -> None:
+    """The score damps IDF: "virtual card has not arrived" is nearer a card that has not arrived than a virtual
+    statement. With the full IDF the one rare shared word ("virtual") won."""
+    index = SearchIndex()
+    index.add(
+        IndexEntry(
+            f"f{n}", f"question {n}: my card has not arrived" if n % 2 else f"question {n}: where's my statement"
+        )
+        for n in range(40)
+    )
+    index.add(
+        [IndexEntry("rare", "Virtual statement export"), IndexEntry("shared", "The card I ordered has not arrived")]
+    )
+    scores = {h.id: h.score for h in index.similar("Virtual card has not arrived", limit=50)}
+    assert scores["shared"] > scores["rare"]

@@ -256,7 +256,11 @@ def _bm25(
 
 
 def _tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-    return {term: (1 + math.log(n)) * idf[term] for term, n in counts.items()}
+    """The vector the score's cosine compares: log term frequency times the *square root* of the IDF. Full IDF
+    let one rare word decide (a "virtual card" matched a "card" question on "virtual"); damped, the words two
+    enquiries share count for more. Measured with the bench at coverage 0.40, claim precision rose from 0.900 to
+    0.914 on Banking77 and 0.965 to 0.968 on CLINC150; the ranking (BM25) uses the full IDF."""
+    return {term: (1 + math.log(n)) * math.sqrt(idf[term]) for term, n in counts.items()}
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
