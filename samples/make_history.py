@@ -401,6 +401,26 @@ def write_duplicate_claims() -> None:
     print(f"wrote discussions {DUPLICATE_CLAIMS[0][0]}-{DUPLICATE_CLAIMS[-1][0]} (duplicate claims) into {folder}")
 
 
+PENDING_BUCKET = [
+    (357, "Webhook signature check fails since I rotated the signing secret", "I generated a new webhook secret "
+     "yesterday and since then every delivery fails the signature check on my server. Do old deliveries still use "
+     "the previous secret?", 2, 9),
+    (358, "Rejected webhook signatures after changing the secret", "Our integration rejects every webhook since we "
+     "changed the secret in Settings > Developers. How long until the new secret is used?", 1, 10),
+]  # fmt: skip
+
+
+def write_pending_bucket() -> None:
+    """Two more askers of discussion 345's unanswered question, in their own words: a pending bucket of three on
+    the triage page (answer once, serve many)."""
+    folder = SNAPSHOT / "discussions"
+    for number, title, body, days_ago, customer in PENDING_BUCKET:
+        asked = NOW - dt.timedelta(days=days_ago, hours=3)
+        node = _discussion_node(number, title, body, CUSTOMERS[customer], asked, "Q&A", [], [])
+        (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote discussions {PENDING_BUCKET[0][0]}-{PENDING_BUCKET[-1][0]} (a pending bucket) into {folder}")
+
+
 def write_ideas(rng: random.Random) -> None:
     folder = SNAPSHOT / "discussions"
     for path in sorted((Path(__file__).parent.parent / "ideas").glob("*.md")):
@@ -434,6 +454,7 @@ def main() -> None:
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
     write_duplicate_claims()
+    write_pending_bucket()
     write_ideas(random.Random(101))  # noqa: S311
 
 

@@ -1,16 +1,17 @@
 """Conversation buckets: every solution is a bucket (its source thread and `also_asked`), and open questions
 without an accepted answer cluster into pending buckets (answer once, serve many).
 
-Pending buckets use the benchmark's online bucketing (evaluation.online_buckets): questions in the order they
-were asked, each joining the bucket whose members together it resembles at `duplicates.bucket_threshold`.
+Pending buckets use the benchmark's online bucketing (evaluation.Buckets): questions in the order they were
+asked, each joining the bucket whose members together it resembles at `duplicates.bucket_threshold`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crowdcare.evaluation import Item, online_buckets
+from crowdcare.evaluation import Buckets
 from crowdcare.intake import normalize
 from crowdcare.model import Content, Thread
 
@@ -24,20 +25,35 @@ class Bucket:
     threads: tuple[str, ...]  # URLs
 
 
-def pending_buckets(questions: list[Thread], threshold: float) -> list[list[Thread]]:
-    """Open questions grouped by similarity, oldest question first in each group."""
+def pending_buckets(
+    questions: list[Thread], threshold: float, background: Iterable[tuple[str, str]] = ()
+) -> list[list[Thread]]:
+    """Open questions grouped by similarity, oldest question first in each group. ``background`` texts (title,
+    body: the knowledge base, the other threads listed) count in the word statistics but are not bucketed: a few
+    dozen open questions alone cannot tell a community's everyday words from telling ones."""
     ordered = sorted(questions, key=lambda t: (t.created_at, str(t.ref)))
     if not ordered:
         return []
-    items = [Item(str(t.ref), t.title, t.body, None) for t in ordered]
+    buckets = Buckets(threshold)
+    for title, body in background:
+        buckets.learn(title, body)
     groups: dict[int, list[Thread]] = defaultdict(list)
-    for thread, bucket in zip(ordered, online_buckets(items, threshold, lambda done: None), strict=True):
-        groups[bucket].append(thread)
+    for thread in ordered:
+        groups[buckets.add(thread.title, thread.body)].append(thread)
     return list(groups.values())
 
 
-def all_buckets(content: Content, questions: list[Thread], threshold: float) -> list[Bucket]:
-    """Solutions and pending buckets, largest first."""
+def solution_texts(content: Content) -> list[tuple[str, str]]:
+    """The knowledge base as background for pending_buckets."""
+    return [(s.title, f"{s.question}\n{s.body}") for s in content.solutions]
+
+
+def all_buckets(
+    content: Content, questions: list[Thread], threshold: float, others: Iterable[Thread] = ()
+) -> list[Bucket]:
+    """Solutions and pending buckets, largest first. ``others``: the rest of the threads listed, for the word
+    statistics (see pending_buckets)."""
+    background = solution_texts(content) + [(t.title, t.body) for t in others]
     found = [
         Bucket("solution", s.title, s.path, s.times_asked, tuple(sorted({s.source, *s.also_asked})))
         for s in content.solutions
@@ -46,6 +62,6 @@ def all_buckets(content: Content, questions: list[Thread], threshold: float) -> 
     found += [
         # Thread titles are user text: cleaned (no control or bidi characters) before anyone prints them.
         Bucket("pending", normalize(group[0].title, 200), str(group[0].ref), len(group), tuple(t.url for t in group))
-        for group in pending_buckets(questions, threshold)
+        for group in pending_buckets(questions, threshold, background)
     ]
     return sorted(found, key=lambda b: (-b.size, b.kind != "pending", b.key))

@@ -398,6 +398,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
 
     Example: crowdcare bench dedup ../shared/data/dedup/seamonkey-bugs.jsonl
     """
+    from crowdcare.dedup import bucket_threshold as bucket_threshold_of
     from crowdcare.dedup import semantic_settings, thresholds
     from crowdcare.evaluation import format_report, read_items, run_benchmark
     from crowdcare.search_index import SearchIndex
@@ -411,7 +412,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
                 config, duplicates={**config.duplicates, "semantic": {**semantic_settings(config), "enabled": True}}
             )
         threshold = thresholds(config)[1]
-        bucket_threshold = float(str(config.duplicates.get("bucket_threshold", threshold)))
+        bucket_threshold = bucket_threshold_of(config)
     items = _run(lambda: read_items(file))
     index_factory: Any = SearchIndex
     if semantic:

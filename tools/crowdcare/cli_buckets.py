@@ -28,20 +28,23 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
     Example: crowdcare buckets --snapshot samples/snapshot --limit 10
     """
     from crowdcare.buckets import all_buckets
+    from crowdcare.dedup import bucket_threshold
     from crowdcare.respond import facts_of, is_question
     from crowdcare.store import load_config_or_fail, load_content
 
     config = _run(lambda: load_config_or_fail(obj.root))
     content = load_content(obj.root)
-    questions = []
+    questions, others = [], []
     if not kb_only:
         github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
         bot = config.intake.bot_login
         for thread in _run(lambda: list(github.threads_updated_since(None))):
             if thread.state == "open" and is_question(thread, config) and facts_of(thread, config, bot).answer is None:
                 questions.append(thread)
-    threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
-    found = _run(lambda: all_buckets(content, questions, threshold))
+            else:
+                others.append(thread)
+    threshold = bucket_threshold(config)
+    found = _run(lambda: all_buckets(content, questions, threshold, others))
     shown = found[:limit] if limit else found
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(b) for b in shown], indent=1))

@@ -43,7 +43,7 @@ def promote(
 
     Example: crowdcare promote --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.buckets import pending_buckets
+    from crowdcare.buckets import pending_buckets, solution_texts
     from crowdcare.hours import current_time
     from crowdcare.promote import Promoter, promote_all
     from crowdcare.respond import is_question
@@ -62,7 +62,7 @@ def promote(
         everyone = threads
     built: list[Any] = []
 
-    from crowdcare.dedup import per_solution
+    from crowdcare.dedup import fold_threshold, per_solution
 
     def similar(thread: Any) -> list[tuple[Any, float]]:
         if not built:
@@ -78,9 +78,12 @@ def promote(
 
     def bucket_of(thread: Any) -> tuple[str, ...]:
         if not groups and open_questions:
-            threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
+            # Written into the solution's also_asked: the bar of a duplicate claim, not the triage page's.
+            threshold = fold_threshold(config)
             candidates = [t for t in open_questions if t.ref != thread.ref] + [thread]
-            for group in pending_buckets(candidates, threshold):
+            asking = {t.ref for t in candidates}
+            background = solution_texts(content) + [(t.title, t.body) for t in everyone if t.ref not in asking]
+            for group in pending_buckets(candidates, threshold, background):
                 urls = tuple(t.url for t in group)
                 groups.update({t.url: urls for t in group})
         return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)

@@ -15,11 +15,14 @@ import click
 from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 
 
-def bucket_sizes(threads: list[Any], threshold: float) -> dict[str, int]:
-    """How many waiting questions share each one's pending bucket."""
+def bucket_sizes(waiting: list[Any], threshold: float, everyone: list[Any]) -> dict[str, int]:
+    """How many waiting questions share each one's pending bucket (every thread swept counts in the word
+    statistics)."""
     from crowdcare.buckets import pending_buckets
 
-    return {str(t.ref): len(group) for group in pending_buckets(threads, threshold) for t in group}
+    refs = {t.ref for t in waiting}
+    background = [(t.title, t.body) for t in everyone if t.ref not in refs]
+    return {str(t.ref): len(group) for group in pending_buckets(waiting, threshold, background) for t in group}
 
 
 @cli.command()
@@ -41,6 +44,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     Example: crowdcare respond --snapshot samples/snapshot --dry-run
     """
+    from crowdcare.dedup import bucket_threshold
     from crowdcare.hours import current_time, format_time, parse_time
     from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
     from crowdcare.metrics import age_hours, format_hours
@@ -78,10 +82,10 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
             click.echo(f"{outcome.ref}: {outcome.record.status.value}" + (f" · {done}" if done else ""), err=True)
 
     outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
-    threshold = float(str(config.duplicates.get("bucket_threshold", 0.4)))
+    threshold = bucket_threshold(config)
     waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
     waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
-    sizes = bucket_sizes(waiting_threads, threshold)
+    sizes = bucket_sizes(waiting_threads, threshold, threads)
     records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
     statuses = Counter(r.status for r in records)
     closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]

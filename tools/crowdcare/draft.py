@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crowdcare.dedup import thresholds
 from crowdcare.model import (
     Config,
     Content,
@@ -147,7 +148,7 @@ def choose_topic(thread: Thread, config: Config, similar: list[tuple[Solution, f
             return slug, f"the thread's label '{slug}'"
     # Choosing a folder is low-stakes (the reviewer sees it) unlike claiming a duplicate: half the related
     # threshold is enough to follow the nearest solution's topic.
-    threshold = float(str(config.duplicates.get("related_threshold", 0.25))) / 2
+    threshold = thresholds(config)[0] / 2
     for solution, score in similar:
         if score >= threshold and solution.topic in slugs:
             return solution.topic, f"the most similar solution, {solution.key} (similarity {score:.2f})"

@@ -3,14 +3,17 @@ JSON-lines file of {"id", "title", "body", "group"} (group null: no counterpart 
 
 1. Retrieval, leave-one-out: every item is indexed; each item that has a partner is a query over all others.
 2. Duplicate claims: each item claims its top hit when the hit's score passes the production threshold.
-3. Bucketing, online: items arrive in file order, each is compared with an index of the earlier ones only and
-   joins the bucket of its best match above the threshold, or opens a new bucket.
+3. Bucketing, online: items arrive in file order, each joins the earlier bucket it resembles most when that
+   passes the bucket threshold, or opens a new bucket (see Buckets).
 4. Cost: indexing rate, query latency, peak memory.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
+import re
 import resource
 import statistics
 import time
@@ -114,7 +117,7 @@ def run_benchmark(
     index_factory: Callable[[], Any] = SearchIndex,
 ) -> dict[str, float]:
     """The protocol's figures. ``index_factory`` makes the retrieval index (lexical by default, or the semantic
-    extra's HybridIndex); online bucketing stays lexical (it compares bucket centroids of stems)."""
+    extra's HybridIndex); online bucketing stays lexical (Buckets: TF-IDF centroids)."""
 
     def tick(stage: str, done: int) -> None:
         if progress is not None and (done % 250 == 0 or done == len(items)):
@@ -168,42 +171,111 @@ def run_benchmark(
     return {key: round(result[key], 4) for key in KEYS}
 
 
-ONLINE_BATCH = 50
+BUCKET_POSTINGS = 20_000  # bucket entries read per item, rarest terms first (see Buckets.join)
+BOILERPLATE_WORDS = 3  # a body's sentence this long that an earlier text had word for word is left out (Buckets.add)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+class Buckets:
+    """Online bucketing: each text joins the bucket whose members, taken together, it resembles most, when that
+    similarity passes ``threshold``; else it opens a bucket.
+
+    A text is a unit TF-IDF vector (log term frequency, IDF over the texts seen so far, the text included); a
+    bucket is the sum of its members' vectors, and "resembles" is the cosine between the text and that sum. Every
+    bucket sharing a term is a candidate, found through an inverted index of bucket vectors, and the sums' norms
+    are kept up to date as members join, so a text costs one pass over the buckets of its terms. Summing unit
+    vectors gives a long report no more say than a one-line question.
+
+    Measured with the bench (file order, threshold 0.2): pair F1 0.29 on Banking77 and 0.47 on CLINC150, against
+    0.12 and 0.20 for the earlier scheme (buckets of a text's ten nearest earlier texts, raw term counts summed,
+    whoosh searches), and in a second instead of a minute. Terms are read rarest first; a common term is skipped
+    once BUCKET_POSTINGS bucket entries have been read, and the best candidates' scores are then completed.
+    """
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self._sentences: set[str] = set()
+        self._seen = 0
+        self._df: Counter[str] = Counter()
+        self._postings: dict[str, dict[int, float]] = {}
+        self._squares: list[float] = []  # each bucket vector's squared norm
+
+    def __len__(self) -> int:
+        return len(self._squares)
+
+    def learn(self, title: str, body: str) -> None:
+        """Count a text in the IDF without bucketing it: a knowledge base's solutions teach a few dozen open
+        questions which words are common in this community and which are telling."""
+        self._count(stems_of(IndexEntry("", title, body)))
+
+    def _count(self, stems: Counter[str]) -> None:
+        self._seen += 1
+        self._df.update(stems.keys())
+
+    def _vector(self, stems: Counter[str]) -> dict[str, float]:
+        self._count(stems)
+        seen, df = self._seen, self._df
+        vector = {term: (1 + math.log(n)) * math.log(1 + (seen + 1) / (df[term] + 1)) for term, n in stems.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {term: w / norm for term, w in vector.items()}
+
+    def add(self, title: str, body: str) -> int:
+        """The bucket a thread joins. Sentences of its body that an earlier thread had word for word (three words
+        or more: "I've looked in the help centre but couldn't find it.", an issue form's headings) are left out:
+        boilerplate that many askers share would otherwise pull unrelated questions into one bucket. The title
+        always counts, so a question asked again word for word still joins its twin."""
+        sentences = [" ".join(part.lower().split()) for part in _SENTENCES.split(body)]
+        fresh = [s for s in sentences if len(s.split()) < BOILERPLATE_WORDS or s not in self._sentences]
+        self._sentences.update(s for s in sentences if len(s.split()) >= BOILERPLATE_WORDS)
+        return self.join(stems_of(IndexEntry("", title, "\n".join(fresh))))
+
+    def join(self, stems: Counter[str]) -> int:
+        """The bucket (0, 1, 2, ... in order of opening) a text with these stem counts joins."""
+        vector = self._vector(stems)
+        postings = self._postings
+        dots: dict[int, float] = {}
+        get = dots.get
+        budget = BUCKET_POSTINGS
+        skipped: list[str] = []
+        read = 0
+        for term in sorted(vector, key=lambda t: (self._df[t], t)):
+            entries = postings.get(term)
+            if not entries:
+                continue
+            if read >= 2 and len(entries) > budget:  # the two rarest terms in any bucket are always read
+                skipped.append(term)
+                continue
+            read += 1
+            budget -= len(entries)
+            weight = vector[term]
+            for bucket, value in entries.items():
+                dots[bucket] = get(bucket, 0.0) + weight * value
+        if skipped and dots:
+            for bucket in heapq.nlargest(50, dots, key=lambda b: dots[b] / math.sqrt(self._squares[b])):
+                dots[bucket] += sum(vector[t] * postings[t].get(bucket, 0.0) for t in skipped)
+        best, score = -1, -1.0
+        for bucket, dot in dots.items():
+            similarity = dot / math.sqrt(self._squares[bucket])
+            if similarity > score or (similarity == score and bucket < best):
+                best, score = bucket, similarity
+        if best < 0 or score < self.threshold:
+            best = len(self._squares)
+            self._squares.append(0.0)
+        self._squares[best] += 2 * dots.get(best, 0.0) + 1.0  # |b + v|^2 = |b|^2 + 2 b.v + |v|^2, |v| = 1
+        for term, weight in vector.items():
+            entries = postings.setdefault(term, {})
+            entries[best] = entries.get(best, 0.0) + weight
+        return best
 
 
 def online_buckets(items: list[Item], threshold: float, tick: Callable[[int], None]) -> list[int]:
-    """Each item joins the bucket whose members, taken together, it resembles most, when that similarity
-    passes ``threshold``; else it opens a bucket.
-
-    Candidates are the buckets of the item's 10 best earlier matches. Comparing with a bucket's summed term
-    counts (its centroid) rather than with single members is what keeps buckets from splitting: on a third of
-    Banking77 it raised pair F1 from 0.05 to 0.30. Only earlier items count. For speed the index is written in
-    batches of 50: an item is searched in the index of all earlier batches and compared directly with the earlier
-    items of its own batch.
-    """
-    index = SearchIndex()
-    bucket_of: dict[str, int] = {}
-    centroids: dict[int, Counter[str]] = {}
-    buckets: list[int] = []
-    batch: list[tuple[IndexEntry, Counter[str]]] = []
+    """Each item's bucket, items taken in order (see Buckets): only earlier items count."""
+    buckets = Buckets(threshold)
+    found = []
     for done, item in enumerate(items, 1):
-        doc = IndexEntry(item.id, item.title, item.body)
-        stems = stems_of(doc)
-        if len(batch) == ONLINE_BATCH:
-            index.add(earlier for earlier, _ in batch)
-            batch = []
-        nearby = [h.id for h in index.similar(item.title, item.body, limit=10)] if len(index) else []
-        nearby += [earlier.id for earlier, _ in batch]
-        scored = [(index.cosine(stems, centroids[b]), -b) for b in {bucket_of[i] for i in nearby}]
-        best = max(scored, default=None)
-        bucket = -best[1] if best is not None and best[0] >= threshold else len(centroids)
-        centroids.setdefault(bucket, Counter()).update(stems)
-        bucket_of[item.id] = bucket
-        buckets.append(bucket)
-        batch.append((doc, stems))
+        found.append(buckets.add(item.title, item.body))
         tick(done)
-    index.close()
-    return buckets
+    return found
 
 
 def format_report(name: str, figures: dict[str, Any]) -> str:
