@@ -15,13 +15,14 @@ import click
 from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 
 
-def bucket_sizes(waiting: list[Any], threshold: float, everyone: list[Any]) -> dict[str, int]:
-    """How many waiting questions share each one's pending bucket (every thread swept counts in the word
-    statistics)."""
-    from crowdcare.buckets import pending_buckets
+def bucket_sizes(waiting: list[Any], threshold: float, everyone: list[Any], root: Path) -> dict[str, int]:
+    """How many waiting questions share each one's pending bucket (the knowledge base and every thread swept count
+    in the word statistics, as for `crowdcare buckets`)."""
+    from crowdcare.buckets import pending_buckets, solution_texts
+    from crowdcare.store import load_content
 
     refs = {t.ref for t in waiting}
-    background = [(t.title, t.body) for t in everyone if t.ref not in refs]
+    background = solution_texts(load_content(root)) + [(t.title, t.body) for t in everyone if t.ref not in refs]
     return {str(t.ref): len(group) for group in pending_buckets(waiting, threshold, background) for t in group}
 
 
@@ -85,7 +86,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     threshold = bucket_threshold(config)
     waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
     waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
-    sizes = bucket_sizes(waiting_threads, threshold, threads)
+    sizes = bucket_sizes(waiting_threads, threshold, threads, obj.root)
     records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
     statuses = Counter(r.status for r in records)
     closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]
