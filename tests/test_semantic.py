@@ -4,6 +4,7 @@ CI installs it. Without it, asking for semantic matching is a clear error, never
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -12,11 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare import semantic
+from crowdcare.buckets import bucketer_for, pending_buckets
 from crowdcare.cli import cli
+from crowdcare.dedup import bucket_threshold
 from crowdcare.errors import BadInputError
-from crowdcare.evaluation import KEYS
-from crowdcare.model import IndexEntry
+from crowdcare.evaluation import KEYS, Buckets
+from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
 from crowdcare.search_index import SearchIndex
+from crowdcare.store import load_config_or_fail
 from tests.conftest import REPO_ROOT
 
 needs_extra = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
@@ -68,6 +72,37 @@ def test_replacing_a_document_replaces_its_vector(embedder: semantic.Embedder) -
     hybrid.add([IndexEntry("kb/transfers/transfer-pending.md", "Change my address", "I moved house.")])
     assert len(hybrid) == len(DOCS)
     assert hybrid.similar("I moved to a new house, update my address")[0].id == "kb/transfers/transfer-pending.md"
+
+
+@needs_extra
+def test_semantic_buckets_join_rewordings_by_meaning(embedder: semantic.Embedder) -> None:
+    texts = [
+        ("Cash machine kept the debit card", ""),
+        ("How can I reset a forgotten password?", ""),
+        ("Cash machine retained it", ""),
+        ("I forgot my password", ""),
+        ("How do I update my home address?", ""),
+    ]
+    buckets = semantic.SemanticBuckets(0.6, embedder)
+    assert buckets.add_all(texts) == [0, 1, 0, 1, 2]
+    assert len(buckets) == 3
+    assert semantic.SemanticBuckets(0.99, embedder).add_all(texts) == [0, 1, 2, 3, 4]
+
+
+@needs_extra
+def test_pending_buckets_follow_the_semantic_setting(embedder: semantic.Embedder) -> None:
+    config = load_config_or_fail(REPO_ROOT)
+    threads = [
+        Thread(ThreadRef(Channel.DISCUSSION, n), title, "", PersonRef(f"p{n}"), f"https://github.com/a/b/discussions/{n}",
+               f"2026-11-0{n}T00:00:00Z", f"2026-11-0{n}T00:00:00Z", category="Q&A")
+        for n, title in enumerate(["How can I reset a forgotten password?", "Lost login passcode, need a new one"], 1)
+    ]  # fmt: skip
+    assert bucketer_for(config) is Buckets
+    assert len(pending_buckets(threads, bucket_threshold(config), bucketer=bucketer_for(config))) == 2, "no word shared"
+    semantic_on = {"enabled": True, "bucket_threshold": 0.5}
+    on = dataclasses.replace(config, duplicates={**config.duplicates, "semantic": semantic_on})
+    assert bucket_threshold(on) == 0.5
+    assert len(pending_buckets(threads, bucket_threshold(on), bucketer=bucketer_for(on))) == 1
 
 
 @needs_extra

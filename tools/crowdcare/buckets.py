@@ -8,12 +8,13 @@ asked, each joining the bucket whose members together it resembles at `duplicate
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from crowdcare.evaluation import Buckets
+from crowdcare.dedup import semantic_enabled
+from crowdcare.evaluation import Bucketer, Buckets
 from crowdcare.intake import normalize
-from crowdcare.model import Content, Thread
+from crowdcare.model import Config, Content, Thread
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,20 @@ class Bucket:
     threads: tuple[str, ...]  # URLs
 
 
+def bucketer_for(config: Config) -> Callable[[float], Bucketer]:
+    """Lexical buckets, or embedding buckets when semantic matching is on (the model loads on first use)."""
+    if not semantic_enabled(config):
+        return Buckets
+    from crowdcare.semantic import Embedder, SemanticBuckets
+
+    return lambda threshold: SemanticBuckets(threshold, Embedder())
+
+
 def pending_buckets(
-    questions: list[Thread], threshold: float, background: Iterable[tuple[str, str]] = ()
+    questions: list[Thread],
+    threshold: float,
+    background: Iterable[tuple[str, str]] = (),
+    bucketer: Callable[[float], Bucketer] = Buckets,
 ) -> list[list[Thread]]:
     """Open questions grouped by similarity, oldest question first in each group. ``background`` texts (title,
     body: the knowledge base, the other threads listed) count in the word statistics but are not bucketed: a few
@@ -34,12 +47,12 @@ def pending_buckets(
     ordered = sorted(questions, key=lambda t: (t.created_at, str(t.ref)))
     if not ordered:
         return []
-    buckets = Buckets(threshold)
+    buckets = bucketer(threshold)
     for title, body in background:
         buckets.learn(title, body)
     groups: dict[int, list[Thread]] = defaultdict(list)
-    for thread in ordered:
-        groups[buckets.add(thread.title, thread.body)].append(thread)
+    for thread, bucket in zip(ordered, buckets.add_all([(t.title, t.body) for t in ordered]), strict=True):
+        groups[bucket].append(thread)
     return list(groups.values())
 
 
@@ -49,7 +62,11 @@ def solution_texts(content: Content) -> list[tuple[str, str]]:
 
 
 def all_buckets(
-    content: Content, questions: list[Thread], threshold: float, others: Iterable[Thread] = ()
+    content: Content,
+    questions: list[Thread],
+    threshold: float,
+    others: Iterable[Thread] = (),
+    bucketer: Callable[[float], Bucketer] = Buckets,
 ) -> list[Bucket]:
     """Solutions and pending buckets, largest first. ``others``: the rest of the threads listed, for the word
     statistics (see pending_buckets)."""
@@ -62,6 +79,6 @@ def all_buckets(
     found += [
         # Thread titles are user text: cleaned (no control or bidi characters) before anyone prints them.
         Bucket("pending", normalize(group[0].title, 200), str(group[0].ref), len(group), tuple(t.url for t in group))
-        for group in pending_buckets(questions, threshold, background)
+        for group in pending_buckets(questions, threshold, background, bucketer)
     ]
     return sorted(found, key=lambda b: (-b.size, b.kind != "pending", b.key))

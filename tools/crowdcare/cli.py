@@ -384,8 +384,8 @@ def bench() -> None:
 @click.option(
     "--semantic",
     is_flag=True,
-    help="Retrieve and claim with the semantic extra (embeddings combined with the lexical score) and its "
-    "thresholds (duplicates.semantic); needs pip install 'crowdcare[semantic]'.",
+    help="Retrieve and claim with the semantic extra (embeddings combined with the lexical score), bucket on "
+    "embeddings, with its thresholds (duplicates.semantic); needs pip install 'crowdcare[semantic]'.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with exactly the protocol's keys.")
 @click.pass_obj
@@ -415,17 +415,19 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
         bucket_threshold = bucket_threshold_of(config)
     items = _run(lambda: read_items(file))
     index_factory: Any = SearchIndex
+    bucketer: Any = None  # lexical Buckets
     if semantic:
-        from crowdcare.semantic import Embedder, HybridIndex, weight_of
+        from crowdcare.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
 
         embedder = _run(Embedder)
         weight = weight_of(semantic_settings(config))
         index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
+        bucketer = lambda join: SemanticBuckets(join, embedder)  # noqa: E731
 
     def progress(stage: str, done: int, total: int) -> None:
         click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
 
-    figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory)
+    figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory, bucketer)
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
 
 

@@ -27,7 +27,7 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
 
     Example: crowdcare buckets --snapshot samples/snapshot --limit 10
     """
-    from crowdcare.buckets import all_buckets
+    from crowdcare.buckets import all_buckets, bucketer_for
     from crowdcare.dedup import bucket_threshold
     from crowdcare.respond import facts_of, is_question
     from crowdcare.store import load_config_or_fail, load_content
@@ -44,7 +44,7 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
             else:
                 others.append(thread)
     threshold = bucket_threshold(config)
-    found = _run(lambda: all_buckets(content, questions, threshold, others))
+    found = _run(lambda: all_buckets(content, questions, threshold, others, bucketer_for(config)))
     shown = found[:limit] if limit else found
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(b) for b in shown], indent=1))

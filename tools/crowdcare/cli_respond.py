@@ -15,15 +15,17 @@ import click
 from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 
 
-def bucket_sizes(waiting: list[Any], threshold: float, everyone: list[Any], root: Path) -> dict[str, int]:
+def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Path) -> dict[str, int]:
     """How many waiting questions share each one's pending bucket (the knowledge base and every thread swept count
     in the word statistics, as for `crowdcare buckets`)."""
-    from crowdcare.buckets import pending_buckets, solution_texts
+    from crowdcare.buckets import bucketer_for, pending_buckets, solution_texts
+    from crowdcare.dedup import bucket_threshold
     from crowdcare.store import load_content
 
     refs = {t.ref for t in waiting}
     background = solution_texts(load_content(root)) + [(t.title, t.body) for t in everyone if t.ref not in refs]
-    return {str(t.ref): len(group) for group in pending_buckets(waiting, threshold, background) for t in group}
+    groups = pending_buckets(waiting, bucket_threshold(config), background, bucketer_for(config))
+    return {str(t.ref): len(group) for group in groups for t in group}
 
 
 @cli.command()
@@ -45,7 +47,6 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     Example: crowdcare respond --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.dedup import bucket_threshold
     from crowdcare.hours import current_time, format_time, parse_time
     from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
     from crowdcare.metrics import age_hours, format_hours
@@ -83,10 +84,9 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
             click.echo(f"{outcome.ref}: {outcome.record.status.value}" + (f" · {done}" if done else ""), err=True)
 
     outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
-    threshold = bucket_threshold(config)
     waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
     waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
-    sizes = bucket_sizes(waiting_threads, threshold, threads, obj.root)
+    sizes = bucket_sizes(waiting_threads, config, threads, obj.root)
     records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
     statuses = Counter(r.status for r in records)
     closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]

@@ -152,6 +152,7 @@ def semantic_enabled(config: Config) -> bool:
 RELATED_THRESHOLD = 0.3
 DUPLICATE_THRESHOLD = 0.75
 BUCKET_THRESHOLD = 0.2
+SEMANTIC_BUCKET_THRESHOLD = 0.6  # cosine of sentence embeddings (semantic.SemanticBuckets)
 
 
 def thresholds(config: Config) -> tuple[float, float]:
@@ -163,7 +164,10 @@ def thresholds(config: Config) -> tuple[float, float]:
 
 
 def bucket_threshold(config: Config) -> float:
-    """How much a question must resemble a pending bucket's members, together, to join it (lexical always)."""
+    """How much a question must resemble a pending bucket's members, together, to join it: the semantic extra's
+    own threshold when semantic matching is on (it buckets on embeddings)."""
+    if semantic_enabled(config):
+        return float(str(semantic_settings(config).get("bucket_threshold", SEMANTIC_BUCKET_THRESHOLD)))
     return float(str(config.duplicates.get("bucket_threshold", BUCKET_THRESHOLD)))
 
 

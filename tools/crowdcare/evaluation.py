@@ -18,10 +18,10 @@ import resource
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from crowdcare.errors import BadInputError
 from crowdcare.model import IndexEntry
@@ -115,9 +115,10 @@ def run_benchmark(
     progress: Callable[[str, int, int], None] | None = None,
     bucket_threshold: float | None = None,
     index_factory: Callable[[], Any] = SearchIndex,
+    bucketer: Callable[[float], Bucketer] | None = None,
 ) -> dict[str, float]:
     """The protocol's figures. ``index_factory`` makes the retrieval index (lexical by default, or the semantic
-    extra's HybridIndex); online bucketing stays lexical (Buckets: TF-IDF centroids)."""
+    extra's HybridIndex); ``bucketer`` the online bucketing (Buckets: TF-IDF centroids, or SemanticBuckets)."""
 
     def tick(stage: str, done: int) -> None:
         if progress is not None and (done % 250 == 0 or done == len(items)):
@@ -152,7 +153,7 @@ def run_benchmark(
     index.close()
 
     join = bucket_threshold if bucket_threshold is not None else duplicate_threshold
-    buckets = online_buckets(items, join, lambda done: tick("online bucketing", done))
+    buckets = online_buckets(items, join, lambda done: tick("online bucketing", done), bucketer or Buckets)
     truth = [item.group if item.group is not None else f"\0single:{item.id}" for item in items]
     partnered_count = sum(has_partner)
     result = {
@@ -169,6 +170,14 @@ def run_benchmark(
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     return {key: round(result[key], 4) for key in KEYS}
+
+
+class Bucketer(Protocol):
+    """Online bucketing (Buckets, or the semantic extra's SemanticBuckets)."""
+
+    def learn(self, title: str, body: str) -> None: ...
+
+    def add_all(self, texts: Sequence[tuple[str, str]], tick: Callable[[int], None] = ...) -> list[int]: ...
 
 
 BUCKET_POSTINGS = 20_000  # bucket entries read per item, rarest terms first (see Buckets.join)
@@ -219,6 +228,14 @@ class Buckets:
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {term: w / norm for term, w in vector.items()}
 
+    def add_all(self, texts: Sequence[tuple[str, str]], tick: Callable[[int], None] = lambda done: None) -> list[int]:
+        """Each (title, body)'s bucket, in order (see add)."""
+        found = []
+        for done, (title, body) in enumerate(texts, 1):
+            found.append(self.add(title, body))
+            tick(done)
+        return found
+
     def add(self, title: str, body: str) -> int:
         """The bucket a thread joins. Sentences of its body that an earlier thread had word for word (three words
         or more: "I've looked in the help centre but couldn't find it.", an issue form's headings) are left out:
@@ -268,14 +285,14 @@ class Buckets:
         return best
 
 
-def online_buckets(items: list[Item], threshold: float, tick: Callable[[int], None]) -> list[int]:
+def online_buckets(
+    items: list[Item],
+    threshold: float,
+    tick: Callable[[int], None],
+    bucketer: Callable[[float], Bucketer] = Buckets,
+) -> list[int]:
     """Each item's bucket, items taken in order (see Buckets): only earlier items count."""
-    buckets = Buckets(threshold)
-    found = []
-    for done, item in enumerate(items, 1):
-        found.append(buckets.add(item.title, item.body))
-        tick(done)
-    return found
+    return bucketer(threshold).add_all([(item.title, item.body) for item in items], tick)
 
 
 def format_report(name: str, figures: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from crowdcare.errors import BadInputError
@@ -151,3 +151,65 @@ class HybridIndex:
             )
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:limit]
+
+
+class SemanticBuckets:
+    """Online bucketing on sentence embeddings, the rule of evaluation.Buckets: each text joins the bucket whose
+    members' summed unit vectors it resembles most (cosine), when that passes ``threshold``; else it opens one.
+    Buckets are compared all at once (one matrix product per text); ties go to the earliest bucket.
+
+    Measured with the bench (file order), at 0.6 (duplicates.semantic.bucket_threshold): pair F1 0.454 on
+    Banking77 (lexical 0.287) and 0.511 on CLINC150 (lexical 0.471). On SeaMonkey's long templated bug reports it
+    gathers even more than the lexical rule (F1 0.002): a bug tracker is better served lexically.
+    """
+
+    def __init__(self, threshold: float, embedder: Embedder) -> None:
+        import numpy as np
+
+        self.threshold = threshold
+        self._embedder = embedder
+        self._np = np
+        self._sums: Any = None  # one row per bucket, grown by doubling
+        self._squares: Any = None  # each row's squared norm
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def learn(self, title: str, body: str) -> None:
+        """Nothing to learn: embeddings carry no corpus statistics (kept for evaluation.Bucketer)."""
+
+    def add_all(self, texts: Sequence[tuple[str, str]], tick: Callable[[int], None] = lambda done: None) -> list[int]:
+        """Each (title, body)'s bucket, in order; the texts are embedded in one batch."""
+        if not texts:
+            return []
+        vectors = self._embedder.encode([_text(title, body) for title, body in texts])
+        found = []
+        for done, vector in enumerate(vectors, 1):
+            found.append(self._join(vector))
+            tick(done)
+        return found
+
+    def _join(self, vector: Any) -> int:
+        np = self._np
+        if self._sums is None:
+            self._sums = np.zeros((64, len(vector)), dtype=np.float32)
+            self._squares = np.zeros(64, dtype=np.float64)
+        n = self._count
+        best = n
+        dots = None
+        if n:
+            dots = self._sums[:n] @ vector
+            similarities = dots / np.sqrt(self._squares[:n])
+            candidate = int(np.argmax(similarities))  # the first of equals: the earliest bucket
+            if similarities[candidate] >= self.threshold:
+                best = candidate
+        if best == n:
+            if n == len(self._sums):
+                self._sums = np.concatenate([self._sums, np.zeros_like(self._sums)])
+                self._squares = np.concatenate([self._squares, np.zeros_like(self._squares)])
+            self._count += 1
+        dot = float(dots[best]) if dots is not None and best < n else 0.0
+        self._sums[best] += vector
+        self._squares[best] += 2 * dot + float(vector @ vector)
+        return best
