@@ -149,7 +149,7 @@ def semantic_enabled(config: Config) -> bool:
 
 
 # Defaults when crowdcare.yml names no threshold: the lexical figures calibrated with `crowdcare bench dedup`.
-RELATED_THRESHOLD = 0.3
+RELATED_THRESHOLD = 0.25
 DUPLICATE_THRESHOLD = 0.75
 BUCKET_THRESHOLD = 0.2
 SEMANTIC_BUCKET_THRESHOLD = 0.6  # cosine of sentence embeddings (semantic.SemanticBuckets)
