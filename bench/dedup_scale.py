@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
+from crowdcare.buckets import Buckets
 from crowdcare.dedup import BUCKET_THRESHOLD
-from crowdcare.evaluation import Buckets
 from crowdcare.model import IndexEntry
 from crowdcare.search_index import SearchIndex
 

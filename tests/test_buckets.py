@@ -1,17 +1,83 @@
-"""Buckets: solutions count their threads, open questions cluster into pending buckets, largest first."""
+"""Buckets: the online rule (against its definition computed the slow way), solutions count their threads, open
+questions cluster into pending buckets, largest first."""
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from crowdcare.buckets import pending_buckets
+from crowdcare import buckets as buckets_module
+from crowdcare.buckets import Buckets, pending_buckets
 from crowdcare.cli import cli
-from crowdcare.model import Channel, PersonRef, Thread, ThreadRef
+from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
+from crowdcare.search_index import stems_of
 from tests.conftest import REPO_ROOT
+
+
+def brute_force_buckets(texts: list[Counter[str]], threshold: float) -> list[int]:
+    """Buckets' definition computed the slow way: every bucket's summed unit vectors, compared with every text."""
+    df: Counter[str] = Counter()
+    sums: list[Counter[str]] = []
+    found = []
+    for seen, stems in enumerate(texts, 1):
+        df.update(stems.keys())
+        vector = {t: (1 + math.log(n)) * math.log(1 + (seen + 1) / (df[t] + 1)) for t, n in stems.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values()))
+        vector = {t: w / norm for t, w in vector.items()}
+
+        def cosine(total: Counter[str], vector: dict[str, float] = vector) -> float:
+            dot = sum(w * total[t] for t, w in vector.items())
+            return dot / math.sqrt(sum(w * w for w in total.values()))
+
+        scored = [(cosine(total), -b) for b, total in enumerate(sums)]
+        best = max(scored, default=(0.0, 0))
+        bucket = -best[1] if scored and best[0] >= threshold else len(sums)
+        if bucket == len(sums):
+            sums.append(Counter())
+        sums[bucket].update(vector)
+        found.append(bucket)
+    return found
+
+
+MANY = [
+    stems_of(IndexEntry(str(n), title))
+    for n, title in enumerate(
+        f"{a} {b} {c}"
+        for a in ("card", "my card", "new card", "the virtual card")
+        for b in ("has not arrived", "was declined", "is blocked", "shows a pending payment")
+        for c in ("", "since Friday", "at the shop", "please help, this is urgent")
+    )
+]
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.4, 0.6])
+def test_buckets_equal_the_slow_computation_of_their_definition(threshold: float) -> None:
+    buckets = Buckets(threshold)
+    assert [buckets.join(stems) for stems in MANY] == brute_force_buckets(MANY, threshold)
+    assert 1 < len(buckets) < len(MANY)
+
+
+def test_buckets_skip_common_terms_past_the_budget_and_still_find_the_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no budget only a text's two rarest terms in any bucket find candidates; the best candidates' scores
+    are completed with the skipped terms, so the buckets come out as with the whole computation."""
+    texts = [
+        stems_of(IndexEntry(str(n), t))
+        for n, t in enumerate(
+            ["virtual card arrived"] * 3 + ["card declined at the shop"] * 3 + ["virtual card arrived at the shop"]
+        )
+    ]
+    whole = Buckets(0.4)
+    expected = [whole.join(stems) for stems in texts]
+    assert expected == [0, 0, 0, 1, 1, 1, 0]
+    monkeypatch.setattr(buckets_module, "BUCKET_POSTINGS", 0)
+    budgeted = Buckets(0.4)
+    assert [budgeted.join(stems) for stems in texts] == expected
 
 
 def question(n: int, title: str, body: str = "") -> Thread:

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare import semantic
-from crowdcare.buckets import bucketer_for, pending_buckets
+from crowdcare.buckets import Buckets, bucketer_for, pending_buckets
 from crowdcare.cli import cli
 from crowdcare.dedup import bucket_threshold
 from crowdcare.errors import BadInputError
-from crowdcare.evaluation import KEYS, Buckets
+from crowdcare.evaluation import KEYS
 from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
 from crowdcare.search_index import SearchIndex
 from crowdcare.store import load_config_or_fail

@@ -154,7 +154,7 @@ class HybridIndex:
 
 
 class SemanticBuckets:
-    """Online bucketing on sentence embeddings, the rule of evaluation.Buckets: each text joins the bucket whose
+    """Online bucketing on sentence embeddings, the rule of buckets.Buckets: each text joins the bucket whose
     members' summed unit vectors it resembles most (cosine), when that passes ``threshold``; else it opens one.
     Buckets are compared all at once (one matrix product per text); ties go to the earliest bucket.
 
