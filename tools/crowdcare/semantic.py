@@ -177,7 +177,7 @@ class SemanticBuckets:
         return self._count
 
     def learn(self, title: str, body: str) -> None:
-        """Nothing to learn: embeddings carry no corpus statistics (kept for evaluation.Bucketer)."""
+        """Nothing to learn: embeddings carry no corpus statistics (kept for buckets.Bucketer)."""
 
     def add_all(self, texts: Sequence[tuple[str, str]], tick: Callable[[int], None] = lambda done: None) -> list[int]:
         """Each (title, body)'s bucket, in order; the texts are embedded in one batch."""
