@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare import buckets as buckets_module
-from crowdcare.buckets import Buckets, pending_buckets
+from crowdcare.buckets import Buckets, pending_buckets, shared_words
 from crowdcare.cli import cli
 from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
 from crowdcare.search_index import stems_of
@@ -96,6 +96,21 @@ def test_the_same_question_asked_three_ways_is_one_pending_bucket() -> None:
     assert sorted(sorted(t.ref.number for t in g) for g in groups) == [[1, 3, 4], [2]]
 
 
+def test_a_bucket_says_which_telling_words_its_questions_share() -> None:
+    group = [
+        question(1, "Bank feed stopped importing", "Since Monday."),
+        question(2, "My bank feed is not importing", "Please help."),
+        question(3, "Feed import broken", "Since Monday."),
+    ]
+    everyday = [Counter({"bank": 1, "my": 1, "pleas": 1, "help": 1}) for _ in range(20)]
+    corpus = everyday + [stems_of(IndexEntry("", t.title, t.body)) for t in group]
+    shared = shared_words(group, corpus)
+    assert shared[0] == "feed"  # all three, and rare in the corpus
+    assert "import" in shared and "mondai" in shared and "bank" in shared  # stems, as `similar` shows them
+    assert shared.index("bank") > shared.index("mondai"), "everyday words rank after telling ones"
+    assert "pleas" not in shared and "broken" not in shared, "one question's words are not the bucket's"
+
+
 def test_a_shared_boilerplate_sentence_does_not_make_a_bucket() -> None:
     signoff = "I've looked in the help centre but couldn't find it. Thanks for any pointers."
     threads = [
@@ -136,6 +151,7 @@ def test_the_command_lists_solutions_and_pending_buckets_largest_first(tmp_path:
     # The sample's three webhook questions, worded differently, are one bucket; the questions that share only
     # "I've looked in the help centre" stay apart.
     [largest] = [b for b in pending if b["size"] > 1]
+    assert {"webhook", "secret"} <= set(largest["shared"]) and all(b["shared"] == [] for b in pending if b["size"] == 1)
     assert sorted(largest["threads"]) == [
         f"https://github.com/fernhill-sample/tallybook-community/discussions/{n}" for n in (345, 357, 358)
     ]

@@ -141,6 +141,17 @@ class Bucket:
     key: str  # kb path, or the first question's thread ("discussion #12")
     size: int
     threads: tuple[str, ...]  # URLs
+    shared: tuple[str, ...] = ()  # a pending bucket's telling words (stems) that most of its questions use
+
+
+def shared_words(group: list[Thread], corpus: list[Counter[str]], limit: int = 5) -> tuple[str, ...]:
+    """What a pending bucket is about, for the maintainer who reads the list: the stems at least half of its
+    questions (and two) use, rarest in ``corpus`` (every text's stems) first."""
+    counts = Counter(term for t in group for term in stems_of(IndexEntry("", t.title, t.body)))
+    need = max(2, (len(group) + 1) // 2)
+    df = Counter(term for stems in corpus for term in stems)
+    weight = {term: n * math.log(1 + len(corpus) / (df[term] + 1)) for term, n in counts.items() if n >= need}
+    return tuple(sorted(weight, key=lambda term: (-weight[term], term))[:limit])
 
 
 def bucketer_for(config: Config) -> Callable[[float], Bucketer]:
@@ -188,6 +199,8 @@ def all_buckets(
     """Solutions and pending buckets, largest first. ``others``: the rest of the threads listed, for the word
     statistics (see pending_buckets)."""
     background = solution_texts(content) + [(t.title, t.body) for t in others]
+    corpus = [stems_of(IndexEntry("", title, body)) for title, body in background]
+    corpus += [stems_of(IndexEntry("", t.title, t.body)) for t in questions]
     found = [
         Bucket("solution", s.title, s.path, s.times_asked, tuple(sorted({s.source, *s.also_asked})))
         for s in content.solutions
@@ -195,7 +208,14 @@ def all_buckets(
     ]
     found += [
         # Thread titles are user text: cleaned (no control or bidi characters) before anyone prints them.
-        Bucket("pending", normalize(group[0].title, 200), str(group[0].ref), len(group), tuple(t.url for t in group))
+        Bucket(
+            "pending",
+            normalize(group[0].title, 200),
+            str(group[0].ref),
+            len(group),
+            tuple(t.url for t in group),
+            shared_words(group, corpus) if len(group) > 1 else (),
+        )
         for group in pending_buckets(questions, threshold, background, bucketer)
     ]
     return sorted(found, key=lambda b: (-b.size, b.kind != "pending", b.key))

@@ -52,4 +52,7 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
     pending = sum(b.kind == "pending" for b in found)
     click.echo(f"{len(found)} bucket(s): {len(found) - pending} solution(s), {pending} pending (no accepted answer)")
     for bucket in shown:
-        click.echo(f"  {bucket.size:>4}×  {bucket.kind:<8} {bucket.key:<45} {click.style(bucket.title, bold=True)}")
+        about = f"  (shared: {', '.join(bucket.shared)})" if bucket.shared else ""
+        click.echo(
+            f"  {bucket.size:>4}×  {bucket.kind:<8} {bucket.key:<45} {click.style(bucket.title, bold=True)}{about}"
+        )
