@@ -104,7 +104,7 @@ def test_a_bucket_says_which_telling_words_its_questions_share() -> None:
     ]
     everyday = [Counter({"bank": 1, "my": 1, "pleas": 1, "help": 1}) for _ in range(20)]
     corpus = everyday + [stems_of(IndexEntry("", t.title, t.body)) for t in group]
-    shared = shared_words(group, corpus)
+    shared = shared_words(group, Counter(term for stems in corpus for term in stems), len(corpus))
     assert shared[0] == "feed"  # all three, and rare in the corpus
     assert "import" in shared and "mondai" in shared and "bank" in shared  # stems, as `similar` shows them
     assert shared.index("bank") > shared.index("mondai"), "everyday words rank after telling ones"

@@ -144,13 +144,12 @@ class Bucket:
     shared: tuple[str, ...] = ()  # a pending bucket's telling words (stems) that most of its questions use
 
 
-def shared_words(group: list[Thread], corpus: list[Counter[str]], limit: int = 5) -> tuple[str, ...]:
+def shared_words(group: list[Thread], df: Counter[str], texts: int, limit: int = 5) -> tuple[str, ...]:
     """What a pending bucket is about, for the maintainer who reads the list: the stems at least half of its
-    questions (and two) use, rarest in ``corpus`` (every text's stems) first."""
+    questions (and two) use, rarest first by ``df`` (how many of ``texts`` texts use each stem)."""
     counts = Counter(term for t in group for term in stems_of(IndexEntry("", t.title, t.body)))
     need = max(2, (len(group) + 1) // 2)
-    df = Counter(term for stems in corpus for term in stems)
-    weight = {term: n * math.log(1 + len(corpus) / (df[term] + 1)) for term, n in counts.items() if n >= need}
+    weight = {term: n * math.log(1 + texts / (df[term] + 1)) for term, n in counts.items() if n >= need}
     return tuple(sorted(weight, key=lambda term: (-weight[term], term))[:limit])
 
 
@@ -184,9 +183,14 @@ def pending_buckets(
     return list(groups.values())
 
 
-def solution_texts(content: Content) -> list[tuple[str, str]]:
-    """The knowledge base as background for pending_buckets."""
-    return [(s.title, f"{s.question}\n{s.body}") for s in content.solutions]
+def background_texts(
+    content: Content, threads: Iterable[Thread], leave_out: Iterable[Thread] = ()
+) -> list[tuple[str, str]]:
+    """The word statistics' background for pending_buckets: the knowledge base's solutions and the threads listed,
+    but for those being bucketed (``leave_out``)."""
+    bucketed = {t.ref for t in leave_out}
+    solutions = [(s.title, f"{s.question}\n{s.body}") for s in content.solutions]
+    return solutions + [(t.title, t.body) for t in threads if t.ref not in bucketed]
 
 
 def all_buckets(
@@ -198,9 +202,9 @@ def all_buckets(
 ) -> list[Bucket]:
     """Solutions and pending buckets, largest first. ``others``: the rest of the threads listed, for the word
     statistics (see pending_buckets)."""
-    background = solution_texts(content) + [(t.title, t.body) for t in others]
-    corpus = [stems_of(IndexEntry("", title, body)) for title, body in background]
-    corpus += [stems_of(IndexEntry("", t.title, t.body)) for t in questions]
+    background = background_texts(content, others)
+    texts = background + [(t.title, t.body) for t in questions]
+    df = Counter(term for title, body in texts for term in stems_of(IndexEntry("", title, body)))
     found = [
         Bucket("solution", s.title, s.path, s.times_asked, tuple(sorted({s.source, *s.also_asked})))
         for s in content.solutions
@@ -214,7 +218,7 @@ def all_buckets(
             str(group[0].ref),
             len(group),
             tuple(t.url for t in group),
-            shared_words(group, corpus) if len(group) > 1 else (),
+            shared_words(group, df, len(texts)) if len(group) > 1 else (),
         )
         for group in pending_buckets(questions, threshold, background, bucketer)
     ]

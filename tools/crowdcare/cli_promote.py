@@ -43,7 +43,7 @@ def promote(
 
     Example: crowdcare promote --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.buckets import pending_buckets, solution_texts
+    from crowdcare.buckets import background_texts, pending_buckets
     from crowdcare.hours import current_time
     from crowdcare.promote import Promoter, promote_all
     from crowdcare.respond import is_question
@@ -81,9 +81,7 @@ def promote(
             # Written into the solution's also_asked: the bar of a duplicate claim, not the triage page's.
             threshold = fold_threshold(config)
             candidates = [t for t in open_questions if t.ref != thread.ref] + [thread]
-            asking = {t.ref for t in candidates}
-            background = solution_texts(content) + [(t.title, t.body) for t in everyone if t.ref not in asking]
-            for group in pending_buckets(candidates, threshold, background):
+            for group in pending_buckets(candidates, threshold, background_texts(content, everyone, candidates)):
                 urls = tuple(t.url for t in group)
                 groups.update({t.url: urls for t in group})
         return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)

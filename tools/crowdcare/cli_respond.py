@@ -18,12 +18,11 @@ from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Path) -> dict[str, int]:
     """How many waiting questions share each one's pending bucket (the knowledge base and every thread swept count
     in the word statistics, as for `crowdcare buckets`)."""
-    from crowdcare.buckets import bucketer_for, pending_buckets, solution_texts
+    from crowdcare.buckets import background_texts, bucketer_for, pending_buckets
     from crowdcare.dedup import bucket_threshold
     from crowdcare.store import load_content
 
-    refs = {t.ref for t in waiting}
-    background = solution_texts(load_content(root)) + [(t.title, t.body) for t in everyone if t.ref not in refs]
+    background = background_texts(load_content(root), everyone, waiting)
     groups = pending_buckets(waiting, bucket_threshold(config), background, bucketer_for(config))
     return {str(t.ref): len(group) for group in groups for t in group}
 
