@@ -22,6 +22,8 @@ def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Pat
     from crowdcare.dedup import bucket_threshold
     from crowdcare.store import load_content
 
+    if not waiting:
+        return {}  # no knowledge base to read, no model to load
     background = background_texts(load_content(root), everyone, waiting)
     groups = pending_buckets(waiting, bucket_threshold(config), background, bucketer_for(config))
     return {str(t.ref): len(group) for group in groups for t in group}
