@@ -22,6 +22,25 @@ def test_finds_the_most_similar_and_says_which_terms_matched() -> None:
     assert "feed" in best.terms and "bank" in best.terms
 
 
+def test_matched_terms_are_those_that_carry_the_score_not_every_shared_word() -> None:
+    index = SearchIndex()
+    index.add(
+        [IndexEntry("pw", "How do I give my accountant access without sharing my password?", "")]
+        + [IndexEntry(f"x{n}", f"How do I {verb} my {thing}?", "") for n, (verb, thing) in enumerate(PAIRS)]
+    )
+    [best, *_] = index.similar("How do I reset my password?")
+    assert best.id == "pw"
+    assert best.terms[0] == "password"
+    assert not {"how", "do", "my"} & set(best.terms)  # in every document: too little weight to have mattered
+
+
+PAIRS = [
+    (verb, thing)
+    for verb in ("close", "print", "add", "change", "delete")
+    for thing in ("account", "invoices", "users", "currency")
+]
+
+
 def test_identical_text_scores_one_and_exclude_leaves_the_item_out() -> None:
     index = SearchIndex()
     index.add(DOCS)

@@ -538,4 +538,4 @@ class SearchHit:
     kind: str
     score: float  # TF-IDF cosine in [0, 1]: what the related and duplicate thresholds apply to
     bm25: float
-    terms: tuple[str, ...]  # the stems both sides share, rarest first
+    terms: tuple[str, ...]  # the shared stems that carry the score, largest part first

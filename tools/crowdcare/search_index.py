@@ -225,8 +225,9 @@ class SearchIndex:
                 continue
             doc_counts = Counter(result["stems"])
             doc_weights = {stem: weights.get(stem) or self._idf(stem) for stem in doc_counts}
-            score = _cosine(query_vector, _tfidf(doc_counts, doc_weights))
-            shared = tuple(sorted(set(doc_counts) & set(weights), key=lambda s: -weights[s]))
+            doc_vector = _tfidf(doc_counts, doc_weights)
+            score = _cosine(query_vector, doc_vector)
+            shared = _carrying_terms(query_vector, doc_vector)
             # Second stage: BM25 over *all* query terms (the first stage searched only the rarest ones).
             full = _bm25(query_counts, doc_counts, weights, sum(doc_counts.values()), average_length)
             hits.append(SearchHit(result["id"], result["kind"], round(score, 4), round(full, 3), shared))
@@ -266,6 +267,17 @@ def _tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     templated bug reports the square root doubled the wrong claims (34, against 14 with full IDF and 15 at 0.75),
     the words of a template outweighing the site each report is about. The ranking (BM25) uses the full IDF."""
     return {term: (1 + math.log(n)) * idf[term] ** IDF_POWER for term, n in counts.items()}
+
+
+MATCHED_SHARE = 0.3  # a term named as matched carries at least this share of the largest shared term's part
+
+
+def _carrying_terms(query: dict[str, float], doc: dict[str, float]) -> tuple[str, ...]:
+    """The shared terms that carry a match, largest part of the cosine first: "password", not also "how", "do" and
+    "my", whose weight is too small to have mattered."""
+    parts = {term: weight * doc[term] for term, weight in query.items() if term in doc}
+    top = max(parts.values(), default=0.0)
+    return tuple(sorted((t for t, part in parts.items() if part >= top * MATCHED_SHARE), key=lambda t: (-parts[t], t)))
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
