@@ -14,6 +14,10 @@ from click.testing import CliRunner
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli import cli
 from crowdcare.dedup import (
+    DUPLICATE_THRESHOLD,
+    RELATED_THRESHOLD,
+    SEMANTIC_DUPLICATE_THRESHOLD,
+    SEMANTIC_RELATED_THRESHOLD,
     Catalog,
     Suggestion,
     kb_entries,
@@ -21,6 +25,7 @@ from crowdcare.dedup import (
     render_suggestions,
     suggest,
     thread_entries,
+    thresholds,
 )
 from crowdcare.intake import SUGGESTIONS_END, SUGGESTIONS_START
 from crowdcare.model import Channel, Content, SearchHit, ThreadRef
@@ -174,3 +179,11 @@ def test_a_solution_is_found_by_every_way_it_was_asked_and_offered_once(content:
     found = suggest(index, wording, "", taught)
     assert found[0].key == target.key and found[0].is_duplicate and found[0].title == target.title
     assert [s.key for s in found].count(target.key) == 1
+
+
+def test_semantic_matching_without_thresholds_of_its_own_uses_the_semantic_defaults(content: Content) -> None:
+    """Its combined score runs higher: the lexical 0.25 would list noise in every reply."""
+    on = dataclasses.replace(content.config, duplicates={"semantic": {"enabled": True}})
+    assert thresholds(on) == (SEMANTIC_RELATED_THRESHOLD, SEMANTIC_DUPLICATE_THRESHOLD)
+    assert thresholds(dataclasses.replace(content.config, duplicates={})) == (RELATED_THRESHOLD, DUPLICATE_THRESHOLD)
+    assert SEMANTIC_RELATED_THRESHOLD > RELATED_THRESHOLD

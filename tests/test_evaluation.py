@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare.cli import cli
+from crowdcare.dedup import BUCKET_THRESHOLD, DUPLICATE_THRESHOLD
 from crowdcare.errors import BadInputError
 from crowdcare.evaluation import KEYS, Item, online_buckets, pair_scores, read_items, run_benchmark
 
@@ -72,13 +74,28 @@ def test_cli_prints_one_json_object(tmp_path: Path) -> None:
     assert list(json.loads(result.stdout)) == list(KEYS)
 
 
+def test_cli_runs_outside_a_crowdcare_repository_on_the_default_thresholds(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(json.dumps(dataclasses.asdict(i)) for i in SMALL))
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert f"default thresholds (duplicate {DUPLICATE_THRESHOLD}, bucket {BUCKET_THRESHOLD}" in result.stderr
+    assert list(json.loads(result.stdout)) == list(KEYS)
+    (tmp_path / "crowdcare.yml").write_text("duplicates: [\n")  # there, but broken: stop and say so
+    broken = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--json"])
+    assert broken.exit_code != 0 and "crowdcare.yml:" in broken.stderr and not broken.stdout
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         ("{not json}\n", ":1: not JSON"),
         ('{"id": "a", "title": "t", "body": "", "group": 3}\n', "group must be text or null"),
         ('{"id": "a", "title": "t"}\n{"id": "a", "title": "u"}\n', "appears twice"),
-        ("[1]\n", "expected"),
+        ("[1]\n", "expected an object"),
+        ('{"id": "a", "title": 5}\n', ":1: title must be text \\(found int\\)"),
+        ('{"title": "t"}\n', ":1: id must be text \\(missing\\)"),
+        ('{"id": "a", "title": "t"}\n{"id": "b", "title": "t", "body": ["x"]}\n', ":2: body must be text"),
         ("\n", "no items"),
     ],
 )

@@ -20,6 +20,7 @@ import click
 
 from crowdcare import __version__
 from crowdcare.errors import BadInputError, CrowdcareError
+from crowdcare.model import Config
 from crowdcare.store import load_content
 from crowdcare.text import strip_bad_chars
 from crowdcare.validate import validate_repository
@@ -402,9 +403,8 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     from crowdcare.dedup import semantic_settings, thresholds
     from crowdcare.evaluation import format_report, read_items, run_benchmark
     from crowdcare.search_index import SearchIndex
-    from crowdcare.store import load_config_or_fail
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = _bench_config(obj.root)
     bucket_threshold = None
     if threshold is None:
         if semantic:
@@ -429,6 +429,25 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
 
     figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory, bucketer)
     click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
+
+
+def _bench_config(root: Path) -> Config:
+    """crowdcare.yml's thresholds for the bench; outside a crowdcare repository, the defaults (said on stderr), so
+    the bench runs on a data file anywhere. A crowdcare.yml that is there but broken still stops it."""
+    from crowdcare.config import load_config
+    from crowdcare.dedup import BUCKET_THRESHOLD, DUPLICATE_THRESHOLD
+    from crowdcare.store import load_config_or_fail
+
+    config, findings = load_config(root)
+    if config is None and [f.code for f in findings] == ["CC401"]:
+        click.echo(
+            f"crowdcare: no crowdcare.yml in {root}: default thresholds (duplicate {DUPLICATE_THRESHOLD}, "
+            f"bucket {BUCKET_THRESHOLD}; semantic ones with --semantic)",
+            err=True,
+        )
+        return Config(name="bench", repo="bench/bench", ask_url="", topics=())
+    found: Config = _run(lambda: load_config_or_fail(root))
+    return found
 
 
 def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:

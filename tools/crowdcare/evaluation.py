@@ -66,20 +66,29 @@ def read_items(path: Path) -> list[Item]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BadInputError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("title"), str):
+        if not isinstance(row, dict):
             raise BadInputError(
-                f'{path}:{number}: expected {{"id": str, "title": str, "body": str, "group": str|null}}'
+                f'{path}:{number}: expected an object {{"id": str, "title": str, "body": str, "group": str|null}}'
             )
-        group = row.get("group")
+        for field in ("id", "title"):
+            if not isinstance(row.get(field), str):
+                raise BadInputError(f"{path}:{number}: {field} must be text ({_shown(row.get(field))})")
+        body, group = row.get("body"), row.get("group")
+        if body is not None and not isinstance(body, str):
+            raise BadInputError(f"{path}:{number}: body must be text or absent ({_shown(body)})")
         if group is not None and not isinstance(group, str):
-            raise BadInputError(f"{path}:{number}: group must be text or null")
+            raise BadInputError(f"{path}:{number}: group must be text or null ({_shown(group)})")
         if row["id"] in seen:
             raise BadInputError(f"{path}:{number}: id {row['id']!r} appears twice")
         seen.add(row["id"])
-        items.append(Item(row["id"], row["title"], str(row.get("body") or ""), group))
+        items.append(Item(row["id"], row["title"], body or "", group))
     if not items:
         raise BadInputError(f"{path}: no items")
     return items
+
+
+def _shown(value: Any) -> str:
+    return "missing" if value is None else f"found {type(value).__name__}"
 
 
 def _percentile(values: list[float], share: float) -> float:
