@@ -83,3 +83,18 @@ def test_root_is_found_from_a_subfolder(sample_repo: Repo, monkeypatch: pytest.M
 def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(tmp_path / "nope"), "validate"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "bank", "--limit", "0"],
+        ["similar", "--title", "bank feed", "--limit", "-1"],
+        ["buckets", "--kb-only", "--limit", "-5"],
+        ["bench", "dedup", __file__, "--threshold", "1.5"],
+    ],
+)
+def test_out_of_range_numbers_are_usage_errors_that_name_the_option(sample_repo: Repo, args: list[str]) -> None:
+    result = run(sample_repo, *args)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{args[-2]}'" in result.output  # type: ignore[attr-defined]

@@ -325,7 +325,7 @@ def _indexed(obj: Context, refresh: bool, snapshot_dir: Path | None) -> tuple[An
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
 @refresh_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 @click.pass_obj
@@ -346,7 +346,7 @@ def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Pa
 @cli.command()
 @click.option("--title", required=True, help="The new thread's title.")
 @click.option("--body", default="", help="The new thread's body.")
-@click.option("--limit", default=5, show_default=True, help="How many candidates.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="How many candidates.")
 @refresh_options
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON list.")
 @click.pass_obj
@@ -378,7 +378,7 @@ def bench() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--threshold",
-    type=float,
+    type=click.FloatRange(0, 1),
     help="Duplicate threshold, also used for buckets (default: duplicates.duplicate_threshold and "
     "duplicates.bucket_threshold from crowdcare.yml).",
 )

@@ -14,7 +14,9 @@ from crowdcare.cli import Context, _github, _run, cli, snapshot_option
 @cli.command()
 @snapshot_option("Read open questions from a snapshot folder (offline) instead of live GitHub.")
 @click.option("--kb-only", is_flag=True, help="Only the knowledge base's buckets; read no threads.")
-@click.option("--limit", default=20, show_default=True, help="How many buckets to print (0: all).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="How many buckets to print (0: all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the buckets as a JSON list on stdout.")
 @click.pass_obj
 def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, as_json: bool) -> None:
