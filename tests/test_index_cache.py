@@ -74,3 +74,15 @@ def test_refresh_without_a_token_says_how_to_work_offline(monkeypatch: pytest.Mo
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "search", "invoice", "--refresh"])
     assert result.exit_code == 2 and "GITHUB_TOKEN" in result.output and "--snapshot" in result.output
+
+
+def test_a_damaged_search_index_is_rebuilt_with_a_word_on_stderr_and_answers_as_before() -> None:
+    args = ["--root", str(REPO_ROOT), "similar", "--title", "My bank feed stopped updating", "--json"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    for segment in (cache_dir(REPO_ROOT) / "index").glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[:100])  # a cache restored half-copied
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "unusable (its files are not those the last write left); rebuilding it" in again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout)

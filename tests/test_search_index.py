@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from crowdcare.model import IndexEntry
 from crowdcare.search_index import SearchIndex
@@ -112,3 +115,49 @@ def test_words_two_texts_share_outweigh_one_rare_word() -> None:
     )
     scores = {h.id: h.score for h in index.similar("Virtual card has not arrived", limit=50)}
     assert scores["shared"] > scores["rare"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("truncate", "its files are not those the last write left"),
+        ("commit without manifest", "its files are not those the last write left"),
+        ("manifest", "its manifest is not JSON"),
+        ("no manifest", "no manifest beside it"),
+        ("old manifest", "written by another version of crowdcare"),
+    ],
+)
+def test_a_damaged_folder_index_starts_afresh_and_says_why(tmp_path: Path, damage: str, reason: str) -> None:
+    folder = tmp_path / "ix"
+    index = SearchIndex(folder)
+    index.sync(DOCS)
+    index.close()
+    (folder / "notes.txt").write_text("a user's file in the cache folder")
+    manifest = folder / "crowdcare-manifest.json"
+    if damage == "truncate":
+        for segment in folder.glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:50])
+    elif damage == "commit without manifest":  # a crash after whoosh's commit, before the manifest is renewed
+        from whoosh import index as whoosh_index
+
+        with whoosh_index.open_dir(str(folder)).writer() as writer:
+            writer.delete_by_term("id", "a")
+    elif damage == "manifest":
+        manifest.write_text('{"version": 2, "documents"')
+    elif damage == "no manifest":
+        manifest.unlink()
+    else:
+        manifest.write_text(json.dumps({doc.id: "0" * 64 for doc in DOCS}))  # crowdcare 0.1's manifest
+    reopened = SearchIndex(folder)
+    assert reopened.damage is not None and reason in reopened.damage
+    assert len(reopened) == 0, "a damaged cache is never searched"
+    assert reopened.sync(DOCS) == (3, 0)
+    fresh = SearchIndex()
+    fresh.add(DOCS)
+    assert [(h.id, h.score) for h in reopened.similar("bank feed")] == [
+        (h.id, h.score) for h in fresh.similar("bank feed")
+    ]
+    assert (folder / "notes.txt").read_text() == "a user's file in the cache folder", "only whoosh's files go"
+    reopened.close()
+    healthy = SearchIndex(folder)
+    assert healthy.damage is None and len(healthy) == 3 and healthy.sync(DOCS) == (0, 0)

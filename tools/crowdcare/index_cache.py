@@ -4,7 +4,7 @@
 Two files matter: ``index/`` (whoosh, rewritten only for what changed: search_index.SearchIndex.sync) and
 ``open-threads.json`` (the catalog of open questions, dedup.Catalog, with the newest update time seen). A refresh
 asks GitHub only for threads updated since that time. The cache is disposable: a missing or unreadable catalog
-means one full listing, never an error.
+means one full listing, never an error; a damaged index is rebuilt from the knowledge base and the catalog.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ def open_index(
         save_catalog(catalog_path, catalog)
         report(f"open questions: {len(catalog.threads)} in the index (was {before})")
     index: Any = SearchIndex(folder / "index")
+    if index.damage:
+        report(f"search index cache {folder / 'index'}: unusable ({index.damage}); rebuilding it")
     if semantic_enabled(content.config):
         from crowdcare.semantic import Embedder, HybridIndex, weight_of
 

@@ -13,7 +13,9 @@ import hashlib
 import heapq
 import json
 import math
+import struct
 import uuid
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,6 +27,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import TermNotFound
 
+from crowdcare.documents import write_atomically
 from crowdcare.model import IndexEntry, SearchHit
 
 ANALYZER = StemmingAnalyzer()
@@ -61,25 +64,89 @@ def _schema() -> Schema:
     )
 
 
+MANIFEST = "crowdcare-manifest.json"
+MANIFEST_VERSION = 2
+# What reading a damaged whoosh folder raised when we broke one on purpose (truncated or overwritten files).
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error, zlib.error, whoosh_index.IndexError)
+
+
+def _fingerprint(doc: IndexEntry) -> str:
+    return hashlib.sha256(f"{doc.kind}\0{doc.title}\0{doc.body}".encode()).hexdigest()
+
+
+def _whoosh_files(folder: Path) -> list[Path]:
+    """whoosh's own files in a folder index (it names them after the index, "MAIN"); nothing else is touched."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.startswith(("MAIN_", "_MAIN_")))
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in _whoosh_files(folder) if p.name != "MAIN_WRITELOCK"
+    }
+
+
 class SearchIndex:
-    """A whoosh index in a folder (kept between runs) or in memory."""
+    """A whoosh index in a folder (kept between runs) or in memory.
+
+    A folder index is a cache: beside whoosh's files a manifest records each document's fingerprint (so ``sync``
+    writes only what changed) and a digest of every file whoosh wrote, renewed after each write. Files that do not
+    match their digests (a crash between whoosh's commit and the manifest, a truncated copy, a cache restored from
+    elsewhere) mean the index starts afresh, and ``damage`` says why: a damaged cache is rebuilt, never searched.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
+        self.damage: str | None = None
+        self._known: dict[str, str] = {}  # id -> fingerprint of what a folder index holds
         if folder is None:
             # A name of its own: whoosh writes an in-memory index's segments through a temp folder named after
             # the index ("/tmp/MAIN.tmp"), and two processes sharing it deleted each other's files.
             self._ix = RamStorage().create_index(_schema(), indexname=f"ram{uuid.uuid4().hex}")
-        elif whoosh_index.exists_in(str(folder)):
-            self._ix = whoosh_index.open_dir(str(folder))
         else:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._ix = whoosh_index.create_in(str(folder), _schema())
+            self._ix = self._open_folder(folder)
         self._searcher = self._ix.searcher()
         self._idf_cache: dict[str, float] = {}
         self._df_cache: dict[str, int] = {}
         self._avg_length: float | None = None
         self._norms: dict[int, float] = {}
+
+    def _open_folder(self, folder: Path) -> Any:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not _whoosh_files(folder):
+            return self._create(folder)
+        try:
+            if not (folder / MANIFEST).is_file():
+                raise ValueError("no manifest beside it")
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"its manifest is not JSON ({exc.msg})") from None
+            if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+                raise ValueError("written by another version of crowdcare")
+            documents, files = manifest.get("documents"), manifest.get("files")
+            if not isinstance(documents, dict) or not all(isinstance(v, str) for v in documents.values()):
+                raise ValueError("its manifest lists no documents")
+            if files != _digests(folder):
+                raise ValueError("its files are not those the last write left")
+            ix = whoosh_index.open_dir(str(folder))
+            ix.searcher().close()
+        except _DAMAGE as exc:
+            self.damage = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            for path in _whoosh_files(folder):
+                path.unlink()
+            return self._create(folder)
+        self._known = documents
+        return ix
+
+    def _create(self, folder: Path) -> Any:
+        ix = whoosh_index.create_in(str(folder), _schema())
+        self._record(folder)
+        return ix
+
+    def _record(self, folder: Path) -> None:
+        """Renew the manifest after a write: a crash leaves the old one, whose digests then fail to match."""
+        manifest = {"version": MANIFEST_VERSION, "documents": self._known, "files": _digests(folder)}
+        write_atomically(folder / MANIFEST, json.dumps(manifest))
 
     def close(self) -> None:
         self._searcher.close()
@@ -93,11 +160,15 @@ class SearchIndex:
                 writer.update_document(
                     id=doc.id, kind=doc.kind, text=f"{doc.title}\n{doc.title}\n{doc.body}", stems=stems
                 )
+                if self._folder is not None:
+                    self._known[doc.id] = _fingerprint(doc)
                 count += 1
         self._reopen()
         return count
 
     def _reopen(self) -> None:
+        if self._folder is not None:
+            self._record(self._folder)
         # Searcher.refresh() fails when the searcher was opened on an empty index (Whoosh-Reloaded 2.7.5).
         self._searcher.close()
         self._searcher = self._ix.searcher()
@@ -108,12 +179,9 @@ class SearchIndex:
 
     def sync(self, entries: Sequence[IndexEntry]) -> tuple[int, int]:
         """Make the index hold exactly ``entries``, writing only what changed since the last sync (a manifest
-        of content hashes is kept beside a folder index). Returns (written, removed)."""
-        manifest_path = self._folder / "crowdcare-manifest.json" if self._folder else None
-        known: dict[str, str] = {}
-        if manifest_path is not None and manifest_path.exists():
-            known = json.loads(manifest_path.read_text("utf-8"))
-        wanted = {e.id: hashlib.sha256(f"{e.kind}\0{e.title}\0{e.body}".encode()).hexdigest() for e in entries}
+        of content fingerprints is kept beside a folder index). Returns (written, removed)."""
+        known = dict(self._known)
+        wanted = {e.id: _fingerprint(e) for e in entries}
         changed = [e for e in entries if known.get(e.id) != wanted[e.id]]
         gone = [doc_id for doc_id in known if doc_id not in wanted]
         if changed:
@@ -125,14 +193,13 @@ class SearchIndex:
             # moved scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
             self._ix.optimize()
             self._reopen()
-        if manifest_path is not None:
-            manifest_path.write_text(json.dumps(wanted), "utf-8")
         return len(changed), len(gone)
 
     def remove(self, ids: Sequence[str]) -> None:
         with self._ix.writer() as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", doc_id)
+                self._known.pop(doc_id, None)
         self._reopen()
 
     def __len__(self) -> int:
