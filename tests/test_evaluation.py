@@ -12,7 +12,16 @@ from click.testing import CliRunner
 from crowdcare.cli import cli
 from crowdcare.dedup import BUCKET_THRESHOLD, DUPLICATE_THRESHOLD
 from crowdcare.errors import BadInputError
-from crowdcare.evaluation import KEYS, Item, online_buckets, pair_scores, read_items, run_benchmark
+from crowdcare.evaluation import (
+    BUCKET_SWEEP,
+    KEYS,
+    Item,
+    online_buckets,
+    pair_scores,
+    read_items,
+    run_benchmark,
+    sweep,
+)
 
 
 def test_perfect_bucketing_scores_one() -> None:
@@ -62,6 +71,32 @@ def test_benchmark_reports_exactly_the_protocol_keys() -> None:
     assert tuple(figures) == KEYS
     assert figures["recall_at_1"] == 1.0
     assert 0 < figures["claim_coverage"] <= 1
+
+
+def test_a_sweep_agrees_with_the_benchmark_at_each_threshold() -> None:
+    rows = sweep(SMALL, duplicate_thresholds=(0.2, 0.5, 0.9), bucket_thresholds=(0.1, 0.3, 0.9))
+    assert [r["threshold"] for r in rows["claims"]] == [0.2, 0.5, 0.9]
+    counts = [r["claims"] for r in rows["claims"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1], "a higher bar claims less"
+    for claim_row, bucket_row in zip(rows["claims"], rows["buckets"], strict=True):
+        figures = run_benchmark(SMALL, claim_row["threshold"], bucket_threshold=bucket_row["threshold"])
+        assert claim_row["claim_precision"] == figures["claim_precision"]
+        assert claim_row["claim_coverage"] == figures["claim_coverage"]
+        assert bucket_row["pair_f1"] == figures["pair_f1"] and bucket_row["ari"] == figures["ari"]
+        assert bucket_row["buckets_per_group"] == figures["buckets_per_group"]
+    assert rows["buckets"][0]["pair_f1"] != rows["buckets"][-1]["pair_f1"]
+
+
+def test_cli_sweep_marks_the_thresholds_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(json.dumps(dataclasses.asdict(i)) for i in SMALL))
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--sweep"])
+    assert result.exit_code == 0, result.output
+    marked = [line.split()[0] for line in result.stdout.splitlines() if line.endswith("<- in use")]
+    assert marked == [f"{DUPLICATE_THRESHOLD:.2f}", f"{BUCKET_THRESHOLD:.2f}"]
+    as_json = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--sweep", "--json"])
+    rows = json.loads(as_json.stdout)
+    assert set(rows) == {"claims", "buckets"} and len(rows["buckets"]) == len(BUCKET_SWEEP)
 
 
 def test_cli_prints_one_json_object(tmp_path: Path) -> None:

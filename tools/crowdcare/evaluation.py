@@ -116,33 +116,30 @@ def pair_scores(buckets: list[int], groups: list[str]) -> dict[str, float]:
     return {"pair_precision": precision, "pair_recall": recall, "pair_f1": f1, "ari": ari}
 
 
-def run_benchmark(
-    items: list[Item],
-    duplicate_threshold: float,
-    progress: Callable[[str, int, int], None] | None = None,
-    bucket_threshold: float | None = None,
-    index_factory: Callable[[], Any] = SearchIndex,
-    bucketer: Callable[[float], Bucketer] | None = None,
-) -> dict[str, float]:
-    """The protocol's figures. ``index_factory`` makes the retrieval index (lexical by default, or the semantic
-    extra's HybridIndex); ``bucketer`` the online bucketing (Buckets: TF-IDF centroids, or SemanticBuckets)."""
+@dataclass(frozen=True)
+class Retrieval:
+    """Leave-one-out retrieval over every item: the figures of step 1, and each item's top hit for step 2."""
 
-    def tick(stage: str, done: int) -> None:
-        if progress is not None and (done % 250 == 0 or done == len(items)):
-            progress(stage, done, len(items))
+    figures: dict[str, float]  # recall_at_1, recall_at_5, mrr_at_10
+    top: list[tuple[float, bool] | None]  # each item's best hit: (score, shares the item's group); None: no hit
+    partnered: int  # items whose group has another member
+    index_items_per_s: float
+    timings_ms: list[float]
 
+
+def retrieve(
+    items: list[Item], index_factory: Callable[[], Any] = SearchIndex, tick: Callable[[int], None] = lambda done: None
+) -> Retrieval:
     groups = Counter(item.group for item in items if item.group is not None)
     has_partner = [item.group is not None and groups[item.group] > 1 for item in items]
-
     index = index_factory()
     start = time.perf_counter()
     index.add(IndexEntry(item.id, item.title, item.body) for item in items)
     index_rate = len(items) / (time.perf_counter() - start)
     group_of = {item.id: item.group for item in items}
-
     hit1 = hit5 = 0
     reciprocal = 0.0
-    claims = correct_claims = 0
+    top: list[tuple[float, bool] | None] = []
     timings: list[float] = []
     for done, (item, partnered) in enumerate(zip(items, has_partner, strict=True), 1):
         began = time.perf_counter()
@@ -153,30 +150,103 @@ def run_benchmark(
             hit1 += any(matches[:1])
             hit5 += any(matches[:5])
             reciprocal += next((1 / rank for rank, ok in enumerate(matches, 1) if ok), 0.0)
-        if hits and hits[0].score >= duplicate_threshold:
-            claims += 1
-            correct_claims += matches[0]
-        tick("retrieval and claims", done)
+        top.append((hits[0].score, matches[0]) if hits else None)
+        tick(done)
     index.close()
-
-    join = bucket_threshold if bucket_threshold is not None else duplicate_threshold
-    buckets = online_buckets(items, join, lambda done: tick("online bucketing", done), bucketer or Buckets)
-    truth = [item.group if item.group is not None else f"\0single:{item.id}" for item in items]
     partnered_count = sum(has_partner)
+    share = (lambda n: n / partnered_count) if partnered_count else (lambda n: 0.0)
+    figures = {"recall_at_1": share(hit1), "recall_at_5": share(hit5), "mrr_at_10": share(reciprocal)}
+    return Retrieval(figures, top, partnered_count, index_rate, timings)
+
+
+def claims(retrieval: Retrieval, threshold: float) -> dict[str, float]:
+    """Step 2 at one threshold: every item claims its top hit when the hit's score passes it."""
+    made = [found[1] for found in retrieval.top if found is not None and found[0] >= threshold]
+    correct = sum(made)
+    return {
+        "claim_precision": correct / len(made) if made else 1.0,
+        "claim_coverage": correct / retrieval.partnered if retrieval.partnered else 0.0,
+        "claims": len(made),
+    }
+
+
+def bucketing(
+    items: list[Item],
+    threshold: float,
+    tick: Callable[[int], None] = lambda done: None,
+    bucketer: Callable[[float], Bucketer] = Buckets,
+) -> dict[str, float]:
+    """Step 3 at one threshold: online buckets in file order against the groups (a null group is its own)."""
+    buckets = online_buckets(items, threshold, tick, bucketer)
+    truth = [item.group if item.group is not None else f"\0single:{item.id}" for item in items]
+    return {**pair_scores(buckets, truth), "buckets_per_group": len(set(buckets)) / len(set(truth))}
+
+
+def run_benchmark(
+    items: list[Item],
+    duplicate_threshold: float,
+    progress: Callable[[str, int, int], None] | None = None,
+    bucket_threshold: float | None = None,
+    index_factory: Callable[[], Any] = SearchIndex,
+    bucketer: Callable[[float], Bucketer] | None = None,
+) -> dict[str, float]:
+    """The protocol's figures. ``index_factory`` makes the retrieval index (lexical by default, or the semantic
+    extra's HybridIndex); ``bucketer`` the online bucketing (Buckets: TF-IDF centroids, or SemanticBuckets)."""
+    retrieval = retrieve(items, index_factory, _ticker(progress, "retrieval and claims", len(items)))
+    join = bucket_threshold if bucket_threshold is not None else duplicate_threshold
+    buckets = bucketing(items, join, _ticker(progress, "online bucketing", len(items)), bucketer or Buckets)
     result = {
-        "recall_at_1": hit1 / partnered_count if partnered_count else 0.0,
-        "recall_at_5": hit5 / partnered_count if partnered_count else 0.0,
-        "mrr_at_10": reciprocal / partnered_count if partnered_count else 0.0,
-        "claim_precision": correct_claims / claims if claims else 1.0,
-        "claim_coverage": correct_claims / partnered_count if partnered_count else 0.0,
-        **pair_scores(buckets, truth),
-        "buckets_per_group": len(set(buckets)) / len(set(truth)),
-        "index_items_per_s": index_rate,
-        "query_ms_p50": statistics.median(timings),
-        "query_ms_p95": _percentile(timings, 0.95),
+        **retrieval.figures,
+        **claims(retrieval, duplicate_threshold),
+        **buckets,
+        "index_items_per_s": retrieval.index_items_per_s,
+        "query_ms_p50": statistics.median(retrieval.timings_ms),
+        "query_ms_p95": _percentile(retrieval.timings_ms, 0.95),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     return {key: round(result[key], 4) for key in KEYS}
+
+
+DUPLICATE_SWEEP = tuple(round(0.5 + 0.05 * n, 2) for n in range(10))  # 0.5 .. 0.95
+BUCKET_SWEEP = tuple(round(0.1 + 0.05 * n, 2) for n in range(11))  # 0.1 .. 0.6
+
+
+def sweep(
+    items: list[Item],
+    progress: Callable[[str, int, int], None] | None = None,
+    index_factory: Callable[[], Any] = SearchIndex,
+    bucketer: Callable[[float], Bucketer] | None = None,
+    duplicate_thresholds: tuple[float, ...] = DUPLICATE_SWEEP,
+    bucket_thresholds: tuple[float, ...] = BUCKET_SWEEP,
+) -> dict[str, list[dict[str, float]]]:
+    """Claims and buckets at a range of thresholds, to choose a repository's own: one retrieval pass (the claims at
+    every threshold come from each item's top hit), one bucketing pass per bucket threshold."""
+    retrieval = retrieve(items, index_factory, _ticker(progress, "retrieval and claims", len(items)))
+    rows = []
+    for threshold in bucket_thresholds:
+        stage = f"online bucketing at {threshold:g}"
+        rows.append(
+            {
+                "threshold": threshold,
+                **bucketing(items, threshold, _ticker(progress, stage, len(items)), bucketer or Buckets),
+            }
+        )
+    return {
+        "claims": [_rounded({"threshold": t, **claims(retrieval, t)}) for t in duplicate_thresholds],
+        "buckets": [_rounded(row) for row in rows],
+    }
+
+
+def _rounded(row: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, 4) for key, value in row.items()}
+
+
+def _ticker(progress: Callable[[str, int, int], None] | None, stage: str, total: int) -> Callable[[int], None]:
+    def tick(done: int) -> None:
+        if progress is not None and (done % 250 == 0 or done == total):
+            progress(stage, done, total)
+
+    return tick
 
 
 def online_buckets(
@@ -195,3 +265,26 @@ def format_report(name: str, figures: dict[str, Any]) -> str:
         f"  {k:<{width}}  {v:g}" if isinstance(v, float) else f"  {k:<{width}}  {v}" for k, v in figures.items()
     ]
     return "\n".join(rows)
+
+
+def format_sweep(name: str, rows: dict[str, list[dict[str, float]]], duplicate: float, bucket: float) -> str:
+    """The sweep as two tables, the thresholds in use marked."""
+
+    def mark(threshold: float, chosen: float) -> str:
+        return "  <- in use" if abs(threshold - chosen) < 1e-9 else ""
+
+    lines = [f'{name}: duplicate claims ("this looks like X") by duplicate threshold']
+    lines.append(f"  {'threshold':>9}  {'claims':>7}  {'precision':>9}  {'coverage':>8}")
+    for row in rows["claims"]:
+        lines.append(
+            f"  {row['threshold']:>9.2f}  {int(row['claims']):>7,}  {row['claim_precision']:>9.4f}"
+            f"  {row['claim_coverage']:>8.4f}{mark(row['threshold'], duplicate)}"
+        )
+    lines.append("online buckets by bucket threshold")
+    lines.append(f"  {'threshold':>9}  {'buckets/group':>13}  {'pair P':>7}  {'pair R':>7}  {'pair F1':>7}  {'ARI':>7}")
+    for row in rows["buckets"]:
+        lines.append(
+            f"  {row['threshold']:>9.2f}  {row['buckets_per_group']:>13.2f}  {row['pair_precision']:>7.4f}"
+            f"  {row['pair_recall']:>7.4f}  {row['pair_f1']:>7.4f}  {row['ari']:>7.4f}{mark(row['threshold'], bucket)}"
+        )
+    return "\n".join(lines)
