@@ -122,6 +122,22 @@ def test_bench_dedup_runs_with_the_semantic_extra(tmp_path: Path) -> None:
     assert tuple(figures) == KEYS and figures["recall_at_1"] == 1.0
 
 
+@needs_extra
+def test_a_remembering_embedder_embeds_each_text_once_with_the_same_vectors(embedder: semantic.Embedder) -> None:
+    import numpy
+
+    remembering = semantic.Embedder(remember=True)
+    calls: list[list[str]] = []
+    model_encode = remembering._model.encode
+    remembering._model.encode = lambda texts, **kw: calls.append(list(texts)) or model_encode(texts, **kw)  # type: ignore[method-assign]
+    texts = ["The ATM ate my card", "My transfer is still pending", "The ATM ate my card"]
+    first = remembering.encode(texts)
+    again = remembering.encode(["My transfer is still pending", "Cash machine kept my debit card"])
+    assert calls == [["The ATM ate my card", "My transfer is still pending"], ["Cash machine kept my debit card"]]
+    assert numpy.allclose(first, embedder.encode(texts)) and numpy.allclose(again[0], first[1])
+    assert remembering.encode([]).shape[0] == 0
+
+
 def test_without_the_extra_asking_for_it_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(semantic, "available", lambda: False)
     with pytest.raises(BadInputError, match=r"pip install 'crowdcare\[semantic\]'"):

@@ -433,7 +433,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     if semantic:
         from crowdcare.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
 
-        embedder = _run(Embedder)
+        embedder = _run(lambda: Embedder(remember=sweep))
         weight = weight_of(semantic_settings(config))
         index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
         bucketer = lambda join: SemanticBuckets(join, embedder)  # noqa: E731
