@@ -17,7 +17,7 @@ from crowdcare.buckets import Buckets, bucketer_for, pending_buckets
 from crowdcare.cli import cli
 from crowdcare.dedup import bucket_threshold
 from crowdcare.errors import BadInputError
-from crowdcare.evaluation import KEYS
+from crowdcare.evaluation import KEYS, SEMANTIC_BUCKET_SWEEP
 from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
 from crowdcare.search_index import SearchIndex
 from crowdcare.store import load_config_or_fail
@@ -120,6 +120,12 @@ def test_bench_dedup_runs_with_the_semantic_extra(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert tuple(figures) == KEYS and figures["recall_at_1"] == 1.0
+    swept = CliRunner().invoke(
+        cli, ["--root", str(REPO_ROOT), "bench", "dedup", str(data), "--semantic", "--sweep", "--json"]
+    )
+    assert swept.exit_code == 0, swept.output
+    rows = json.loads(swept.stdout)
+    assert tuple(row["threshold"] for row in rows["buckets"]) == SEMANTIC_BUCKET_SWEEP  # embedding cosines run higher
 
 
 @needs_extra

@@ -392,7 +392,8 @@ def bench() -> None:
     "--sweep",
     is_flag=True,
     help="Instead of the protocol's figures, claims at duplicate thresholds 0.5-0.95 and buckets at bucket "
-    "thresholds 0.1-0.6, the configured ones marked: to choose a repository's own from labelled threads of its own.",
+    "thresholds 0.1-0.6 (0.4-0.9 with --semantic), the ones in use marked: to choose a repository's own thresholds "
+    "from labelled threads of its own.",
 )
 @click.option(
     "--json",
@@ -414,7 +415,14 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     """
     from crowdcare.dedup import bucket_threshold as bucket_threshold_of
     from crowdcare.dedup import semantic_settings, thresholds
-    from crowdcare.evaluation import format_report, format_sweep, read_items, run_benchmark
+    from crowdcare.evaluation import (
+        BUCKET_SWEEP,
+        SEMANTIC_BUCKET_SWEEP,
+        format_report,
+        format_sweep,
+        read_items,
+        run_benchmark,
+    )
     from crowdcare.evaluation import sweep as sweep_thresholds
     from crowdcare.search_index import SearchIndex
 
@@ -443,7 +451,8 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
 
     join = bucket_threshold if bucket_threshold is not None else threshold
     if sweep:
-        rows = sweep_thresholds(items, progress, index_factory, bucketer)
+        joins = SEMANTIC_BUCKET_SWEEP if semantic else BUCKET_SWEEP
+        rows = sweep_thresholds(items, progress, index_factory, bucketer, bucket_thresholds=joins)
         click.echo(json.dumps(rows) if as_json else format_sweep(file.name, rows, threshold, join))
         return
     figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory, bucketer)

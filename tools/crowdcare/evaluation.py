@@ -209,6 +209,7 @@ def run_benchmark(
 
 DUPLICATE_SWEEP = tuple(round(0.5 + 0.05 * n, 2) for n in range(10))  # 0.5 .. 0.95
 BUCKET_SWEEP = tuple(round(0.1 + 0.05 * n, 2) for n in range(11))  # 0.1 .. 0.6
+SEMANTIC_BUCKET_SWEEP = tuple(round(0.4 + 0.05 * n, 2) for n in range(11))  # 0.4 .. 0.9: embedding cosines run higher
 
 
 def sweep(
