@@ -98,3 +98,13 @@ def test_out_of_range_numbers_are_usage_errors_that_name_the_option(sample_repo:
     result = run(sample_repo, *args)
     assert result.exit_code == 2
     assert f"Invalid value for '{args[-2]}'" in result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [(["search", "the of"], "QUERY"), (["similar", "--title", "", "--body", "and the"], "--title")],
+)
+def test_a_query_with_no_words_to_search_for_is_a_usage_error(sample_repo: Repo, args: list[str], where: str) -> None:
+    result = run(sample_repo, *args)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert f"Invalid value for {where}: no words to search for" in result.output  # type: ignore[attr-defined]

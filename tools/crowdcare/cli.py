@@ -339,6 +339,7 @@ def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Pa
 
     Example: crowdcare search "bank feed not updating"
     """
+    _need_words(query, "QUERY", "query")
     index, content, catalog = _indexed(obj, refresh, snapshot_dir)
     _print_hits(index.similar(query, limit=limit * 3), content, catalog, limit, as_json)
 
@@ -362,8 +363,19 @@ def similar(
 
     Example: crowdcare similar --title "My bank transactions stopped importing" --body "Nothing since Monday"
     """
+    _need_words(f"{title}\n{body}", "--title", "title and body")
     index, content, catalog = _indexed(obj, refresh, snapshot_dir)
     _print_hits(index.similar(title, body, limit=limit * 3), content, catalog, limit, as_json)
+
+
+def _need_words(text: str, param: str, what: str) -> None:
+    from crowdcare.search_index import analyze
+
+    if not analyze(text):
+        raise click.BadParameter(
+            f"no words to search for in the {what} (common words such as 'the' and 'of' do not count)",
+            param_hint=param,
+        )
 
 
 @cli.group()
