@@ -425,6 +425,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
 
     Example: crowdcare bench dedup ../shared/data/dedup/seamonkey-bugs.jsonl
     """
+    from crowdcare.buckets import Buckets
     from crowdcare.dedup import bucket_threshold as bucket_threshold_of
     from crowdcare.dedup import semantic_settings, thresholds
     from crowdcare.evaluation import (
@@ -439,17 +440,17 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     from crowdcare.search_index import SearchIndex
 
     config = _bench_config(obj.root)
-    bucket_threshold = None
     if threshold is None:
         if semantic:
             config = dataclasses.replace(
                 config, duplicates={**config.duplicates, "semantic": {**semantic_settings(config), "enabled": True}}
             )
-        threshold = thresholds(config)[1]
-        bucket_threshold = bucket_threshold_of(config)
+        threshold, join = thresholds(config)[1], bucket_threshold_of(config)
+    else:
+        join = threshold  # --threshold serves buckets too
     items = _run(lambda: read_items(file))
     index_factory: Any = SearchIndex
-    bucketer: Any = None  # lexical Buckets
+    bucketer: Any = Buckets
     if semantic:
         from crowdcare.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
 
@@ -461,13 +462,12 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
     def progress(stage: str, done: int, total: int) -> None:
         click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
 
-    join = bucket_threshold if bucket_threshold is not None else threshold
     if sweep:
         joins = SEMANTIC_BUCKET_SWEEP if semantic else BUCKET_SWEEP
         rows = sweep_thresholds(items, progress, index_factory, bucketer, bucket_thresholds=joins)
         click.echo(json.dumps(rows) if as_json else format_sweep(file.name, rows, threshold, join))
         return
-    figures = run_benchmark(items, threshold, progress, bucket_threshold, index_factory, bucketer)
+    figures = run_benchmark(items, threshold, progress, join, index_factory, bucketer)
     title = f"{file.name} (duplicate threshold {threshold:g}, bucket threshold {join:g})"
     click.echo(json.dumps(figures) if as_json else format_report(title, figures))
 

@@ -165,6 +165,10 @@ def thresholds(config: Config) -> tuple[float, float]:
         settings = semantic_settings(config)
         related = float(str(settings.get("related_threshold", SEMANTIC_RELATED_THRESHOLD)))
         return related, float(str(settings.get("duplicate_threshold", SEMANTIC_DUPLICATE_THRESHOLD)))
+    return _lexical_thresholds(config)
+
+
+def _lexical_thresholds(config: Config) -> tuple[float, float]:
     related = float(str(config.duplicates.get("related_threshold", RELATED_THRESHOLD)))
     return related, float(str(config.duplicates.get("duplicate_threshold", DUPLICATE_THRESHOLD)))
 
@@ -182,7 +186,7 @@ def fold_threshold(config: Config) -> float:
     as for a duplicate claim (bucketing is lexical). The triage page's looser bucket_threshold groups questions
     that are only about the same thing: on Banking77 pairs bucketed together share an intent 29 times in 100 at
     0.2, 80 at 0.7."""
-    return float(str(config.duplicates.get("duplicate_threshold", DUPLICATE_THRESHOLD)))
+    return _lexical_thresholds(config)[1]
 
 
 def suggest(

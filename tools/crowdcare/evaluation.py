@@ -188,13 +188,13 @@ def run_benchmark(
     progress: Callable[[str, int, int], None] | None = None,
     bucket_threshold: float | None = None,
     index_factory: Callable[[], Any] = SearchIndex,
-    bucketer: Callable[[float], Bucketer] | None = None,
+    bucketer: Callable[[float], Bucketer] = Buckets,
 ) -> dict[str, float]:
     """The protocol's figures. ``index_factory`` makes the retrieval index (lexical by default, or the semantic
     extra's HybridIndex); ``bucketer`` the online bucketing (Buckets: TF-IDF centroids, or SemanticBuckets)."""
     retrieval = retrieve(items, index_factory, _ticker(progress, "retrieval and claims", len(items)))
     join = bucket_threshold if bucket_threshold is not None else duplicate_threshold
-    buckets = bucketing(items, join, _ticker(progress, "online bucketing", len(items)), bucketer or Buckets)
+    buckets = bucketing(items, join, _ticker(progress, "online bucketing", len(items)), bucketer)
     result = {
         **retrieval.figures,
         **claims(retrieval, duplicate_threshold),
@@ -216,25 +216,20 @@ def sweep(
     items: list[Item],
     progress: Callable[[str, int, int], None] | None = None,
     index_factory: Callable[[], Any] = SearchIndex,
-    bucketer: Callable[[float], Bucketer] | None = None,
+    bucketer: Callable[[float], Bucketer] = Buckets,
     duplicate_thresholds: tuple[float, ...] = DUPLICATE_SWEEP,
     bucket_thresholds: tuple[float, ...] = BUCKET_SWEEP,
 ) -> dict[str, list[dict[str, float]]]:
     """Claims and buckets at a range of thresholds, to choose a repository's own: one retrieval pass (the claims at
     every threshold come from each item's top hit), one bucketing pass per bucket threshold."""
     retrieval = retrieve(items, index_factory, _ticker(progress, "retrieval and claims", len(items)))
-    rows = []
-    for threshold in bucket_thresholds:
-        stage = f"online bucketing at {threshold:g}"
-        rows.append(
-            {
-                "threshold": threshold,
-                **bucketing(items, threshold, _ticker(progress, stage, len(items)), bucketer or Buckets),
-            }
-        )
+    buckets = [
+        {"threshold": t, **bucketing(items, t, _ticker(progress, f"online bucketing at {t:g}", len(items)), bucketer)}
+        for t in bucket_thresholds
+    ]
     return {
         "claims": [_rounded({"threshold": t, **claims(retrieval, t)}) for t in duplicate_thresholds],
-        "buckets": [_rounded(row) for row in rows],
+        "buckets": [_rounded(row) for row in buckets],
     }
 
 
