@@ -153,6 +153,15 @@ class SearchIndex:
 
     def add(self, docs: Iterable[IndexEntry]) -> int:
         """Add or replace documents (by id). Returns how many were written."""
+        count = self._write(docs)
+        self._reopen()
+        return count
+
+    def remove(self, ids: Sequence[str]) -> None:
+        self._delete(ids)
+        self._reopen()
+
+    def _write(self, docs: Iterable[IndexEntry]) -> int:
         count = 0
         with self._ix.writer(limitmb=256) as writer:
             for doc in docs:
@@ -163,10 +172,16 @@ class SearchIndex:
                 if self._folder is not None:
                     self._known[doc.id] = _fingerprint(doc)
                 count += 1
-        self._reopen()
         return count
 
+    def _delete(self, ids: Sequence[str]) -> None:
+        with self._ix.writer() as writer:
+            for doc_id in ids:
+                writer.delete_by_term("id", doc_id)
+                self._known.pop(doc_id, None)
+
     def _reopen(self) -> None:
+        """After writes: the manifest renewed (a folder index) and a searcher on what was written."""
         if self._folder is not None:
             self._record(self._folder)
         # Searcher.refresh() fails when the searcher was opened on an empty index (Whoosh-Reloaded 2.7.5).
@@ -185,22 +200,17 @@ class SearchIndex:
         changed = [e for e in entries if known.get(e.id) != wanted[e.id]]
         gone = [doc_id for doc_id in known if doc_id not in wanted]
         if changed:
-            self.add(changed)
+            self._write(changed)
         if gone:
-            self.remove(gone)
-        if self._ix.doc_count_all() != self._ix.doc_count():
-            # Replaced and removed documents stay in whoosh's term statistics until segments merge, which
-            # moved scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
+            self._delete(gone)
+        # Replaced and removed documents stay in whoosh's term statistics until segments merge, which moved
+        # scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
+        unmerged = self._ix.doc_count_all() != self._ix.doc_count()
+        if unmerged:
             self._ix.optimize()
-            self._reopen()
+        if changed or gone or unmerged:
+            self._reopen()  # once, whatever was written: the manifest's digests are read from every file
         return len(changed), len(gone)
-
-    def remove(self, ids: Sequence[str]) -> None:
-        with self._ix.writer() as writer:
-            for doc_id in ids:
-                writer.delete_by_term("id", doc_id)
-                self._known.pop(doc_id, None)
-        self._reopen()
 
     def __len__(self) -> int:
         return int(self._searcher.doc_count())
