@@ -7,11 +7,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup contracts demo test lint site browser clean help
+.PHONY: setup contracts demo test test-fast lint site system-packages clean help
 
 help:
 	@echo "make demo   build the sample community site and serve it on http://$(HOST):$(PORT)/"
 	@echo "make test   run linters, type checks, validate, the strict site build and the whole test suite"
+	@echo "make test-fast   the edit-test loop: lint, type checks and the tests that need no browser and build no site"
 
 # Dependencies are pinned in pyproject.toml and, with everything they pull in, in constraints.txt.
 # EXTRAS=dev,semantic adds the semantic extra (PyTorch, about 6 GB; CI installs it so its tests run).
@@ -30,13 +31,16 @@ $(NPM_STAMP): package.json package-lock.json
 setup: $(STAMP)
 contracts: $(NPM_STAMP)
 
-# Debian's Chromium for the browser test (never a test tool's own browser download).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's Chromium for the browser test (never a test tool's own browser download) and faketime, which runs the
+# suite at far-apart dates (tests/test_clock.py).
+DEBIAN_PACKAGES := chromium faketime
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for the browser test"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is not installed and we are not root: the browser test will be skipped (apt-get install chromium)"; fi; }
+	    echo "installing Debian's$$missing for the tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed and we are not root:$$missing (apt-get install$$missing); the tests that need them are skipped"; fi; fi
 
 site: setup
 	$(BIN)/crowdcare validate
@@ -55,10 +59,14 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check tools tests bench samples
-	$(BIN)/mypy
+	$(BIN)/mypy  # tools/crowdcare, tests and bench (pyproject.toml)
 
-test: setup contracts browser lint site
+test: setup contracts system-packages lint site
 	$(BIN)/pytest -n 2 -q
+
+# No browser, no whole-site builds, no runs at other dates: about a minute on 2 cores.
+test-fast: setup contracts lint
+	$(BIN)/pytest -n 2 -q -m "not slow and not browser"
 
 clean:
 	rm -rf site build test-output .pytest_cache .mypy_cache .ruff_cache

@@ -76,7 +76,7 @@ def build(standin: StandIn, root: Path, ideas: int, reactions: int) -> None:
                     },
                 }
             )
-        nodes.sort(key=lambda n: n["createdAt"])
+        nodes.sort(key=lambda n: str(n["createdAt"]))
         issue = index % 10 == 9
         standin.add_idea(number, nodes, issue=issue, upvotes=rng.randint(0, count // 4) if not issue else 0)
         channel = "issues" if issue else "discussions"

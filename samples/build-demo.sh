@@ -3,8 +3,13 @@
 # repository: everything happens in a copy under DIR (default build/demo). Used by `make demo` and the tests.
 #
 #   samples/build-demo.sh [DIR]      (run from the repository root; crowdcare and mkdocs on PATH or in .venv)
+#
+# SAMPLE names the folder holding the community's crowdcare.yml, kb/ and ideas/ (default: this repository's, the
+# Tallybook sample) and SNAPSHOT its threads (default samples/snapshot); the tests point them at tests/community.
 set -eu
 DIR=${1:-build/demo}
+SAMPLE=${SAMPLE:-.}
+SNAPSHOT=${SNAPSHOT:-samples/snapshot}
 BIN=${BIN:-.venv/bin}
 # The sample community's clock: the snapshot's threads are dated up to this moment.
 export CROWDCARE_NOW=${CROWDCARE_NOW:-2026-11-22T12:00:00Z}
@@ -23,8 +28,9 @@ merge_reviewed() {
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
-cp -r mkdocs.yml crowdcare.yml kb ideas docs overrides "$DIR"/
-cp -r samples/snapshot "$DIR"/snapshot
+cp -r mkdocs.yml docs overrides "$DIR"/
+cp -r "$SAMPLE"/crowdcare.yml "$SAMPLE"/kb "$SAMPLE"/ideas "$DIR"/
+cp -r "$SNAPSHOT" "$DIR"/snapshot
 
 echo "  1. intake: answer each new question and idea at once (solutions and earlier open questions it may duplicate)"
 "$BIN"/crowdcare --root "$DIR" intake --snapshot "$DIR"/snapshot --all 2>"$DIR"/intake.log

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEST_COMMUNITY = Path(__file__).resolve().parent / "community"  # conftest.COMMUNITY
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "t",
     "GIT_AUTHOR_EMAIL": "t@example.invalid",
@@ -20,10 +20,10 @@ GIT_IDENTITY = {
 
 
 def copy_community(dest: Path) -> Path:
-    """The project's own sample community (crowdcare.yml, kb/, ideas/) copied into a new folder ``dest``."""
+    """The tests' own community (tests/community: crowdcare.yml, kb/, ideas/) copied into a new folder ``dest``."""
     dest.mkdir(parents=True)
     for name in ("crowdcare.yml", "kb", "ideas"):
-        source = PROJECT_ROOT / name
+        source = TEST_COMMUNITY / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
     return dest
 

@@ -10,6 +10,10 @@ import pytest
 from tests.builders import Repo, idea_text, solution_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+COMMUNITY = Path(__file__).resolve().parent / "community"
+"""The tests' own community (kb/, ideas/, crowdcare.yml, snapshot/): a frozen copy of the Tallybook sample, so the
+suite never reads the repository's live content, which a team that adopts crowdcare replaces with its own."""
+COMMUNITY_SNAPSHOT = COMMUNITY / "snapshot"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 

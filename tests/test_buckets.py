@@ -17,7 +17,7 @@ from crowdcare.buckets import Buckets, pending_buckets, shared_words
 from crowdcare.cli import cli
 from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
 from crowdcare.search_index import stems_of
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 
 def brute_force_buckets(texts: list[Counter[str]], threshold: float) -> list[int]:
@@ -136,16 +136,16 @@ def test_background_texts_teach_which_words_are_everyday() -> None:
 
 
 def test_the_command_lists_solutions_and_pending_buckets_largest_first(tmp_path: Path) -> None:
-    shutil.copytree(REPO_ROOT / "samples" / "snapshot", tmp_path / "snap")
+    shutil.copytree(COMMUNITY_SNAPSHOT, tmp_path / "snap")
     result = CliRunner().invoke(
-        cli, ["--root", str(REPO_ROOT), "buckets", "--snapshot", str(tmp_path / "snap"), "--json", "--limit", "0"]
+        cli, ["--root", str(COMMUNITY), "buckets", "--snapshot", str(tmp_path / "snap"), "--json", "--limit", "0"]
     )
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)
     assert [b["size"] for b in found] == sorted((b["size"] for b in found), reverse=True)
     kinds = {b["kind"] for b in found}
     assert kinds == {"solution", "pending"}
-    assert sum(b["kind"] == "solution" for b in found) == len(list((REPO_ROOT / "kb").rglob("*.md")))
+    assert sum(b["kind"] == "solution" for b in found) == len(list((COMMUNITY / "kb").rglob("*.md")))
     pending = [b for b in found if b["kind"] == "pending"]
     assert all(b["threads"] and b["key"].startswith(("issue #", "discussion #")) for b in pending)
     # The sample's three webhook questions, worded differently, are one bucket; the questions that share only

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from crowdcare.cli import PAGES_MARKER, cli
 from tests.builders import Repo, solution_text
 
 
-def run(repo: Repo, *args: str) -> object:
+def run(repo: Repo, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--root", str(repo.root), *args])
 
 
@@ -97,7 +97,7 @@ def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
 def test_out_of_range_numbers_are_usage_errors_that_name_the_option(sample_repo: Repo, args: list[str]) -> None:
     result = run(sample_repo, *args)
     assert result.exit_code == 2
-    assert f"Invalid value for '{args[-2]}'" in result.output  # type: ignore[attr-defined]
+    assert f"Invalid value for '{args[-2]}'" in result.output
 
 
 @pytest.mark.parametrize(
@@ -106,5 +106,5 @@ def test_out_of_range_numbers_are_usage_errors_that_name_the_option(sample_repo:
 )
 def test_a_query_with_no_words_to_search_for_is_a_usage_error(sample_repo: Repo, args: list[str], where: str) -> None:
     result = run(sample_repo, *args)
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert f"Invalid value for {where}: no words to search for" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert f"Invalid value for {where}: no words to search for" in result.output

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from crowdcare.cli import cli
 from crowdcare.validate import validate_repository
 from tests.builders import copy_community, git, init_git
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY_SNAPSHOT
 
 NOW = "2026-11-22T12:00:00Z"
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO_ROOT / "samples" / "snapshot", tmp_path / "snap")
+    shutil.copytree(COMMUNITY_SNAPSHOT, tmp_path / "snap")
     return init_git(copy_community(tmp_path / "repo"))
 
 

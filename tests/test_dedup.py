@@ -31,13 +31,13 @@ from crowdcare.intake import SUGGESTIONS_END, SUGGESTIONS_START
 from crowdcare.model import Channel, Content, SearchHit, ThreadRef
 from crowdcare.search_index import SearchIndex
 from crowdcare.store import load_content
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 from tests.test_respond import BOT, discussion, iso
 
 
 @pytest.fixture(scope="module")
 def content() -> Content:
-    return load_content(REPO_ROOT)
+    return load_content(COMMUNITY)
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +81,8 @@ def test_only_a_match_above_the_duplicate_threshold_says_this_looks_like(index: 
 
 def test_the_intake_reply_carries_the_suggestions(tmp_path: Path) -> None:
     snapshot = tmp_path / "snap"
-    shutil.copytree(REPO_ROOT / "samples" / "snapshot", snapshot)
-    result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "intake", "--snapshot", str(snapshot), "--all"])
+    shutil.copytree(COMMUNITY_SNAPSHOT, snapshot)
+    result = CliRunner().invoke(cli, ["--root", str(COMMUNITY), "intake", "--snapshot", str(snapshot), "--all"])
     assert result.exit_code == 0, result.output
     thread = SnapshotGitHub.open(snapshot).get_thread(ThreadRef(Channel.DISCUSSION, 303))
     assert thread is not None
@@ -93,13 +93,13 @@ def test_the_intake_reply_carries_the_suggestions(tmp_path: Path) -> None:
 
 def test_search_and_similar_commands(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["--root", str(REPO_ROOT), "similar", "--title", "My bank feed stopped updating", "--json"]
+        cli, ["--root", str(COMMUNITY), "similar", "--title", "My bank feed stopped updating", "--json"]
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert rows[0]["id"] == "kb/bank-feeds/bank-feed-stopped-updating.md" and rows[0]["score"] > 0.5
     assert "bank" in rows[0]["terms"]
-    result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "search", "receipts phone", "--limit", "3"])
+    result = CliRunner().invoke(cli, ["--root", str(COMMUNITY), "search", "receipts phone", "--limit", "3"])
     assert result.exit_code == 0 and "Snapping receipts with my phone" in result.stdout
 
 
@@ -183,7 +183,9 @@ def test_a_solution_is_found_by_every_way_it_was_asked_and_offered_once(content:
 
 def test_semantic_matching_without_thresholds_of_its_own_uses_the_semantic_defaults(content: Content) -> None:
     """Its combined score runs higher: the lexical 0.25 would list noise in every reply."""
-    on = dataclasses.replace(content.config, duplicates={"semantic": {"enabled": True}})
+    config = content.config
+    assert config is not None
+    on = dataclasses.replace(config, duplicates={"semantic": {"enabled": True}})
     assert thresholds(on) == (SEMANTIC_RELATED_THRESHOLD, SEMANTIC_DUPLICATE_THRESHOLD)
-    assert thresholds(dataclasses.replace(content.config, duplicates={})) == (RELATED_THRESHOLD, DUPLICATE_THRESHOLD)
+    assert thresholds(dataclasses.replace(config, duplicates={})) == (RELATED_THRESHOLD, DUPLICATE_THRESHOLD)
     assert SEMANTIC_RELATED_THRESHOLD > RELATED_THRESHOLD

@@ -9,14 +9,14 @@ import pytest
 
 from crowdcare.documents import solution_document, write_atomically
 from crowdcare.store import load_content
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 
 
 def test_the_sample_knowledge_base_round_trips_byte_for_byte() -> None:
-    content = load_content(REPO_ROOT)
+    content = load_content(COMMUNITY)
     assert content.solutions
     for solution in content.solutions:
-        assert solution_document(solution) == (REPO_ROOT / solution.path).read_text("utf-8"), solution.path
+        assert solution_document(solution) == (COMMUNITY / solution.path).read_text("utf-8"), solution.path
 
 
 def test_a_write_that_fails_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:

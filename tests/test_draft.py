@@ -14,7 +14,7 @@ from crowdcare.model import Channel, Config, Content, PersonRef, Reply, Thread, 
 from crowdcare.preflight import check_proposal
 from crowdcare.site.probe import render_seconds
 from crowdcare.store import load_content
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 from tests.site.hostile import BODY, QUESTION, TITLE
 
 URL = "https://github.com/acme/help/discussions/7"
@@ -22,7 +22,7 @@ URL = "https://github.com/acme/help/discussions/7"
 
 @pytest.fixture(scope="module")
 def content() -> Content:
-    return load_content(REPO_ROOT)
+    return load_content(COMMUNITY)
 
 
 @pytest.fixture(scope="module")

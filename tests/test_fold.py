@@ -137,7 +137,7 @@ def test_a_claim_withdrawn_before_the_write_closes_nothing(snap: SnapshotGitHub,
     discussion(snap, 1, claim_comment())
     discussion(snap, 2, claim_comment())
     listed = list(snap.threads_updated_since(None))
-    withdrawn = comment(BOT, f"Thanks for your question.\n{MARKER}", CLAIMED, bot=True)
+    withdrawn = comment((BOT, 1), f"Thanks for your question.\n{MARKER}", CLAIMED, bot=True)
     changed = claim_comment(key="bank-feeds/some-other-solution")
     discussion(snap, 1, withdrawn)
     discussion(snap, 2, changed)

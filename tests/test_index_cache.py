@@ -16,9 +16,9 @@ from crowdcare.cli import cli
 from crowdcare.dedup import Catalog, OpenThread
 from crowdcare.index_cache import cache_dir, load_catalog, open_index, save_catalog
 from crowdcare.model import Thread
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
-SAMPLE = REPO_ROOT / "samples" / "snapshot"
+SAMPLE = COMMUNITY_SNAPSHOT
 TWICE = "https://github.com/fernhill-sample/tallybook-community/discussions/303"
 
 
@@ -46,7 +46,7 @@ def test_a_refresh_reads_only_threads_changed_since_the_last_one(tmp_path: Path)
         asked.append(since)
         return snap.threads_updated_since(since)
 
-    root = REPO_ROOT  # the cache goes to $CROWDCARE_CACHE_DIR, a folder of the test's own (conftest.py)
+    root = COMMUNITY  # the cache goes to $CROWDCARE_CACHE_DIR, a folder of the test's own (conftest.py)
     index, _, catalog = open_index(root, updated)
     assert TWICE in catalog.threads and catalog.synced_at is not None
     assert index.similar("Bank feed shows transactions twice since Friday")[0].id == TWICE
@@ -60,7 +60,7 @@ def test_a_refresh_reads_only_threads_changed_since_the_last_one(tmp_path: Path)
 
 
 def test_similar_lists_open_questions_from_a_snapshot_then_from_the_cache(tmp_path: Path) -> None:
-    args = ["--root", str(REPO_ROOT), "similar", "--title", "Bank feed shows transactions twice since Friday"]
+    args = ["--root", str(COMMUNITY), "similar", "--title", "Bank feed shows transactions twice since Friday"]
     result = CliRunner().invoke(cli, [*args, "--snapshot", str(SAMPLE), "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -72,15 +72,15 @@ def test_similar_lists_open_questions_from_a_snapshot_then_from_the_cache(tmp_pa
 
 def test_refresh_without_a_token_says_how_to_work_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    result = CliRunner().invoke(cli, ["--root", str(REPO_ROOT), "search", "invoice", "--refresh"])
+    result = CliRunner().invoke(cli, ["--root", str(COMMUNITY), "search", "invoice", "--refresh"])
     assert result.exit_code == 2 and "GITHUB_TOKEN" in result.output and "--snapshot" in result.output
 
 
 def test_a_damaged_search_index_is_rebuilt_with_a_word_on_stderr_and_answers_as_before() -> None:
-    args = ["--root", str(REPO_ROOT), "similar", "--title", "My bank feed stopped updating", "--json"]
+    args = ["--root", str(COMMUNITY), "similar", "--title", "My bank feed stopped updating", "--json"]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
-    for segment in (cache_dir(REPO_ROOT) / "index").glob("*.seg"):
+    for segment in (cache_dir(COMMUNITY) / "index").glob("*.seg"):
         segment.write_bytes(segment.read_bytes()[:100])  # a cache restored half-copied
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0, again.output

@@ -13,14 +13,14 @@ from crowdcare.config import load_config
 from crowdcare.errors import AmbiguousWriteError, TransientError
 from crowdcare.intake import MARKER, normalize, redact, take_in, take_in_all
 from crowdcare.model import Channel, Config, PersonKind, Reply, ThreadKind, ThreadRef
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
-SAMPLE = REPO_ROOT / "samples" / "snapshot"
+SAMPLE = COMMUNITY_SNAPSHOT
 
 
 @pytest.fixture
 def config() -> Config:
-    loaded, findings = load_config(REPO_ROOT)
+    loaded, findings = load_config(COMMUNITY)
     assert loaded is not None and not findings
     return loaded
 

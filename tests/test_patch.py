@@ -64,7 +64,9 @@ def idea_files(draw: st.DrawFn) -> tuple[str, dict[str, int]]:
 
 def _meta(text: str) -> dict[str, object]:
     head = text.replace("\r\n", "\n").split("---\n", 2)[1]
-    return yaml.safe_load(head)
+    meta = yaml.safe_load(head)
+    assert isinstance(meta, dict)
+    return meta
 
 
 @settings(max_examples=300, deadline=None)

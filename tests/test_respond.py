@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from crowdcare import clock
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.config import load_config
 from crowdcare.errors import AmbiguousWriteError, TransientError
 from crowdcare.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
 from crowdcare.respond import Rotation, respond, respond_all
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 
 ASKED = "2026-11-16T09:00:00Z"  # a Monday
 ASKER = ("carla-customer", 501)
@@ -35,7 +36,7 @@ def iso(hours: float) -> str:
 
 @pytest.fixture
 def config() -> Config:
-    loaded, findings = load_config(REPO_ROOT)
+    loaded, findings = load_config(COMMUNITY)
     assert loaded is not None and not findings
     # Wall-clock windows unless a test sets business hours: 24 h community, 48 h staff.
     return replace(loaded, responses=replace(loaded.responses, business_hours=None, staff_window_hours=48))
@@ -81,6 +82,7 @@ def discussion(snap: SnapshotGitHub, number: int, *comments: dict[str, Any], **e
 
 
 def sweep(snap: SnapshotGitHub, config: Config, hours: float, rotation: Rotation | None = None, **kw: Any) -> list[Any]:
+    snap.clock = clock.fixed(at(hours))  # the stand-in stamps its writes at the sweep's time, as GitHub would
     return respond_all(snap.threads_updated_since(None), config, snap, at(hours), rotation or Rotation(config), **kw)
 
 

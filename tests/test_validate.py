@@ -20,7 +20,10 @@ IDEA = "ideas/dark-mode.md"
 
 
 def _write(rel: str, text: str | bytes) -> Callable[[Repo], None]:
-    return lambda repo: repo.write(rel, text) and None
+    def write(repo: Repo) -> None:
+        repo.write(rel, text)
+
+    return write
 
 
 def _symlink(repo: Repo) -> None:

@@ -117,4 +117,5 @@ def patched_and_validated(event: str, action: str, payload: dict[str, Any]) -> d
     fixed = patch(copy.deepcopy(payload), schema)
     errors = sorted(Draft202012Validator(schema).iter_errors(fixed), key=lambda e: list(e.absolute_path))
     assert not errors, f"{name}: " + "; ".join(f"{list(e.absolute_path)}: {e.message[:120]}" for e in errors[:5])
+    assert isinstance(fixed, dict)
     return fixed

@@ -408,6 +408,7 @@ class StandIn:
             if errors:
                 self.invalid.append(f"{method} {path}: {errors[0].message}")
                 return 422, {"message": "Validation Failed", "errors": [e.message for e in errors]}, {}, template
+        assert template is not None  # an operation was found for it above
         fault = next((f for f in self.faults if f.method == method and re.search(f.path, path)), None)
         if fault is not None:
             self.faults.remove(fault)

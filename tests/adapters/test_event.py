@@ -74,6 +74,7 @@ def test_intake_takes_every_example_event(repo: Repo, tmp_path: Path, event: str
     result = take_in_event(repo, path, event, snapshot)
     assert result.exit_code == 0, result.output
     subject = fixed.get("issue") or fixed.get("discussion")
+    assert isinstance(subject, dict)
     if "skipped" not in result.stderr:
         assert "posted" in result.stderr or "unchanged" in result.stderr
         # A second delivery of the same event changes nothing.

@@ -16,7 +16,7 @@ from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 
 ISSUE = f"/repos/{REPO}/issues/7"
 
@@ -198,7 +198,7 @@ def test_respond_on_live_issues_and_discussions_uses_valid_requests(standin: Sta
 
     from crowdcare.respond import Rotation, respond_all
 
-    repo_config, _ = load_config(REPO_ROOT)
+    repo_config, _ = load_config(COMMUNITY)
     assert repo_config is not None
     config = replace(repo_config, intake=replace(repo_config.intake, bot_login="crowdcare-bot", staff_associations=()))
     standin.add_issue(7, created="2026-11-20T09:00:00Z", updated="2026-11-20T09:00:00Z")

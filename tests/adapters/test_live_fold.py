@@ -16,7 +16,7 @@ from crowdcare.model import Channel, ThreadRef
 from crowdcare.store import load_content
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, example
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
 KEY = "bank-feeds/bank-feed-stopped-updating"
@@ -30,7 +30,7 @@ def claim(github: LiveGitHub, ref: ThreadRef) -> str:
 
 
 def sweep(standin: StandIn, github: LiveGitHub) -> list[str]:
-    content = load_content(REPO_ROOT)
+    content = load_content(COMMUNITY)
     assert content.config is not None
     config = content.config
     threads = list(github.threads_updated_since(None))

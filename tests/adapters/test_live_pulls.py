@@ -13,13 +13,13 @@ from crowdcare.promote import Promoter, promote_all
 from crowdcare.store import load_content
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY
 
 BRANCH = "crowdcare/promote/discussion-9"
 
 
 def sweep(standin: StandIn) -> list[str]:
-    content = load_content(REPO_ROOT)
+    content = load_content(COMMUNITY)
     assert content.config is not None
     github = LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
     promoter = Promoter(

@@ -13,13 +13,13 @@ from graphql import GraphQLSchema, build_client_schema, graphql_sync, parse, val
 from crowdcare.adapters import queries
 from crowdcare.adapters.convert import thread_from_discussion
 from tests.adapters.contracts import GRAPHQL_SCHEMA, require
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY_SNAPSHOT
 
 
 @cache
 def github_schema() -> GraphQLSchema:
     introspection = json.loads(require(GRAPHQL_SCHEMA).read_text("utf-8"))
-    # assume_valid: GitHub's schema carries a few definitions graphql-core's strict checks reject (DESIGN.md §5).
+    # assume_valid: GitHub's schema carries a few definitions graphql-core's strict checks reject (ARCHITECTURE.md, Facts).
     return build_client_schema(introspection.get("data", introspection), assume_valid=True)
 
 
@@ -39,7 +39,7 @@ def test_an_invalid_document_is_caught() -> None:
 @pytest.mark.parametrize("number", [301, 302, 303])
 def test_discussion_query_executes_against_snapshot_data(number: int) -> None:
     """The snapshot stores exactly what the query returns: executing the query over it returns it unchanged."""
-    node: dict[str, Any] = json.loads((REPO_ROOT / "samples/snapshot/discussions" / f"{number}.json").read_text())
+    node: dict[str, Any] = json.loads((COMMUNITY_SNAPSHOT / "discussions" / f"{number}.json").read_text())
     result = graphql_sync(
         github_schema(),
         queries.DISCUSSION,

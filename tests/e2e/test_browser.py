@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT, REPO_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,11 +54,19 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
     out = tmp_path_factory.mktemp("site")
+    # The tests' own community with this repository's site config, theme overrides and hand-written pages.
+    source = tmp_path_factory.mktemp("community")
+    for name in ("crowdcare.yml", "kb", "ideas"):
+        copy = shutil.copytree if (COMMUNITY / name).is_dir() else shutil.copy
+        copy(COMMUNITY / name, source / name)
+    for name in ("mkdocs.yml", "docs", "overrides"):
+        copy = shutil.copytree if (REPO_ROOT / name).is_dir() else shutil.copy
+        copy(REPO_ROOT / name, source / name)
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
         [mkdocs, "build", "--strict", "--quiet", "--site-dir", str(out)],
-        cwd=REPO_ROOT,
+        cwd=source,
         env=env,
         check=True,
         timeout=300,
@@ -108,7 +116,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
     out = tmp_path_factory.mktemp("demo") / "demo"
-    env = {**os.environ, "BIN": str(Path(sys.executable).parent)}
+    env = {
+        **os.environ,
+        "BIN": str(Path(sys.executable).parent),
+        "SAMPLE": str(COMMUNITY),
+        "SNAPSHOT": str(COMMUNITY_SNAPSHOT),
+    }
     subprocess.run(["sh", "samples/build-demo.sh", str(out)], cwd=REPO_ROOT, env=env, check=True, timeout=300,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     yield from _serve(out / "site")

@@ -1,12 +1,7 @@
 """crowdcare: social customer care run from a Git repository.
 
-Layers (DESIGN.md §3), lowest first; a module imports only from its own layer or below:
-
-- core: ``errors``, ``model``, ``text``
-- content: ``rules``, ``frontmatter``, ``schema``, ``config``, ``store``, ``ports``
-- steps: ``validate``, ``intake``, ``site.pages`` (with ``site.markup``, ``site.solutions``, ``site.ideas``,
-  ``site.people``), ``site.sanitize``
-- edges: ``cli``, ``site.plugin``, ``adapters`` (``convert``, ``event``, ``snapshot``)
+The layers, lowest first (ARCHITECTURE.md, Layers): core, content, steps, adapters, edges; a module imports only
+from its own layer or below, and ``tests/test_layers.py`` enforces it.
 """
 
 __version__ = "0.1.0"

@@ -29,15 +29,15 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
 
     Example: crowdcare fold --snapshot samples/snapshot --dry-run
     """
+    from crowdcare import clock
     from crowdcare.dedup import solution_url
     from crowdcare.fold import fold_all
-    from crowdcare.hours import current_time
     from crowdcare.respond import is_question
     from crowdcare.store import load_config_or_fail, load_content
 
     config = _run(lambda: load_config_or_fail(obj.root))
     content = load_content(obj.root)
-    now = _run(current_time)
+    now = _run(clock.now)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     repository = _repository(obj.root, snapshot_dir, github, config)
     threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])

@@ -43,8 +43,8 @@ def promote(
 
     Example: crowdcare promote --snapshot samples/snapshot --dry-run
     """
+    from crowdcare import clock
     from crowdcare.buckets import background_texts, pending_buckets
-    from crowdcare.hours import current_time
     from crowdcare.promote import Promoter, promote_all
     from crowdcare.respond import is_question
     from crowdcare.store import load_config_or_fail, load_content
@@ -86,7 +86,7 @@ def promote(
                 groups.update({t.url: urls for t in group})
         return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)
 
-    now = _run(current_time)
+    now = _run(clock.now)
     promoter = Promoter(
         config=config,
         content=content,
@@ -132,8 +132,8 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
 
     Example: crowdcare merge billing/cancel-plan billing/cancel-subscription --finder maya-okafor
     """
+    from crowdcare import clock
     from crowdcare.documents import write_atomically
-    from crowdcare.hours import current_time
     from crowdcare.merge import find_solution, merge_into
     from crowdcare.model import PersonRef
     from crowdcare.preflight import check_proposal
@@ -156,7 +156,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
         if number and not number.isdigit():
             raise click.BadParameter("use LOGIN or LOGIN:ID (a numeric user id)", param_hint="--finder")
         person = PersonRef(login, int(number) if number else None)
-    today = _run(current_time).date()
+    today = _run(clock.now).date()
     files = _run(lambda: merge_into(canonical, source=duplicate, thread_url=thread_url, finder=person, today=today))
     if not files:
         click.echo(f"crowdcare merge: {source} is already in {canonical.key}; nothing to do", err=True)

@@ -48,7 +48,8 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     Example: crowdcare respond --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.hours import current_time, format_time, parse_time
+    from crowdcare import clock
+    from crowdcare.hours import format_time, parse_time
     from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
     from crowdcare.metrics import age_hours, format_hours
     from crowdcare.model import ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
@@ -61,7 +62,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     if findings:
         click.echo(f"crowdcare: error: {findings[0]}", err=True)
         sys.exit(2)
-    now = _run(current_time)
+    now = _run(clock.now)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
     seen = {str(t.ref) for t in threads}

@@ -40,8 +40,8 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
 
     Example: crowdcare tally --snapshot samples/snapshot --dry-run
     """
+    from crowdcare import clock
     from crowdcare.documents import write_atomically
-    from crowdcare.hours import current_time
     from crowdcare.ledger import write_history
     from crowdcare.store import load_config_or_fail, load_content
     from crowdcare.tally import Tallier
@@ -74,7 +74,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         read_text=lambda path: (obj.root / path).read_text("utf-8"),
         github=github,
         repo=repo,
-        now=_run(current_time),
+        now=_run(clock.now),
         history=list(content.vote_history),
         dry_run=dry_run,
     )

@@ -1,6 +1,6 @@
 """Content as file text, and writing it: the inverse of the store. Solutions are written with
-``yaml.safe_dump`` from a model that already passed the schema (DESIGN.md §6), in the key order the knowledge
-base uses, with the body kept byte for byte."""
+``yaml.safe_dump`` from a model that already passed the schema (ARCHITECTURE.md, Invariants), in the key order
+the knowledge base uses, with the body kept byte for byte."""
 
 from __future__ import annotations
 

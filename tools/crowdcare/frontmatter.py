@@ -2,7 +2,7 @@
 
 Every refusal is a ``FileProblem`` carrying a rule code and a line; nothing here raises anything else on
 hostile input. We do not use python-frontmatter: it returns ``{}`` for list front-matter, gives no line
-numbers and cannot refuse aliases or duplicate keys (DESIGN.md §5).
+numbers and cannot refuse aliases or duplicate keys (ARCHITECTURE.md, Facts).
 """
 
 from __future__ import annotations

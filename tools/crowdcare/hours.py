@@ -1,9 +1,9 @@
-"""Time arithmetic for the response guarantee: parsing GitHub's timestamps and counting business hours."""
+"""Time arithmetic for the response guarantee: parsing GitHub's timestamps and counting business hours. The
+clock itself is :mod:`crowdcare.clock`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo
 
 from crowdcare.errors import BadInputError
@@ -19,13 +19,6 @@ def parse_time(value: str, what: str = "timestamp") -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
-
-
-def current_time() -> dt.datetime:
-    """Now, in UTC, to the second; ``CROWDCARE_NOW`` (ISO 8601) fixes it for demos and tests. The one place the
-    controllable clock is read."""
-    fixed = os.environ.get("CROWDCARE_NOW")
-    return parse_time(fixed, "CROWDCARE_NOW") if fixed else dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def format_time(moment: dt.datetime) -> str:

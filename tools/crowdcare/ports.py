@@ -1,4 +1,4 @@
-"""The interface the steps use to talk to GitHub. Three implementations live at the edges (DESIGN.md §3):
+"""The interface the steps use to talk to GitHub. Three implementations live at the edges (ARCHITECTURE.md, Layers):
 live (PyGithub and GraphQL), event (an Actions payload) and snapshot (a folder of JSON in GitHub's shapes)."""
 
 from __future__ import annotations

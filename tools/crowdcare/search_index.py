@@ -1,4 +1,5 @@
-"""The full-text index, behind one module so whoosh can be swapped (DESIGN.md §5: Whoosh-Reloaded 2.7.5, pinned).
+"""The full-text index, behind one module so whoosh can be swapped (ARCHITECTURE.md, Facts: Whoosh-Reloaded
+2.7.5, pinned).
 
 Retrieval is two-stage. First, BM25 over the query's rarest terms, read straight from whoosh's postings within a
 budget of postings (whoosh's own OR query scored each posting through a tree of matchers: p95 146 ms at 100,000

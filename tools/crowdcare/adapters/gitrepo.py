@@ -18,7 +18,7 @@ from typing import Any
 
 from crowdcare.adapters.snapshot import SnapshotGitHub, write_json
 from crowdcare.errors import BadInputError, BranchMovedError
-from crowdcare.hours import current_time, format_time
+from crowdcare.hours import format_time
 from crowdcare.model import PullRequest
 
 ZERO = "0" * 40
@@ -73,8 +73,8 @@ class LocalRepository:
         start = parent or self.branch_head(self.base)
         if start is None:
             raise BadInputError(f"no branch {self.base!r} to start from")
-        # Commits are dated by crowdcare's clock (CROWDCARE_NOW when set), so the demo's history is reproducible.
-        when = format_time(current_time())
+        # Commits are dated by the snapshot's clock (CROWDCARE_NOW when set), so the demo's history is reproducible.
+        when = format_time(self.snapshot.clock())
         dated = {**self.identity, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
         with tempfile.TemporaryDirectory() as folder:
             env = {**dated, "GIT_INDEX_FILE": str(Path(folder) / "index")}

@@ -2,8 +2,8 @@
 labels, answers or upvotes on discussions).
 
 Retries: reads (GET) are retried on 429 and 5xx, honouring Retry-After. Writes never are: PyGithub's default
-GithubRetry re-sends a POST after a 5xx, which posted a comment twice in a measured run (DESIGN.md §5). A write
-that fails ambiguously raises AmbiguousWriteError and the intake step reconciles by reading back.
+GithubRetry re-sends a POST after a 5xx, which posted a comment twice in a measured run (ARCHITECTURE.md,
+Facts). A write that fails ambiguously raises AmbiguousWriteError and the intake step reconciles by reading back.
 """
 
 from __future__ import annotations

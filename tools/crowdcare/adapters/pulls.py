@@ -2,7 +2,7 @@
 
 A proposal is one commit made with the Git Data API (a tree with every file, then a commit on the branch's
 head), and the branch is moved with ``force: false``: when someone pushed meanwhile GitHub answers 422 (not a
-fast-forward) and crowdcare reads again instead of overwriting. Writes are never retried (DESIGN.md §5).
+fast-forward) and crowdcare reads again instead of overwriting. Writes are never retried (ARCHITECTURE.md, Facts).
 """
 
 from __future__ import annotations

@@ -21,16 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.adapters.convert import reactions_from_graphql, thread_from_discussion, thread_from_issue
+from crowdcare.clock import Clock
+from crowdcare.clock import now as system_clock
 from crowdcare.documents import write_atomically
 from crowdcare.errors import BadInputError, ThreadGoneError
-from crowdcare.hours import current_time, format_time
+from crowdcare.hours import format_time
 from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 FORMAT = 1
-
-
-def _now() -> str:
-    return format_time(current_time())
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -48,25 +46,35 @@ def _read_json(path: Path) -> Any:
 class SnapshotGitHub:
     """The GitHubPort over a snapshot folder."""
 
-    def __init__(self, root: Path, meta: dict[str, Any]) -> None:
+    def __init__(self, root: Path, meta: dict[str, Any], clock: Clock = system_clock) -> None:
         self.root = root
         self.meta = meta
+        self.clock = clock  # stamps what is written, as GitHub stamps with its own time
+
+    def _now(self) -> str:
+        return format_time(self.clock())
 
     @classmethod
     def open(
-        cls, root: Path, *, create: bool = False, repository: str = "local/snapshot", viewer: str = "crowdcare[bot]"
+        cls,
+        root: Path,
+        *,
+        create: bool = False,
+        repository: str = "local/snapshot",
+        viewer: str = "crowdcare[bot]",
+        clock: Clock = system_clock,
     ) -> SnapshotGitHub:
         meta_path = root / "snapshot.json"
         if meta_path.exists():
             meta = _read_json(meta_path)
             if not isinstance(meta, dict) or meta.get("format") != FORMAT:
                 raise BadInputError(f"{meta_path}: not a crowdcare snapshot of format {FORMAT}")
-            return cls(root, meta)
+            return cls(root, meta, clock)
         if not create:
             raise BadInputError(f"{root}: no snapshot.json; is this a snapshot folder?")
         meta = {"format": FORMAT, "repository": repository, "viewer": {"login": viewer, "id": None}}
         write_json(meta_path, meta)
-        return cls(root, meta)
+        return cls(root, meta, clock)
 
     # --- reads -------------------------------------------------------------------------------------------
 
@@ -163,7 +171,7 @@ class SnapshotGitHub:
     def outbox(self, record: dict[str, Any]) -> None:
         """Append one write to outbox.jsonl, for review."""
         with (self.root / "outbox.jsonl").open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"at": _now(), **record}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"at": self._now(), **record}, ensure_ascii=False) + "\n")
 
     def _require(self, ref: ThreadRef) -> Path:
         path = self._issue_path(ref.number) if ref.channel is Channel.ISSUE else self._discussion_path(ref.number)
@@ -174,7 +182,7 @@ class SnapshotGitHub:
     def post_comment(self, ref: ThreadRef, body: str) -> Reply:
         self._require(ref)
         viewer = self.meta["viewer"]
-        now = _now()
+        now = self._now()
         if ref.channel is Channel.ISSUE:
             comments = _read_json(self._comments_path(ref.number)) if self._comments_path(ref.number).exists() else []
             new_id = max([int(c["id"]) for c in comments] + [9_000_000]) + 1
@@ -225,7 +233,7 @@ class SnapshotGitHub:
             target = next((c for c in comments if str(c["id"]) == reply_id), None)
             if target is None:
                 raise ThreadGoneError(f"{ref}: comment {reply_id} no longer exists")
-            target["body"], target["updated_at"] = body, _now()
+            target["body"], target["updated_at"] = body, self._now()
             write_json(self._comments_path(ref.number), comments)
         else:
             node = _read_json(self._discussion_path(ref.number))
@@ -277,7 +285,7 @@ class SnapshotGitHub:
     def _set_state(self, ref: ThreadRef, closed: bool, duplicate: bool = False) -> None:
         path = self._require(ref)
         data = _read_json(path)
-        now = _now()
+        now = self._now()
         if ref.channel is Channel.ISSUE:
             data["state"] = "closed" if closed else "open"
             data["state_reason"] = ("duplicate" if duplicate else "not_planned") if closed else "reopened"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from crowdcare.hours import current_time, parse_time
+from crowdcare.hours import parse_time
 from crowdcare.model import Config, Content, Idea, IdeaStatus, PersonRef, StatusChange
 from crowdcare.site.charts import trend_chart
 from crowdcare.site.markup import (
@@ -49,8 +49,9 @@ def trend_path(idea: Idea) -> str:
 def idea_pages(content: Content, config: Config) -> dict[str, str]:
     ideas = top(content.ideas)
     history = list(content.vote_history)
-    now = parse_time(history[-1].at) if history else current_time()
-    scores = trending_scores(history, now, config.votes.trending_half_life_days)
+    # Trending is measured at the last tally, not at build time: a page is a function of the content alone.
+    half_life = config.votes.trending_half_life_days
+    scores = trending_scores(history, parse_time(history[-1].at), half_life) if history else {}
     pages: dict[str, str] = {
         TRENDING: _ranking("Trending ideas", trending(ideas, scores)[:RANKING_LIMIT], TRENDING, config, scores),
         NEWEST: _ranking("New ideas", newest(ideas)[:RANKING_LIMIT], NEWEST, config, scores),

@@ -1,4 +1,4 @@
-"""HTML sanitizing after Markdown rendering, with nh3 (Ammonia). bleach is deprecated (DESIGN.md §5).
+"""HTML sanitizing after Markdown rendering, with nh3 (Ammonia). bleach is deprecated (ARCHITECTURE.md, Facts).
 
 Python-Markdown passes raw HTML, attr_list attributes and javascript: links straight through; everything that
 reaches a reader from kb/ or ideas/ goes through ``sanitize_html`` after rendering.
