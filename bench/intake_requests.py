@@ -59,7 +59,7 @@ def summarize(standin: StandIn) -> dict[str, int]:
 
 def one(channel: Channel, cfg: Config) -> tuple[dict[str, int], dict[str, int]]:
     with StandIn() as standin:
-        github = LiveGitHub("t", REPO, "crowdcare-bot", base_url=standin.url)
+        github = LiveGitHub("t", REPO, base_url=standin.url)
         if channel is Channel.ISSUE:
             standin.add_issue(7)
         else:
@@ -74,7 +74,7 @@ def one(channel: Channel, cfg: Config) -> tuple[dict[str, int], dict[str, int]]:
 
 def sweep(cfg: Config) -> dict[str, int]:
     with StandIn() as standin:
-        github = LiveGitHub("t", REPO, "crowdcare-bot", base_url=standin.url)
+        github = LiveGitHub("t", REPO, base_url=standin.url)
         for number in range(1, 26):
             standin.add_issue(number)
             standin.add_discussion(100 + number)

@@ -54,7 +54,7 @@ def requests_per_promotion() -> dict[str, dict[str, int]]:
     with StandIn() as standin:
         standin.add_answered_discussion(9)
         node = standin.discussions[9]
-        github = LiveGitHub("token", "octo-org/octo-repo", "crowdcare-bot", base_url=standin.url)
+        github = LiveGitHub("token", "octo-org/octo-repo", base_url=standin.url)
         promoter = Promoter(content.config, content, github, LiveRepository(github, "main"), TODAY,
                             similar=lambda t: [], bucket_of=lambda t: ())  # fmt: skip
         for name in ("first promotion", "rerun (nothing to do)", "update after the answer was edited"):

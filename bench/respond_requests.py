@@ -68,7 +68,7 @@ def main() -> None:
     figures = {}
     with StandIn() as standin:
         populate(standin)
-        github = LiveGitHub("t", REPO, "crowdcare-bot", base_url=standin.url)
+        github = LiveGitHub("t", REPO, base_url=standin.url)
         rotation = Rotation(cfg)
         actions, seconds = run_sweep(github, cfg, NOW, rotation)
         figures["first_sweep"] = {**summarize(standin), "actions": actions, "seconds": round(seconds, 2)}

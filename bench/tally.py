@@ -102,7 +102,7 @@ def run(ideas: int, reactions: int) -> dict[str, float | int]:
         assert content.config is not None and not content.findings, content.findings[:3]
         standin.log.clear()
         standin.graphql_points = 0
-        github = LiveGitHub("bench-token", REPO, "crowdcare-bot", base_url=standin.url)
+        github = LiveGitHub("bench-token", REPO, base_url=standin.url)
         tracemalloc.start()
         started = time.perf_counter()
         threads = list(github.idea_threads(content.config.intake.idea))

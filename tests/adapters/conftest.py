@@ -21,4 +21,4 @@ def standin() -> Iterator[StandIn]:
 
 @pytest.fixture
 def github(standin: StandIn) -> LiveGitHub:
-    return LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
+    return LiveGitHub("test-token", REPO, base_url=standin.url)

@@ -5,7 +5,13 @@
 - Responses are the spec's own 2xx examples with https://api.github.com rewritten to this server, overlaid
   with a little state (issues, comments, labels) so that writes are visible to later reads, as on GitHub.
 - Faults are scripted per request: 403 secondary rate limit with Retry-After, 429, a 502 after the write took
-  effect, 404 for a deleted thread. Every request is logged.
+  effect, 404 for a deleted thread, a GraphQL answer with an ``errors`` array, a read that never answers (timeout)
+  and a connection reset. Every request is logged.
+- It pages as GitHub pages: REST lists 30 items by default and at most 100 (``per_page``), with a ``Link`` header
+  to the next page; GraphQL connections refuse a ``first`` over 100 or a missing ``first``/``last`` and answer
+  ``pageInfo``.
+- It writes as the workflow token does: comments are authored by ``github-actions[bot]`` (id 41898282, type Bot;
+  GraphQL names a Bot without the ``[bot]`` suffix) and the GraphQL ``viewer`` is that bot.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import copy
 import http.server
 import json
 import re
+import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -64,6 +72,11 @@ def example(template: str, method: str) -> tuple[int, Any]:
     return status, copy.deepcopy(value)
 
 
+# The workflow token's identity, as GitHub reports it (REST user, GraphQL viewer) and shows it on GraphQL actors.
+ACTIONS_BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+ACTIONS_BOT_ACTOR = {"__typename": "Bot", "login": "github-actions", "databaseId": 41898282}
+
+
 @dataclass
 class Fault:
     method: str
@@ -72,6 +85,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=lambda: {"message": "scripted fault"})
     after_write: bool = False  # apply the request first, then fail (the ambiguous case)
+    hang: float = 0.0  # seconds to wait before answering (longer than the client's timeout: a read timeout)
+    reset: bool = False  # close the connection without an answer (a connection reset)
 
 
 @dataclass
@@ -164,6 +179,15 @@ class StandIn:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
+                transport = standin.transport_fault(self.command, split.path)
+                if transport is not None and transport.reset:
+                    standin.log.append(Logged(self.command, split.path, parse_qs(split.query), body, 0, None, time.time()))
+                    # An RST instead of an answer: what a dropped connection looks like to the client.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
+                if transport is not None:
+                    time.sleep(transport.hang)  # the client gave up long ago: a read timeout
                 status, payload, headers, template = standin.answer(
                     self.command, split.path, parse_qs(split.query), body
                 )
@@ -268,14 +292,32 @@ class StandIn:
         """The node with its reactions connection resolved page by page, as GitHub pages it."""
         every = self.reactions.get(node["id"], [])
 
-        def connection(info: Any, first: int = 100, after: str | None = None, **_: Any) -> dict[str, Any]:
+        def connection(info: Any, first: int | None = None, after: str | None = None, **_: Any) -> dict[str, Any]:
             page, page_info = self._paged(every, first, after)
             return {"totalCount": len(every), "nodes": page, "pageInfo": page_info}
 
-        return {**node, "reactions": connection}
+        return {**self._comments(node), "reactions": connection}
+
+    def _comments(self, node: dict[str, Any]) -> dict[str, Any]:
+        """The node with its comments connection served page by page (stored as {"nodes": [...]})."""
+        if "comments" not in node:
+            return node
+        every = node["comments"]["nodes"]
+
+        def connection(info: Any, first: int | None = None, after: str | None = None, **_: Any) -> dict[str, Any]:
+            page, page_info = self._paged(every, first, after)
+            return {"totalCount": len(every), "nodes": page, "pageInfo": page_info}
+
+        return {**node, "comments": connection}
 
     @staticmethod
-    def _paged(nodes: list[Any], first: int, after: str | None) -> tuple[list[Any], dict[str, Any]]:
+    def _paged(nodes: list[Any], first: int | None, after: str | None) -> tuple[list[Any], dict[str, Any]]:
+        from graphql import GraphQLError
+
+        if first is None:
+            raise GraphQLError("You must provide a `first` or `last` value to properly paginate the connection.")
+        if first > 100:
+            raise GraphQLError(f"Requesting {first} records on the connection exceeds the `first` limit of 100 records.")
         start = int(after or 0)
         page = nodes[start : start + first]
         return page, {"hasNextPage": start + len(page) < len(nodes), "endCursor": str(start + len(page))}
@@ -288,10 +330,11 @@ class StandIn:
         from tests.adapters.test_queries import github_schema
 
         def discussion(info: Any, number: int) -> Any:
-            return self.discussions.get(number)
+            found = self.discussions.get(number)
+            return self._reactions(found) if found is not None else None
 
         def discussions(
-            info: Any, first: int = 25, after: str | None = None, categoryId: str | None = None, **_: Any
+            info: Any, first: int | None = None, after: str | None = None, categoryId: str | None = None, **_: Any
         ) -> Any:
             nodes = sorted(self.discussions.values(), key=lambda d: d["updatedAt"], reverse=True)
             if categoryId is not None:
@@ -300,7 +343,7 @@ class StandIn:
             return {"nodes": [self._reactions(d) for d in page], "pageInfo": info_}
 
         def issues(
-            info: Any, first: int = 25, after: str | None = None, labels: list[str] | None = None, **_: Any
+            info: Any, first: int | None = None, after: str | None = None, labels: list[str] | None = None, **_: Any
         ) -> Any:
             wanted = {label.lower() for label in labels or []}
             nodes = [
@@ -314,7 +357,7 @@ class StandIn:
         def node(info: Any, id: str) -> Any:
             found = next((n for n in [*self.discussions.values(), *self.graph_issues.values()] if n["id"] == id), None)
             if found is not None:
-                return self._reactions({"__typename": "Discussion", **found})
+                return self._reactions({"__typename": "Discussion", **found})  # graph_issues say "Issue" themselves
             comments = (c for d in self.discussions.values() for c in d["comments"]["nodes"])
             comment = next((c for c in comments if c["id"] == id), None)
             return self._reactions({"__typename": "DiscussionComment", **comment}) if comment else None
@@ -333,7 +376,7 @@ class StandIn:
                 "body": input["body"],
                 "createdAt": "2026-11-22T12:00:00Z",
                 "authorAssociation": "NONE",
-                "author": {"__typename": "Bot", "login": "crowdcare-bot", "databaseId": 1},
+                "author": dict(ACTIONS_BOT_ACTOR),
             }
             target["comments"]["nodes"].append(comment)
             return {"comment": comment}
@@ -366,6 +409,7 @@ class StandIn:
             return mutate
 
         root = {
+            "viewer": {"login": ACTIONS_BOT["login"], "databaseId": ACTIONS_BOT["id"]},
             "repository": {
                 "discussion": discussion,
                 "discussions": discussions,
@@ -392,10 +436,23 @@ class StandIn:
             return 200, {"errors": [{"message": e.message} for e in result.errors]}, {}
         return 200, {"data": result.data}, {}
 
+    def transport_fault(self, method: str, path: str) -> Fault | None:
+        """A scripted hang or reset for this request, taken off the list."""
+        fault = next(
+            (f for f in self.faults if (f.hang or f.reset) and f.method == method and re.search(f.path, path)), None
+        )
+        if fault is not None:
+            self.faults.remove(fault)
+        return fault
+
     def answer(
         self, method: str, path: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, Any, dict[str, str], str | None]:
         if path == "/graphql" and method == "POST":
+            fault = next((f for f in self.faults if f.method == method and re.search(f.path, path)), None)
+            if fault is not None:
+                self.faults.remove(fault)
+                return fault.status, fault.body, fault.headers, "/graphql"
             return (*self._graphql(body), "/graphql")
         template = next((t for pattern, t in _routes() if pattern.match(path)), None)
         operation = spec()["paths"].get(template or "", {}).get(method.lower()) if template else None
@@ -432,13 +489,13 @@ class StandIn:
             if numbers[0] not in self.issues:
                 return 404, {"message": "Not Found"}, {}
             if method == "GET":
-                return status, self.comments[numbers[0]], {}
+                return self._page(self.comments[numbers[0]], query, path)
             self._next_id += 1
             comment = {
                 **payload,
                 "id": self._next_id,
                 "body": body["body"],
-                "user": {**payload["user"], "login": "crowdcare-bot", "type": "Bot"},
+                "user": {**payload["user"], **ACTIONS_BOT},
             }
             self.comments[numbers[0]].append(comment)
             return status, comment, {}
@@ -581,8 +638,8 @@ class StandIn:
 
     def _page(self, items: list[Any], query: dict[str, list[str]], path: str) -> tuple[int, Any, dict[str, str]]:
         since = query.get("since", [""])[0]
-        items = [i for i in items if i["updated_at"] >= since] if since else items
-        per_page = int(query.get("per_page", ["30"])[0])
+        items = [i for i in items if i.get("updated_at", "") >= since] if since else items
+        per_page = min(int(query.get("per_page", ["30"])[0]), 100)  # GitHub: 30 by default, never more than 100
         page = int(query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per_page : page * per_page]
         headers = {}

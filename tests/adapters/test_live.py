@@ -46,8 +46,10 @@ def test_intake_of_one_issue_makes_exactly_these_requests(standin: StandIn, gith
     standin.add_issue(7, labels=("question",))
     outcome = intake_issue(github, config)
     assert outcome.action == "posted"
-    assert calls(standin) == [("GET", ISSUE), ("POST", f"{ISSUE}/comments")]
+    # Who the token writes as is asked of GitHub once (GraphQL viewer), never taken from crowdcare.yml.
+    assert calls(standin) == [("GET", ISSUE), ("POST", "/graphql"), ("POST", f"{ISSUE}/comments")]
     assert MARKER in standin.comments[7][0]["body"]
+    assert standin.comments[7][0]["user"]["login"] == "github-actions[bot]"
 
 
 def test_labels_are_added_and_a_rerun_writes_nothing(standin: StandIn, github: LiveGitHub, config: Config) -> None:
@@ -72,7 +74,7 @@ def test_a_502_after_the_comment_landed_gives_no_duplicate(
     outcome = intake_issue(github, config)
     assert outcome.action == "posted" and "confirmed by reading back" in outcome.reason
     assert len(standin.comments[7]) == 1
-    assert len(standin.requests("POST")) == 1, "a write is never re-sent"
+    assert [r.path for r in standin.requests("POST")] == ["/graphql", f"{ISSUE}/comments"], "a write is never re-sent"
 
 
 def test_a_secondary_rate_limit_is_waited_out(standin: StandIn, github: LiveGitHub, config: Config) -> None:

@@ -29,7 +29,7 @@ def test_every_reaction_is_read_even_past_the_first_hundred(standin: StandIn) ->
     standin.add_idea(2, [reaction(1, "HEART"), reaction(2, "THUMBS_DOWN"), reaction(3, user=False)])
     standin.add_idea(3, [reaction(5)], issue=True)
     standin.add_discussion(9, category="Q&A")  # a question: not listed
-    github = LiveGitHub("test-token", REPO, "crowdcare-bot", base_url=standin.url)
+    github = LiveGitHub("test-token", REPO, base_url=standin.url)
     threads = {t.ref.number: t for t in github.idea_threads(RULE)}
     assert set(threads) == {1, 2, 3} and standin.invalid == []
     big = threads[1]

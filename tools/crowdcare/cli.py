@@ -242,7 +242,7 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
     """
     from crowdcare.adapters.snapshot import SnapshotGitHub
 
-    live = _run(lambda: _live_github(repository, "crowdcare[bot]", "export reads live GitHub: set GITHUB_TOKEN"))
+    live = _run(lambda: _live_github(repository, "export reads live GitHub: set GITHUB_TOKEN"))
     snapshot = _run(lambda: SnapshotGitHub.open(out.absolute(), create=True, repository=repository))
 
     def copy() -> tuple[int, int]:
@@ -507,21 +507,35 @@ def _github(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
         from crowdcare.adapters.snapshot import SnapshotGitHub
 
         return SnapshotGitHub.open(snapshot_dir.absolute(), create=True, repository=repository, viewer=bot_login)
-    return _live_github(
+    github = _live_github(
         os.environ.get("GITHUB_REPOSITORY") or repository,
-        bot_login,
         "no GITHUB_TOKEN in the environment: set it, or pass --snapshot DIR to work offline",
     )
+    report_identity(github.viewer_login(), bot_login)
+    return github
 
 
-def _live_github(repository: str, bot_login: str, missing_token: str) -> Any:
+def report_identity(actual: str, configured: str) -> None:
+    """Say so when crowdcare.yml names another bot than the one GitHub says the token writes as: GitHub's word
+    is used (the workflow token writes as github-actions[bot], a GitHub App's token as <app-slug>[bot])."""
+    from crowdcare.intake import same_account
+
+    if not same_account(actual, configured):
+        click.echo(
+            f"crowdcare: GitHub says this token writes as {actual!r}, but crowdcare.yml has intake.bot_login: "
+            f"{configured!r}; using {actual!r}. Set intake.bot_login to {actual!r} to silence this.",
+            err=True,
+        )
+
+
+def _live_github(repository: str, missing_token: str) -> Any:
     """Live GitHub with the token in GITHUB_TOKEN and the API at GITHUB_API_URL (as Actions sets them)."""
     from crowdcare.adapters.live import API, LiveGitHub
 
     token = os.environ.get("GITHUB_TOKEN")
     if not token:
         raise BadInputError(missing_token)
-    return LiveGitHub(token, repository, bot_login, base_url=os.environ.get("GITHUB_API_URL", API))
+    return LiveGitHub(token, repository, base_url=os.environ.get("GITHUB_API_URL", API))
 
 
 def _read_event(event_path: Path, event_name: str | None, github: Any) -> tuple[list[Any], Any]:

@@ -47,14 +47,12 @@ def read_only_retry() -> GithubRetry:
 class LiveGitHub:
     """The GitHubPort over GitHub's REST and GraphQL APIs."""
 
-    def __init__(
-        self, token: str, repository: str, bot_login: str, *, base_url: str = "https://api.github.com"
-    ) -> None:
+    def __init__(self, token: str, repository: str, *, base_url: str = "https://api.github.com") -> None:
         if "/" not in repository:
             raise BadInputError(f"repository {repository!r} is not OWNER/NAME")
         self.owner, self.name = repository.split("/", 1)
         self.repository = repository
-        self.bot_login = bot_login
+        self._viewer: str | None = None
         self.gh = Github(
             auth=Auth.Token(token),
             base_url=base_url,
@@ -106,19 +104,27 @@ class LiveGitHub:
     # --- reads ---------------------------------------------------------------------------------------------
 
     def viewer_login(self) -> str:
-        # GET /user is forbidden to the Actions token; the bot's login is configuration (intake.bot_login).
-        return self.bot_login
+        """Who this token writes as, as GitHub reports it: the workflow token is 'github-actions[bot]', an App's
+        token '<app-slug>[bot]'. The bot knows its own comments by marker and this author, never by config alone
+        (a wrong intake.bot_login made it post the same reply every run). Asked once per run."""
+        if self._viewer is None:
+            viewer = self._graphql(queries.VIEWER, {}).get("viewer") or {}
+            login = viewer.get("login")
+            if not isinstance(login, str) or not login:
+                raise TransientError("GitHub did not say who this token is (GraphQL viewer); run again")
+            self._viewer = login
+        return self._viewer
 
     def get_thread(self, ref: ThreadRef) -> Thread | None:
         try:
             if ref.channel is Channel.ISSUE:
                 base = f"/repos/{self.repository}/issues/{ref.number}"
                 issue = self._rest("GET", base)
-                comments = self._rest("GET", f"{base}/comments?per_page=100") if issue.get("comments") else []
+                comments = list(self._pages(f"{base}/comments?per_page=100")) if issue.get("comments") else []
                 return thread_from_issue(issue, comments)
             data = self._graphql(queries.DISCUSSION, {"owner": self.owner, "name": self.name, "number": ref.number})
             node = (data.get("repository") or {}).get("discussion")
-            return self._remember(thread_from_discussion(node)) if node else None
+            return self._remember(thread_from_discussion(self._all_comments(node))) if node else None
         except ThreadGoneError:
             return None
 
@@ -150,7 +156,7 @@ class LiveGitHub:
             for node in page.get("nodes") or []:
                 if since and str(node.get("updatedAt", "")) < since:
                     return
-                yield node
+                yield self._all_comments(node)
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 return
@@ -168,6 +174,7 @@ class LiveGitHub:
         repo = {"owner": self.owner, "name": self.name}
         if rule.issue_labels:
             for node in self._graph_pages(queries.IDEA_ISSUES, {**repo, "labels": list(rule.issue_labels)}, "issues"):
+                node = self._all_comments(node)
                 yield thread_from_graphql_issue({**node, "reactions": self._all_reactions(node)})
         if rule.discussion_categories:
             data = self._graphql(queries.CATEGORIES, repo)
@@ -179,6 +186,7 @@ class LiveGitHub:
                     continue
                 variables = {**repo, "categoryId": category["id"]}
                 for node in self._graph_pages(queries.IDEA_DISCUSSIONS, variables, "discussions"):
+                    node = self._all_comments(node)
                     node = {**node, "reactions": self._all_reactions(node)}
                     yield self._remember(thread_from_discussion(node))
 
@@ -206,6 +214,22 @@ class LiveGitHub:
             info = more.get("pageInfo") or {}
         return {"nodes": nodes, "totalCount": connection.get("totalCount", len(nodes))}
 
+    def _all_comments(self, node: dict[str, Any]) -> dict[str, Any]:
+        """``node`` with every comment: the first 100 came with it, the rest are read on 100 at a time."""
+        connection = node.get("comments") or {}
+        nodes = list(connection.get("nodes") or [])
+        info = connection.get("pageInfo") or {}
+        while info.get("hasNextPage"):
+            data = self._graphql(queries.MORE_COMMENTS, {"id": node["id"], "cursor": info.get("endCursor")})
+            self._count_cost(data)
+            found = data.get("node") or {}
+            more = found.get("discussionComments") or found.get("issueComments") or {}
+            if not more.get("nodes"):
+                break  # the thread lost comments since the first page: what was read is all there is
+            nodes += more.get("nodes") or []
+            info = more.get("pageInfo") or {}
+        return {**node, "comments": {"nodes": nodes}}
+
     def _count_cost(self, data: dict[str, Any]) -> None:
         """GraphQL points this run spent, as GitHub reports them (rateLimit.cost)."""
         cost = (data.get("rateLimit") or {}).get("cost")
@@ -232,7 +256,7 @@ class LiveGitHub:
             data = self._rest("POST", f"/repos/{self.repository}/issues/{ref.number}/comments", {"body": body})
             return Reply(
                 id=str(data["id"]),
-                author=PersonRef(self.bot_login),
+                author=PersonRef(self.viewer_login()),
                 body=body,
                 created_at=str(data.get("created_at", "")),
                 author_is_bot=True,
@@ -241,7 +265,7 @@ class LiveGitHub:
         comment = ((data.get("addDiscussionComment") or {}).get("comment")) or {}
         if "id" not in comment:
             raise AmbiguousWriteError(f"{ref}: GitHub returned no comment id")
-        return reply_from_discussion_comment({**comment, "author": {"login": self.bot_login, "__typename": "Bot"}})
+        return reply_from_discussion_comment({**comment, "author": {"login": self.viewer_login(), "__typename": "Bot"}})
 
     def edit_comment(self, ref: ThreadRef, reply_id: str, body: str) -> None:
         if ref.channel is Channel.ISSUE:

@@ -4,6 +4,11 @@
 from __future__ import annotations
 
 _ACTOR = "author { __typename login ... on User { databaseId } ... on Bot { databaseId } }"
+PAGE = "pageInfo { hasNextPage endCursor }"
+# GitHub pages every connection: `first` is at most 100 and a thread with more comments is read on with
+# MORE_COMMENTS until pageInfo says there is no next page. An issue or discussion carries at most 100 labels.
+DISCUSSION_COMMENT = f"id url upvoteCount body createdAt authorAssociation {_ACTOR}"
+ISSUE_COMMENT = f"id url body createdAt authorAssociation {_ACTOR}"
 
 DISCUSSION_FIELDS = f"""
   id number title body url createdAt updatedAt closed closedAt locked authorAssociation
@@ -11,10 +16,8 @@ DISCUSSION_FIELDS = f"""
   answer {{ id url upvoteCount body createdAt authorAssociation {_ACTOR} }}
   answerChosenAt answerChosenBy {{ __typename login ... on User {{ databaseId }} ... on Bot {{ databaseId }} }}
   category {{ name }}
-  labels(first: 20) {{ nodes {{ name }} }}
-  comments(first: 100) {{
-    nodes {{ id url upvoteCount body createdAt authorAssociation {_ACTOR} }}
-  }}
+  labels(first: 100) {{ nodes {{ name }} }}
+  comments(first: 100) {{ {PAGE} nodes {{ {DISCUSSION_COMMENT} }} }}
 """
 
 DISCUSSION = f"""
@@ -62,10 +65,8 @@ query IdeaDiscussions($owner: String!, $name: String!, $categoryId: ID!, $cursor
 ISSUE_FIELDS = f"""
   id number title body url createdAt updatedAt closed closedAt authorAssociation
   {_ACTOR}
-  labels(first: 20) {{ nodes {{ name }} }}
-  comments(first: 100) {{
-    nodes {{ id url body createdAt authorAssociation {_ACTOR} }}
-  }}
+  labels(first: 100) {{ nodes {{ name }} }}
+  comments(first: 100) {{ {PAGE} nodes {{ {ISSUE_COMMENT} }} }}
 """
 
 IDEA_ISSUES = f"""
@@ -92,6 +93,28 @@ query MoreReactions($id: ID!, $cursor: String) {{
     }}
   }}
 }}
+"""
+
+MORE_COMMENTS = f"""
+query MoreComments($id: ID!, $cursor: String) {{
+  {RATE}
+  node(id: $id) {{
+    ... on Discussion {{
+      discussionComments: comments(first: 100, after: $cursor) {{ {PAGE} nodes {{ {DISCUSSION_COMMENT} }} }}
+    }}
+    ... on Issue {{
+      issueComments: comments(first: 100, after: $cursor) {{ {PAGE} nodes {{ {ISSUE_COMMENT} }} }}
+    }}
+  }}
+}}
+"""
+
+# Who the token writes as. REST GET /user refuses the workflow token and App installation tokens; GraphQL's viewer
+# answers both ("github-actions[bot]", "<app-slug>[bot]").
+VIEWER = """
+query Viewer {
+  viewer { login databaseId }
+}
 """
 
 CATEGORIES = f"""
@@ -165,6 +188,8 @@ ALL = {
     "IdeaDiscussions": IDEA_DISCUSSIONS,
     "IdeaIssues": IDEA_ISSUES,
     "MoreReactions": MORE_REACTIONS,
+    "MoreComments": MORE_COMMENTS,
+    "Viewer": VIEWER,
     "Categories": CATEGORIES,
     "AddDiscussionComment": ADD_COMMENT,
     "UpdateDiscussionComment": UPDATE_COMMENT,
