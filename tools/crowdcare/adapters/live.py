@@ -1,7 +1,10 @@
 """Live GitHub: PyGithub for REST, GraphQL through PyGithub's requester for Discussions (PyGithub has no
 labels, answers or upvotes on discussions).
 
-Retries: reads (GET) are retried on 429 and 5xx, honouring Retry-After. Writes never are: PyGithub's default
+Retries: reads are retried on 429, 5xx, secondary rate limits (honouring Retry-After), dropped connections and
+timeouts: REST reads by PyGithub's GithubRetry, GraphQL reads (POSTs to PyGithub, so never retried by it) here. A
+read that still fails, and any failure to reach GitHub, ends the run with one line and exit 1 (run again).
+Writes are never retried: PyGithub's default
 GithubRetry re-sends a POST after a 5xx, which posted a comment twice in a measured run (ARCHITECTURE.md,
 Facts). A write that fails ambiguously raises AmbiguousWriteError and the intake step reconciles by reading back.
 """
@@ -10,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+import requests
 from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
 
@@ -31,12 +36,14 @@ from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thr
 
 API = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on
+TIMEOUT = 30  # whole seconds (PyGithub takes no fraction) for one request: a read that takes longer is retried, a write is reconciled
+GRAPHQL_READ_DELAYS = (0.5, 1.0, 2.0)  # seconds before each new try of a GraphQL read (unless Retry-After says)
 
 
-def read_only_retry() -> GithubRetry:
+def read_only_retry(total: int = 5) -> GithubRetry:
     """GitHub's own retry policy (secondary rate limits, Retry-After, 429, 5xx), for idempotent methods only."""
     return GithubRetry(
-        total=5,
+        total=total,
         backoff_factor=0.5,
         allowed_methods=frozenset({"GET", "HEAD"}),
         status_forcelist=[429, *range(500, 600)],
@@ -44,19 +51,59 @@ def read_only_retry() -> GithubRetry:
     )
 
 
+def _retry_after(exc: GithubException) -> float | None:
+    """Seconds to wait before trying a read again (0: the default delay), or None when trying again is no use."""
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+    types = {e.get("type") for e in errors if isinstance(e, dict)} if isinstance(errors, list) else set()
+    rate_limited = "RATE_LIMITED" in types
+    if exc.status in (429, 403) or rate_limited:
+        if "retry-after" not in headers and not rate_limited and "rate limit" not in str(exc.data).lower():
+            return None  # a plain 403: forbidden, not rate limited
+        try:
+            wait = float(headers.get("retry-after", 0))
+        except ValueError:
+            wait = 0.0
+        return wait if wait <= MAX_RATE_LIMIT_WAIT else None
+    return 0.0 if exc.status in (500, 502, 503, 504) else None
+
+
+def _unreachable(exc: requests.RequestException, verb: str, url: str) -> Exception:
+    """GitHub did not answer: a timeout or a dropped connection. A read is worth running again; a write may or may
+    not have happened (the next run reads back before writing again)."""
+    timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()  # after retries: a ConnectionError
+    kind = "timed out" if timed_out else "connection failed or was reset"
+    if verb != "GET":
+        return AmbiguousWriteError(f"{verb} {url}: {kind}; the write may or may not have happened")
+    return TransientError(f"{verb} {url}: GitHub did not answer ({kind}); run again")
+
+
 class LiveGitHub:
     """The GitHubPort over GitHub's REST and GraphQL APIs."""
 
-    def __init__(self, token: str, repository: str, *, base_url: str = "https://api.github.com") -> None:
+    def __init__(
+        self,
+        token: str,
+        repository: str,
+        *,
+        base_url: str = "https://api.github.com",
+        timeout: int = TIMEOUT,
+        retries: int = 5,
+        graphql_delays: Sequence[float] = GRAPHQL_READ_DELAYS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if "/" not in repository:
             raise BadInputError(f"repository {repository!r} is not OWNER/NAME")
         self.owner, self.name = repository.split("/", 1)
         self.repository = repository
         self._viewer: str | None = None
+        self._graphql_delays = tuple(graphql_delays)
+        self._sleep = sleep
         self.gh = Github(
             auth=Auth.Token(token),
             base_url=base_url,
-            retry=read_only_retry(),
+            timeout=timeout,
+            retry=read_only_retry(retries),
             seconds_between_requests=None,
             seconds_between_writes=None,
         )
@@ -75,20 +122,37 @@ class LiveGitHub:
             headers, data = self.requester.requestJsonAndCheck(verb, url, input=body)
         except GithubException as exc:
             raise self._error(exc, verb, url) from None
+        except requests.RequestException as exc:
+            raise _unreachable(exc, verb, url) from None
         return headers, data
 
     def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
         return self._request(verb, url, body)[1]
 
     def _graphql(self, document: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
-        try:
-            _, data = self.requester.graphql_query(document, variables)
-        except GithubException as exc:
-            raise self._error(exc, "POST" if write else "GET", "/graphql") from None
-        result: dict[str, Any] = data.get("data") or {}
-        return result
+        """One GraphQL document's data. A read is tried again after a 5xx, a rate limit (403/429, or an ``errors``
+        answer of type RATE_LIMITED), a timeout or a dropped connection; a write never is."""
+        verb = "POST" if write else "GET"
+        delays = () if write else self._graphql_delays
+        for attempt in range(len(delays) + 1):
+            try:
+                _, data = self.requester.graphql_query(document, variables)
+            except GithubException as exc:
+                wait = _retry_after(exc)
+                if attempt == len(delays) or wait is None:
+                    raise self._error(exc, verb, "/graphql") from None
+                self._sleep(wait or delays[attempt])
+            except requests.RequestException as exc:
+                if attempt == len(delays):
+                    raise _unreachable(exc, verb, "/graphql") from None
+                self._sleep(delays[attempt])
+            else:
+                result: dict[str, Any] = data.get("data") or {}
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _error(self, exc: GithubException, verb: str, url: str) -> Exception:
+    @staticmethod
+    def _error(exc: GithubException, verb: str, url: str) -> Exception:
         status = exc.status
         where = f"{verb} {url}"
         if status == 404 or status == 410:
