@@ -55,6 +55,7 @@ LAYERS = {
         "adapters.snapshot",
         "adapters.live",
         "adapters.queries",
+        "adapters.lock",
         "search_index",
         "index_cache",
         "semantic",

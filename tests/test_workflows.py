@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -128,3 +129,49 @@ def test_the_zizmor_check_fails_on_a_hostile_workflow(tmp_path: Path) -> None:
 def test_the_zizmor_check_fails_when_zizmor_cannot_run(program: str) -> None:
     with pytest.raises(AssertionError):
         zizmor(REPO_ROOT / ".github" / "workflows", program)
+
+
+PUSH_SCRIPT = REPO_ROOT / ".github" / "scripts" / "push-to-main.sh"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    return subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def test_a_push_that_finds_main_moved_rebases_and_pushes_again(tmp_path: Path) -> None:
+    """respond.yml and tally.yml both push to main: the second push is not a fast-forward and must not fail."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    for name in ("respond", "tally"):
+        _git(tmp_path, "clone", "-q", str(origin), name)
+    seed = tmp_path / "respond"
+    (seed / "README").write_text("community\n")
+    _git(seed, "add", "-A")
+    _git(seed, "commit", "-q", "-m", "base")
+    _git(seed, "push", "-q", "origin", "HEAD:main")
+    _git(tmp_path / "tally", "pull", "-q", "origin", "main")
+    for name, path in (("respond", "metrics/responses.json"), ("tally", "metrics/votes.jsonl")):
+        (tmp_path / name / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / path).write_text(f"{name}\n")
+        _git(tmp_path / name, "add", "-A")
+        _git(tmp_path / name, "commit", "-q", "-m", name)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_TOKEN": "t", "GITHUB_REF_NAME": "main",
+           "PUSH_RETRY_DELAY": "0"}  # fmt: skip
+    for name in ("respond", "tally"):  # respond pushes first; tally finds main moved
+        result = subprocess.run(["sh", str(PUSH_SCRIPT)], cwd=tmp_path / name, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert "moved" in result.stderr
+    log = _git(origin, "log", "--format=%s", "main")
+    assert log.split() == ["tally", "respond", "base"]
+
+
+def test_runs_of_one_step_never_overlap() -> None:
+    """Event runs and the hourly sweep of a step share one concurrency group (a group per thread let the sweep
+    and the event run of the same thread both reply), and waiting runs queue instead of cancelling each other."""
+    for path in WORKFLOWS:
+        if path.stem in ("ci", "publish"):
+            continue
+        concurrency = load(path)["concurrency"]
+        assert concurrency["group"] == path.stem, path.name
+        assert concurrency.get("cancel-in-progress") == "false" and concurrency.get("queue") == "max", path.name

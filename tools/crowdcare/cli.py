@@ -265,8 +265,9 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
 def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
     """(index, content, catalog): the knowledge base and the open questions, kept in the cache and brought up to
     date incrementally; with ``github`` (a port), the open questions are refreshed from it first."""
-    from crowdcare.index_cache import open_index
+    from crowdcare.index_cache import cache_dir, open_index
 
+    hold_lock(cache_dir(root))
     updated = github.threads_updated_since if github is not None else None
     return open_index(root, updated, lambda message: click.echo(message, err=True))
 
@@ -502,10 +503,18 @@ def _repository(root: Path, snapshot_dir: Path | None, github: Any, config: Any)
     return LiveRepository(github, config.promotion.base_branch)
 
 
+def hold_lock(folder: Path) -> None:
+    """This command's run holds ``folder``'s lock until it ends (a second run on it waits: adapters/lock.py)."""
+    from crowdcare.adapters.lock import exclusive
+
+    click.get_current_context().with_resource(exclusive(folder, lambda message: click.echo(message, err=True)))
+
+
 def _github(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub
 
+        hold_lock(snapshot_dir.absolute())
         return SnapshotGitHub.open(snapshot_dir.absolute(), create=True, repository=repository, viewer=bot_login)
     github = _live_github(
         os.environ.get("GITHUB_REPOSITORY") or repository,

@@ -36,7 +36,8 @@ from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thr
 
 API = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on
-TIMEOUT = 30  # whole seconds (PyGithub takes no fraction) for one request: a read that takes longer is retried, a write is reconciled
+# Seconds for one request (whole: PyGithub takes no fraction); a read that takes longer is retried, a write reconciled.
+TIMEOUT = 30
 GRAPHQL_READ_DELAYS = (0.5, 1.0, 2.0)  # seconds before each new try of a GraphQL read (unless Retry-After says)
 
 
