@@ -626,6 +626,10 @@ class StandIn:
             found = [pr for pr in reversed(self.pulls) if pr["head"]["ref"] == head]
             return status, found, {}
         if template == f"{base}/pulls" and method == "POST":
+            if any(pr["head"]["ref"] == body["head"] and pr["state"] == "open" for pr in self.pulls):
+                message = f"A pull request already exists for octo-org:{body['head']}."
+                return 422, {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "code": "custom",
+                                                                         "message": message}]}, {}  # fmt: skip
             number = len(self.pulls) + 1
             pull = {
                 **payload,

@@ -85,3 +85,14 @@ def test_a_push_refused_as_not_a_fast_forward_is_retried_after_reading_again(sta
     files = standin.trees[standin.commits[standin.refs[BRANCH]]["tree"]]
     assert "Then export again." in next(iter(files.values()))
     assert len(standin.pulls) == 1
+
+
+def test_a_second_pull_request_from_one_branch_is_refused_and_the_open_one_is_the_answer(standin: StandIn) -> None:
+    """Two runs that both found no pull request for a branch both open one: GitHub answers the second 422."""
+    repo = LiveRepository(LiveGitHub("test-token", REPO, base_url=standin.url), "main")
+    repo.commit_files(BRANCH, {"kb/x.md": "x"}, "proposal", None)
+    first = repo.open_pull_request(BRANCH, "Proposal", "body")
+    second = repo.open_pull_request(BRANCH, "Proposal", "body")
+    assert second.number == first.number and len(standin.pulls) == 1
+    refused = [r for r in standin.log if r.method == "POST" and r.path.endswith("/pulls")]
+    assert [r.status for r in refused] == [201, 422]

@@ -69,7 +69,7 @@ def _retry_after(exc: GithubException) -> float | None:
     return 0.0 if exc.status in (500, 502, 503, 504) else None
 
 
-def _unreachable(exc: requests.RequestException, verb: str, url: str) -> Exception:
+def unreachable(exc: requests.RequestException, verb: str, url: str) -> Exception:
     """GitHub did not answer: a timeout or a dropped connection. A read is worth running again; a write may or may
     not have happened (the next run reads back before writing again)."""
     timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()  # after retries: a ConnectionError
@@ -124,7 +124,7 @@ class LiveGitHub:
         except GithubException as exc:
             raise self._error(exc, verb, url) from None
         except requests.RequestException as exc:
-            raise _unreachable(exc, verb, url) from None
+            raise unreachable(exc, verb, url) from None
         return headers, data
 
     def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -145,7 +145,7 @@ class LiveGitHub:
                 self._sleep(wait or delays[attempt])
             except requests.RequestException as exc:
                 if attempt == len(delays):
-                    raise _unreachable(exc, verb, "/graphql") from None
+                    raise unreachable(exc, verb, "/graphql") from None
                 self._sleep(delays[attempt])
             else:
                 result: dict[str, Any] = data.get("data") or {}

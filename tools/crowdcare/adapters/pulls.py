@@ -11,10 +11,11 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
+import requests
 from github import GithubException
 
-from crowdcare.adapters.live import LiveGitHub
-from crowdcare.errors import BranchMovedError
+from crowdcare.adapters.live import LiveGitHub, unreachable
+from crowdcare.errors import BranchMovedError, ThreadGoneError
 from crowdcare.model import PullRequest
 
 
@@ -29,11 +30,9 @@ class LiveRepository:
     def _get(self, url: str) -> Any | None:
         """GET ``url``; None on 404."""
         try:
-            return self.github.requester.requestJsonAndCheck("GET", url)[1]
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise self.github._error(exc, "GET", url) from None
+            return self.github._rest("GET", url)
+        except ThreadGoneError:
+            return None
 
     def branch_head(self, branch: str) -> str | None:
         data = self._get(f"/repos/{self.repo}/git/ref/heads/{quote(branch)}")
@@ -66,6 +65,8 @@ class LiveRepository:
             if exc.status == 422:  # "Reference already exists" / "Update is not a fast forward"
                 raise BranchMovedError(f"branch {branch} moved while crowdcare updated it") from None
             raise self.github._error(exc, "POST", f"/repos/{self.repo}/git/refs") from None
+        except requests.RequestException as exc:
+            raise unreachable(exc, "POST", f"/repos/{self.repo}/git/refs") from None
         return sha
 
     def find_pull_request(self, branch: str) -> PullRequest | None:
@@ -75,8 +76,20 @@ class LiveRepository:
         return _pull(found[0]) if found else None
 
     def open_pull_request(self, branch: str, title: str, body: str) -> PullRequest:
+        """Open it; when GitHub answers 422 because one is already open from the branch (another run opened it
+        meanwhile), that one is the answer: never a second pull request."""
         data = {"title": title, "head": branch, "base": self.base, "body": body, "maintainer_can_modify": True}
-        return _pull(self.github._rest("POST", f"/repos/{self.repo}/pulls", data))
+        url = f"/repos/{self.repo}/pulls"
+        try:
+            return _pull(self.github.requester.requestJsonAndCheck("POST", url, input=data)[1])
+        except GithubException as exc:
+            if exc.status == 422 and "already exists" in str(exc.data):
+                existing = self.find_pull_request(branch)
+                if existing is not None:
+                    return existing
+            raise self.github._error(exc, "POST", url) from None
+        except requests.RequestException as exc:
+            raise unreachable(exc, "POST", url) from None
 
     def update_pull_request(self, pull: PullRequest, title: str, body: str) -> None:
         self.github._rest("PATCH", f"/repos/{self.repo}/pulls/{pull.number}", {"title": title, "body": body})
