@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,3 +77,20 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         )
 
     return check
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixtures_stay_unchanged() -> Iterator[None]:
+    """No test writes into the tests' own community or the repository's sample (a lock file, an outbox, a cache):
+    every test copies what it changes."""
+    import subprocess
+
+    def state() -> str:
+        return subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--", "tests/community", "samples", "kb", "ideas"],
+            cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        ).stdout  # fmt: skip
+
+    before = state()
+    yield
+    assert state() == before, f"a test wrote into a fixture:\n{state()}"

@@ -61,7 +61,8 @@ def test_a_refresh_reads_only_threads_changed_since_the_last_one(tmp_path: Path)
 
 def test_similar_lists_open_questions_from_a_snapshot_then_from_the_cache(tmp_path: Path) -> None:
     args = ["--root", str(COMMUNITY), "similar", "--title", "Bank feed shows transactions twice since Friday"]
-    result = CliRunner().invoke(cli, [*args, "--snapshot", str(SAMPLE), "--json"])
+    snapshot = shutil.copytree(SAMPLE, tmp_path / "snap")  # a run locks its snapshot folder: never the fixture
+    result = CliRunner().invoke(cli, [*args, "--snapshot", str(snapshot), "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert rows[0]["id"] == TWICE and rows[0]["kind"] == "thread" and rows[0]["url"] == TWICE

@@ -128,6 +128,16 @@ class StandIn:
         self.commits: dict[str, dict[str, Any]] = {"c" * 40: {"tree": "t" * 40, "parents": []}}
         self.trees: dict[str, dict[str, str]] = {"t" * 40: {}}
         self.pulls: list[dict[str, Any]] = []
+        # What `crowdcare doctor` reads: the repository's settings, labels, categories, accounts and Pages.
+        self.settings: dict[str, Any] = {
+            "has_issues": True,
+            "has_discussions": True,
+            "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
+        }
+        self.label_names = ["question", "idea", "needs-staff", "escalated", "waiting-for-author"]
+        self.categories = {"Q&A": True, "Ideas": False, "General": False}  # name -> takes answers
+        self.users: dict[str, int] = {}
+        self.pages_site: dict[str, Any] | None = None
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -372,7 +382,12 @@ class StandIn:
             comment = next((c for c in comments if c["id"] == id), None)
             return self._reactions({"__typename": "DiscussionComment", **comment}) if comment else None
 
-        categories = {"nodes": [{"id": f"DIC_{name}", "name": name} for name in ("Q&A", "Ideas", "General")]}
+        categories = {
+            "nodes": [
+                {"id": f"DIC_{name}", "name": name, "isAnswerable": answerable}
+                for name, answerable in self.categories.items()
+            ]
+        }
         cost = graphql_cost(body["query"], body.get("variables") or {})
         self.graphql_points += cost
 
@@ -391,10 +406,7 @@ class StandIn:
             target["comments"]["nodes"].append(comment)
             return {"comment": comment}
 
-        labels = [
-            {"id": f"LA_{name}", "name": name}
-            for name in ("question", "idea", "needs-staff", "escalated", "waiting-for-author")
-        ]
+        labels = [{"id": f"LA_{name}", "name": name} for name in self.label_names]
 
         def add_labels(info: Any, input: dict[str, Any]) -> Any:
             target = next(d for d in self.discussions.values() if d["id"] == input["labelableId"])
@@ -547,6 +559,9 @@ class StandIn:
                 return 404, {"message": "Label does not exist"}, {}
             issue["labels"] = [label for label in issue["labels"] if label["name"] != name]
             return status, issue["labels"], {}
+        setup = self._setup(method, template, path, query, body, status, payload)
+        if setup is not None:
+            return setup
         git = self._git(method, template, path, query, body, status, payload)
         if git is not None:
             return git
@@ -554,6 +569,32 @@ class StandIn:
             listed = [{**issue, "comments": len(self.comments[n])} for n, issue in self.issues.items()]
             return self._page(listed, query, path)
         return status, payload, {}
+
+    def _setup(
+        self, method: str, template: str, path: str, query: dict[str, list[str]], body: Any, status: int, payload: Any
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        base = "/repos/{owner}/{repo}"
+        if template == base and method == "GET":
+            return status, {**payload, **self.settings}, {}
+        if template == f"{base}/labels" and method == "GET":
+            labels = [{**payload[0], "id": i + 1, "name": name} for i, name in enumerate(self.label_names)]
+            return self._page(labels, query, path)
+        if template == f"{base}/labels" and method == "POST":
+            if body["name"].lower() in {n.lower() for n in self.label_names}:
+                return 422, {"message": "Validation Failed", "errors": [{"resource": "Label", "code": "already_exists",
+                                                                         "field": "name"}]}, {}  # fmt: skip
+            self.label_names.append(body["name"])
+            return status, {**payload, "name": body["name"], "color": body.get("color", payload["color"])}, {}
+        if template == "/users/{username}" and method == "GET":
+            login = urllib.parse.unquote(path.rsplit("/", 1)[1])
+            if login not in self.users:
+                return 404, {"message": "Not Found"}, {}
+            return status, {**payload, "login": login, "id": self.users[login]}, {}
+        if template == f"{base}/pages" and method == "GET":
+            if self.pages_site is None:
+                return 404, {"message": "Not Found"}, {}
+            return status, {**payload, **self.pages_site}, {}
+        return None
 
     def _sha(self) -> str:
         self._next_id += 1

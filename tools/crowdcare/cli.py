@@ -607,4 +607,4 @@ def main() -> None:
 
 
 # Commands in their own modules register themselves on the group when imported (after it exists).
-from crowdcare import cli_buckets, cli_fold, cli_promote, cli_respond, cli_tally  # noqa: E402,F401
+from crowdcare import cli_adopt, cli_buckets, cli_fold, cli_promote, cli_respond, cli_tally  # noqa: E402,F401

@@ -25,6 +25,12 @@ class ContentError(CrowdcareError):
         self.findings = findings
 
 
+class ConfigError(ContentError):
+    """crowdcare.yml is not usable: a command cannot start. Bad input (2), not a failure worth running again."""
+
+    exit_code = 2
+
+
 class TransientError(CrowdcareError):
     """GitHub did not answer as it should (rate limit, 5xx, network): running again later will finish the job."""
 

@@ -88,3 +88,34 @@ class SimilarityIndex(Protocol):
     def similar(self, title: str, body: str = "", *, limit: int = 10, exclude: str | None = None) -> list[SearchHit]:
         """The most similar indexed entries, best first."""
         ...
+
+
+class SetupPort(Protocol):
+    """What ``crowdcare doctor`` reads of a live repository (and the one thing it may change: labels)."""
+
+    def viewer_login(self) -> str:
+        """Who the token writes as, as GitHub reports it."""
+        ...
+
+    def repository(self) -> dict[str, object] | None:
+        """The repository as REST describes it (has_issues, has_discussions, permissions), or None if the token
+        cannot see it."""
+        ...
+
+    def label_names(self) -> set[str]:
+        """Every label of the repository (all pages)."""
+        ...
+
+    def create_label(self, name: str, color: str, description: str) -> None: ...
+
+    def discussion_categories(self) -> dict[str, bool]:
+        """Category name -> whether it takes answers (Q&A format)."""
+        ...
+
+    def user_id(self, login: str) -> int | None:
+        """The numeric id of the account ``login``, or None if there is none."""
+        ...
+
+    def pages(self) -> dict[str, object] | None:
+        """The repository's GitHub Pages site (build_type "workflow" when Actions publish it), or None."""
+        ...

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.config import load_config
-from crowdcare.errors import ContentError
+from crowdcare.errors import ConfigError
 from crowdcare.frontmatter import MAX_FILE_BYTES, Document, FileProblem, parse_document, read_text
 from crowdcare.ledger import load_ledger, load_vote_history
 from crowdcare.model import (
@@ -85,7 +85,7 @@ def load_config_or_fail(root: Path) -> Config:
     config, findings = load_config(root)
     if config is None or findings:
         shown = "\n".join(f"  {f}" for f in findings)
-        raise ContentError(f"crowdcare.yml is not usable; run `crowdcare validate`:\n{shown}", tuple(findings))
+        raise ConfigError(f"crowdcare.yml is not usable; run `crowdcare validate`:\n{shown}", tuple(findings))
     return config
 
 

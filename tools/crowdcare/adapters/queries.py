@@ -121,7 +121,7 @@ CATEGORIES = f"""
 query Categories($owner: String!, $name: String!) {{
   {RATE}
   repository(owner: $owner, name: $name) {{
-    discussionCategories(first: 100) {{ nodes {{ id name }} }}
+    discussionCategories(first: 100) {{ nodes {{ id name isAnswerable }} }}
   }}
 }}
 """
