@@ -63,7 +63,10 @@ def test_its_workflows_are_this_repositorys_and_zizmor_finds_nothing(made: Path)
         ours = (REPO_ROOT / ".github/workflows" / f"{name}.yml").read_text()
         assert (made / ".github/workflows" / f"{name}.yml").read_text() == ours, f"{name}.yml drifted from the template"
     assert (made / ".github/scripts/push-to-main.sh").read_text() == (REPO_ROOT / ".github/scripts/push-to-main.sh").read_text()
-    assert (made / "constraints.txt").read_text() == (REPO_ROOT / "constraints.txt").read_text()
+    for same in ("constraints.txt", "docs/stylesheets/crowdcare.css"):
+        assert (made / same).read_text() == (REPO_ROOT / same).read_text(), f"{same} drifted from the template"
+    # The theme override: this repository's adds only the sample's banner to the template's.
+    assert (REPO_ROOT / "overrides/main.html").read_text().startswith((made / "overrides/main.html").read_text())
     assert zizmor(made / ".github" / "workflows") == []
     for path in (made / ".github/workflows").glob("*.yml"):
         assert yaml.load(path.read_text(), Loader=Yaml12Loader)  # noqa: S506 (a SafeLoader subclass)

@@ -267,32 +267,30 @@ class LiveGitHub:
                 return
             cursor = info.get("endCursor")
 
-    def _all_reactions(self, node: dict[str, Any]) -> dict[str, Any]:
-        connection = node.get("reactions") or {}
+    def _read_on(self, node: dict[str, Any], field: str, document: str, *aliases: str) -> list[Any]:
+        """Every node of ``node``'s connection ``field``: the first page came with it, the rest are read on 100 at
+        a time with ``document`` (by the node's id) until pageInfo says there is no next page."""
+        connection = node.get(field) or {}
         nodes = list(connection.get("nodes") or [])
         info = connection.get("pageInfo") or {}
         while info.get("hasNextPage"):
-            data = self._graphql(queries.MORE_REACTIONS, {"id": node["id"], "cursor": info.get("endCursor")})
-            self._count_cost(data)
-            more = (data.get("node") or {}).get("reactions") or {}
-            nodes += more.get("nodes") or []
-            info = more.get("pageInfo") or {}
-        return {"nodes": nodes, "totalCount": connection.get("totalCount", len(nodes))}
-
-    def _all_comments(self, node: dict[str, Any]) -> dict[str, Any]:
-        """``node`` with every comment: the first 100 came with it, the rest are read on 100 at a time."""
-        connection = node.get("comments") or {}
-        nodes = list(connection.get("nodes") or [])
-        info = connection.get("pageInfo") or {}
-        while info.get("hasNextPage"):
-            data = self._graphql(queries.MORE_COMMENTS, {"id": node["id"], "cursor": info.get("endCursor")})
+            data = self._graphql(document, {"id": node["id"], "cursor": info.get("endCursor")})
             self._count_cost(data)
             found = data.get("node") or {}
-            more = found.get("discussionComments") or found.get("issueComments") or {}
+            more: dict[str, Any] = next((found[a] for a in (field, *aliases) if found.get(a)), {})
             if not more.get("nodes"):
-                break  # the thread lost comments since the first page: what was read is all there is
-            nodes += more.get("nodes") or []
+                break  # the connection shrank since the first page: what was read is all there is
+            nodes += more["nodes"]
             info = more.get("pageInfo") or {}
+        return nodes
+
+    def _all_reactions(self, node: dict[str, Any]) -> dict[str, Any]:
+        nodes = self._read_on(node, "reactions", queries.MORE_REACTIONS)
+        return {"nodes": nodes, "totalCount": (node.get("reactions") or {}).get("totalCount", len(nodes))}
+
+    def _all_comments(self, node: dict[str, Any]) -> dict[str, Any]:
+        """``node`` with every comment (MORE_COMMENTS aliases them by the thread's type)."""
+        nodes = self._read_on(node, "comments", queries.MORE_COMMENTS, "discussionComments", "issueComments")
         return {**node, "comments": {"nodes": nodes}}
 
     def _count_cost(self, data: dict[str, Any]) -> None:
