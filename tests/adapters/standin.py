@@ -138,6 +138,7 @@ class StandIn:
         self.categories = {"Q&A": True, "Ideas": False, "General": False}  # name -> takes answers
         self.users: dict[str, int] = {}
         self.pages_site: dict[str, Any] | None = None
+        self._serialized = threading.Lock()  # concurrent clients see one consistent state, as on GitHub
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -208,9 +209,10 @@ class StandIn:
                     return
                 if transport is not None:
                     time.sleep(transport.hang)  # the client gave up long ago: a read timeout
-                status, payload, headers, template = standin.answer(
-                    self.command, split.path, parse_qs(split.query), body
-                )
+                with standin._serialized:
+                    status, payload, headers, template = standin.answer(
+                        self.command, split.path, parse_qs(split.query), body
+                    )
                 standin.log.append(
                     Logged(self.command, split.path, parse_qs(split.query), body, status, template, time.time())
                 )

@@ -216,3 +216,40 @@ def test_the_configured_login_is_not_trusted_and_a_mismatch_is_reported(
     assert "GitHub says this token writes as 'github-actions[bot]'" in result.stderr
     assert "intake.bot_login: 'tallybook-bot'" in result.stderr
     assert len(bot_comments(standin, ThreadRef(Channel.ISSUE, 7), MARKER)) == 1
+
+
+def test_the_stand_in_pages_as_githubs_rest_description_says() -> None:
+    """REST lists: 30 by default, at most 100 (the OpenAPI description's per_page parameter)."""
+    from tests.adapters.standin import spec
+
+    per_page = spec()["components"]["parameters"]["per-page"]
+    assert per_page["schema"]["default"] == 30 and "(max 100)" in per_page["description"]
+    with StandIn() as standin:
+        standin.add_issue(7)
+        customer_comments(standin, 7, 250, issue=True)
+        for query, sizes in ({}, [30] * 8 + [10]), ({"per_page": ["500"]}, [100, 100, 50]):
+            got, page = [], 1
+            while True:
+                _, items, headers = standin._page(standin.comments[7], {**query, "page": [str(page)]}, "/x")
+                got.append(len(items))
+                if "Link" not in headers:
+                    break
+                assert 'rel="next"' in headers["Link"]
+                page += 1
+            assert got == sizes
+
+
+def test_concurrent_clients_see_one_consistent_state(standin: StandIn) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    standin.add_issue(7)
+    github = run(standin)
+
+    def post(index: int) -> str:
+        return github.post_comment(ThreadRef(Channel.ISSUE, 7), f"comment {index}").id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(post, range(40)))
+    assert len(set(ids)) == 40 and len(standin.comments[7]) == 40
+    thread = run(standin).get_thread(ThreadRef(Channel.ISSUE, 7))
+    assert thread is not None and len(thread.replies) == 40
