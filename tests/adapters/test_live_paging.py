@@ -253,3 +253,19 @@ def test_concurrent_clients_see_one_consistent_state(standin: StandIn) -> None:
     assert len(set(ids)) == 40 and len(standin.comments[7]) == 40
     thread = run(standin).get_thread(ThreadRef(Channel.ISSUE, 7))
     assert thread is not None and len(thread.replies) == 40
+
+
+def test_three_respond_runs_remind_once_after_120_community_replies(standin: StandIn, config: Config) -> None:
+    """Replies but nothing accepted for reminder_days: one reminder, however long the thread and however many runs."""
+    standin.add_issue(7, login="asker", created="2026-11-01T09:00:00Z", updated="2026-11-02T09:00:00Z")
+    customer_comments(standin, 7, issue=True)  # helpers' replies on 2026-11-20
+    for comment in standin.comments[7]:
+        comment["created_at"] = comment["updated_at"] = "2026-11-02T09:00:00Z"
+    now = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+    done: list[list[str]] = []
+    for _ in range(3):
+        github = run(standin)
+        (outcome,) = respond_all(github.threads_updated_since(None), config, github, now, Rotation(config))
+        done.append([a.rule for a in outcome.actions if a.done])
+    assert "remind" in done[0] and all("remind" not in rules for rules in done[1:])
+    assert len(bot_comments(standin, ThreadRef(Channel.ISSUE, 7), "crowdcare:respond:remind")) == 1
