@@ -108,3 +108,17 @@ def test_a_query_with_no_words_to_search_for_is_a_usage_error(sample_repo: Repo,
     result = run(sample_repo, *args)
     assert result.exit_code == 2
     assert f"Invalid value for {where}: no words to search for" in result.output
+
+
+@pytest.mark.parametrize("command", [["intake"], ["export", "--repo", "acme/community", "--out", "x"]])
+@pytest.mark.parametrize("since", ["yesterday", "2026-13-01", ""])
+def test_a_time_that_is_not_a_time_is_a_usage_error(sample_repo: Repo, command: list[str], since: str) -> None:
+    result = run(sample_repo, *command, "--since", since)
+    assert result.exit_code == 2 and "Invalid value for '--since'" in result.output
+    assert "ISO 8601" in result.output
+
+
+def test_a_time_with_an_offset_is_taken_as_github_writes_it() -> None:
+    from crowdcare.cli import iso_time
+
+    assert iso_time(None, None, "2026-11-01T02:00:00+02:00") == "2026-11-01T00:00:00Z"  # type: ignore[arg-type]

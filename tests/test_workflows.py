@@ -175,3 +175,11 @@ def test_runs_of_one_step_never_overlap() -> None:
         concurrency = load(path)["concurrency"]
         assert concurrency["group"] == path.stem, path.name
         assert concurrency.get("cancel-in-progress") == "false" and concurrency.get("queue") == "max", path.name
+
+
+def test_a_discussion_comment_starts_a_promote_run_only_when_it_may_hold_a_command() -> None:
+    job = load(REPO_ROOT / ".github" / "workflows" / "promote.yml")["jobs"]["promote"]
+    condition = " ".join(job["if"].split())
+    assert "github.event_name != 'discussion_comment'" in condition
+    assert "contains(github.event.comment.body, '/promote')" in condition
+    assert "contains(github.event.comment.body, '/merge')" in condition

@@ -22,7 +22,7 @@ from crowdcare import __version__
 from crowdcare.errors import BadInputError, CrowdcareError
 from crowdcare.model import Config
 from crowdcare.store import load_content
-from crowdcare.text import strip_bad_chars
+from crowdcare.text import one_line
 from crowdcare.validate import validate_repository
 
 PAGES_MARKER = ".crowdcare-pages"
@@ -35,6 +35,19 @@ def find_root(start: Path) -> Path:
         if (folder / "crowdcare.yml").is_file():
             return folder
     return start
+
+
+def iso_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option that takes a time: ISO 8601, given back as GitHub writes it (UTC, ``Z``); anything else is a usage
+    error (``--since yesterday`` used to sweep nothing and exit 0)."""
+    from crowdcare.hours import format_time, parse_time
+
+    if value is None:
+        return None
+    try:
+        return format_time(parse_time(value))
+    except BadInputError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (for example 2026-11-01T00:00:00Z)") from None
 
 
 class Context:
@@ -137,7 +150,11 @@ def pages(obj: Context, out: Path, dry_run: bool, as_json: bool) -> None:
     "--event-name",
     help="The event's name: issues, issue_comment, discussion or discussion_comment (default: $GITHUB_EVENT_NAME).",
 )
-@click.option("--since", help="Sweep every thread updated at or after this ISO 8601 time (e.g. 2026-11-01T00:00:00Z).")
+@click.option(
+    "--since",
+    callback=iso_time,
+    help="Sweep every thread updated at or after this ISO 8601 time (e.g. 2026-11-01T00:00:00Z).",
+)
 @click.option("--all", "sweep_all", is_flag=True, help="Sweep every thread (snapshots only).")
 @snapshot_option("Read and write this snapshot folder (created if missing) instead of GitHub.")
 @click.option("--dry-run", is_flag=True, help="Say what would be posted and labelled; write nothing.")
@@ -230,7 +247,7 @@ def intake(
     type=click.Path(file_okay=False, path_type=Path),
     help="The snapshot folder to write (created if missing; existing threads are overwritten).",
 )
-@click.option("--since", help="Only threads updated at or after this ISO 8601 time.")
+@click.option("--since", callback=iso_time, help="Only threads updated at or after this ISO 8601 time.")
 @click.pass_obj
 def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
     """Write a snapshot of a repository's open issues and discussions from live GitHub.
@@ -286,7 +303,7 @@ def _print_hits(hits: list[Any], content: Any, catalog: Any, limit: int, as_json
         if solution is not None:
             title, url = solution.title, solution_url(solution, content.config)
         elif thread is not None:
-            title, url = f"{strip_bad_chars(thread.title)} ({thread.ref}, open)", thread.url
+            title, url = f"{one_line(thread.title)} ({thread.ref}, open)", thread.url
         else:
             title, url = hit.id, None
         kind = "solution" if solution is not None else hit.kind

@@ -29,7 +29,7 @@ from crowdcare.model import (
     Thread,
 )
 from crowdcare.redact import redact
-from crowdcare.text import close_open_fence, slug_from_title, strip_bad_chars
+from crowdcare.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 
 MAX_TITLE = 150
 MAX_QUESTION = 3_000
@@ -135,7 +135,7 @@ class Draft:
 def title_of(thread: Thread, kind: str = "Question") -> str:
     """The thread's title made fit for a content file: no control or bidi characters, one line, capped; a title
     too short to name anything becomes "<kind> from <thread>"."""
-    title = " ".join(strip_bad_chars(thread.title).split())[:MAX_TITLE].strip()
+    title = one_line(thread.title)[:MAX_TITLE].strip()
     return title if len(title) >= 3 else f"{kind} from {thread.ref}"
 
 

@@ -44,7 +44,7 @@ from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
 from crowdcare.respond import BotComment, bot_comments
-from crowdcare.text import strip_bad_chars
+from crowdcare.text import one_line
 
 _MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
 _COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
@@ -161,7 +161,7 @@ def _allowed_to_promote(p: Promoter, person: PersonRef, association: str = "NONE
 
 def _echo(text: str) -> str:
     """User text repeated in a bot comment: a code span, so it can mention, link or format nothing."""
-    clean = " ".join(strip_bad_chars(text).replace("`", "'").split())[:100]
+    clean = one_line(text).replace("`", "'")[:100]
     return f"`{clean}`"
 
 

@@ -48,7 +48,7 @@ from crowdcare.promote import who_may
 from crowdcare.pulls import propose
 from crowdcare.respond import BotComment, bot_comments
 from crowdcare.store import idea_from_text
-from crowdcare.text import slug_from_title, strip_bad_chars
+from crowdcare.text import one_line, slug_from_title
 from crowdcare.votes import (
     Ballots,
     as_of,
@@ -382,7 +382,7 @@ def _deciders(config: Config) -> str:
 
 def _clean(text: str) -> str:
     """A reason as a person wrote it: no control or bidi characters, one paragraph, capped; shown as text."""
-    text = " ".join(strip_bad_chars(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)).split())
+    text = one_line(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL))
     return text[:MAX_REASON].strip()
 
 

@@ -38,12 +38,31 @@ def strip_bad_chars(text: str) -> str:
     return _BAD_CHARS.sub("", text)
 
 
+# Characters that show nothing in a line of text (a title, a name), used to make two titles look alike or to hide
+# text: joiners, soft hyphen, invisible operators, fillers, the combining grapheme joiner, interlinear annotation
+# marks, variation selectors with nothing to vary and tag characters. Bodies keep them (emoji sequences and some
+# scripts need joiners); a title does without.
+_INVISIBLE_IN_A_LINE = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+_LINE_BREAKS = re.compile("[\u2028\u2029\u0085]")
+
+
+def one_line(text: str) -> str:
+    """User text for one line (a title): no control, bidi or invisible characters, line and paragraph separators
+    as spaces, runs of white space as one."""
+    text = _LINE_BREAKS.sub(" ", text)
+    return " ".join(_INVISIBLE_IN_A_LINE.sub("", strip_bad_chars(text)).split())
+
+
 def slug_from_title(title: str, *, fallback: str = "untitled") -> str:
     """An ASCII slug for a title: lowercase, hyphenated, at most 80 characters; ``fallback`` if nothing is left.
 
     A title of only emoji or ``../../x`` gives a plain slug: path separators and dots never survive.
     """
-    slug = slugify(strip_bad_chars(title), max_length=MAX_SLUG, word_boundary=True, separator="-")
+    slug = slugify(one_line(title), max_length=MAX_SLUG, word_boundary=True, separator="-")
     return slug if SLUG_RE.match(slug) else fallback
 
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 import yaml
 
 from crowdcare.model import Config, IdeaStatus, PersonRef, SolutionStatus
-from crowdcare.text import close_open_fence, slug_from_title, strip_bad_chars
+from crowdcare.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 
 T = TypeVar("T")
 
@@ -29,14 +29,14 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")
 
 def inline(text: str) -> str:
     """User text made safe to place inline in Markdown: no markup, no HTML, one line."""
-    text = " ".join(strip_bad_chars(text).split())
+    text = one_line(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def plain_title(text: str) -> str:
     """A title for page metadata, which themes print into <title> unescaped: no markup characters at all."""
-    text = " ".join(strip_bad_chars(text).split())
+    text = one_line(text)
     return re.sub(r"[<>&\"'`{}\[\]\\]", "", text)[:150] or "Untitled"
 
 
