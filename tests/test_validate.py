@@ -271,6 +271,20 @@ class TestCli:
         assert result.exit_code == 2
         assert "not inside the repository" in result.stderr
 
+    def test_a_relative_path_is_read_from_the_root_given_when_run_from_outside_it(
+        self, sample_repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        sample_repo.write(SOL, solution_text(status="done"))
+        outside = tmp_path / "elsewhere"
+        outside.mkdir()
+        monkeypatch.chdir(outside)
+        result = CliRunner().invoke(cli, ["--root", str(sample_repo.root), "validate", SOL, "--json"])
+        assert result.exit_code == 1, result.output
+        assert [f["code"] for f in json.loads(result.stdout)] == ["CC115"]
+        monkeypatch.chdir(sample_repo.root / "kb")  # inside the repository: relative to where you are
+        here = CliRunner().invoke(cli, ["--root", str(sample_repo.root), "validate", "sync/", "--json"])
+        assert here.exit_code == 1 and [f["path"] for f in json.loads(here.stdout)] == [SOL]
+
     def test_exit_2_for_an_unknown_option(self, sample_repo: Repo) -> None:
         result = CliRunner().invoke(cli, ["--root", str(sample_repo.root), "validate", "--nope"])
         assert result.exit_code == 2

@@ -568,7 +568,12 @@ class StandIn:
         if git is not None:
             return git
         if template == "/repos/{owner}/{repo}/issues" and method == "GET":
-            listed = [{**issue, "comments": len(self.comments[n])} for n, issue in self.issues.items()]
+            state = query.get("state", ["open"])[0]  # GitHub lists open issues unless asked for closed or all
+            listed = [
+                {**issue, "comments": len(self.comments[n])}
+                for n, issue in self.issues.items()
+                if state == "all" or issue["state"] == state
+            ]
             return self._page(listed, query, path)
         return status, payload, {}
 

@@ -132,8 +132,9 @@ def test_export_writes_a_snapshot_that_intake_reads(
     from crowdcare.adapters.snapshot import SnapshotGitHub
     from crowdcare.cli import cli
 
-    for number in (1, 2):
+    for number in (1, 2, 3):
         standin.add_issue(number)
+    standin.issues[3]["state"] = "closed"  # closed threads are exported too
     standin.comments[2].append(
         {
             "id": 77,
@@ -150,8 +151,9 @@ def test_export_writes_a_snapshot_that_intake_reads(
     out = tmp_path / "exported"
     result = CliRunner().invoke(cli, ["export", "--repo", REPO, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "2 issue(s) and 1 discussion(s)" in result.stderr
+    assert "3 issue(s) and 1 discussion(s)" in result.stderr
     assert (out / "issues" / "1.json").exists() and (out / "discussions" / "9.json").exists()
+    assert (out / "issues" / "3.json").exists()
     snapshot = SnapshotGitHub.open(out)
     thread = snapshot.get_thread(ThreadRef(Channel.ISSUE, 2))
     assert thread is not None and [r.body for r in thread.replies] == ["Try restarting."]

@@ -62,8 +62,8 @@ def test_an_issue_whose_asker_reacted_is_folded_through_a_pull_request_and_close
     [(path, text)] = files.items()
     meta = parse_document(text).meta
     assert path == f"kb/{KEY}.md" and issue["html_url"] in meta["also_asked"]
-    # A rerun: the fold comment is the record; nothing is written.
-    assert sweep(standin, github) == ["issue #7:done"]
+    # A rerun: GitHub lists open issues only, and the folded one is closed; nothing is written.
+    assert sweep(standin, github) == []
     assert not standin.requests("POST") and not standin.requests("PATCH")
 
 

@@ -264,7 +264,7 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
 
     def copy() -> tuple[int, int]:
         issues = discussions = 0
-        for issue, comments in live.issue_records(since):
+        for issue, comments in live.issue_records(since, state="all"):  # a closed thread is history too
             snapshot.record_issue(issue)
             snapshot.record_issue_comments(int(issue["number"]), comments)
             issues += 1

@@ -30,7 +30,11 @@ def validate_repository(root: Path, paths: Sequence[Path] = ()) -> list[Finding]
 
 
 def _relative(root: Path, path: Path) -> str:
-    absolute = path if path.is_absolute() else Path.cwd() / path
+    """``path`` as a repository path. A relative path is read from the current folder when that is inside the
+    repository, else from the repository's root (``crowdcare --root DIR validate kb/x.md`` from anywhere)."""
+    here = Path.cwd().resolve()
+    inside = here == root.resolve() or root.resolve() in here.parents
+    absolute = path if path.is_absolute() else (here if inside else root) / path
     if not absolute.exists() and not absolute.is_symlink():
         raise BadInputError(f"{path}: no such file or folder")
     try:

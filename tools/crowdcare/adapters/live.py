@@ -203,9 +203,12 @@ class LiveGitHub:
             match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("link", ""))
             next_url = match.group(1) if match else None
 
-    def issue_records(self, since: str | None) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-        """(REST issue, its REST comments) for every open issue updated since ``since``; pull requests skipped."""
-        query = "state=open&sort=updated&direction=desc&per_page=100" + (f"&since={since}" if since else "")
+    def issue_records(
+        self, since: str | None, state: str = "open"
+    ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """(REST issue, its REST comments) for every issue in ``state`` (open, closed or all) updated since
+        ``since``; pull requests skipped."""
+        query = f"state={state}&sort=updated&direction=desc&per_page=100" + (f"&since={since}" if since else "")
         for issue in self._pages(f"/repos/{self.repository}/issues?{query}"):
             if "pull_request" in issue:
                 continue
