@@ -133,7 +133,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     Example: crowdcare merge billing/cancel-plan billing/cancel-subscription --finder maya-okafor
     """
     from crowdcare import clock
-    from crowdcare.documents import write_atomically
+    from crowdcare.documents import inside, write_inside
     from crowdcare.merge import find_solution, merge_into
     from crowdcare.model import PersonRef
     from crowdcare.preflight import check_proposal
@@ -167,11 +167,13 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
             click.echo(problem, err=True)
         click.echo("crowdcare merge: the merged files would not validate; nothing written", err=True)
         sys.exit(1)
+    for path in files:
+        _run(lambda path=path: inside(obj.root, path))  # every path checked before the first write
     for path, text in files.items():
         if dry_run:
             click.echo(f"--- {path}\n{text}")
         else:
-            write_atomically(obj.root / path, text)
+            write_inside(obj.root, path, text)
             click.echo(path)
     verb = "would change" if dry_run else "changed"
     click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)

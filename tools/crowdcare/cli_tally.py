@@ -41,7 +41,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     Example: crowdcare tally --snapshot samples/snapshot --dry-run
     """
     from crowdcare import clock
-    from crowdcare.documents import write_atomically
+    from crowdcare.documents import inside, write_inside
     from crowdcare.ledger import write_history
     from crowdcare.store import load_config_or_fail, load_content
     from crowdcare.tally import Tallier
@@ -88,9 +88,12 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
 
     result = _run(lambda: run_tally(threads, tallier, report))
     if not dry_run:
+        # Checked before anything is written: a linked or escaping path stops the run with nothing half-written.
+        for path in [*result.files, config.votes.history]:
+            _run(lambda path=path: inside(obj.root, path))
         for path, text in result.files.items():
-            write_atomically(obj.root / path, text)
-        write_atomically(obj.root / config.votes.history, write_history(result.history))
+            write_inside(obj.root, path, text)
+        write_inside(obj.root, config.votes.history, write_history(result.history))
     actions = [o.action for o in result.outcomes]
     points = getattr(github, "graphql_points", None)
     click.echo(

@@ -5,11 +5,12 @@ the knowledge base uses, with the body kept byte for byte."""
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
+from crowdcare.errors import BadInputError
 from crowdcare.model import Idea, Solution, StatusChange, Votes
 
 
@@ -101,3 +102,24 @@ def write_atomically(path: Path, text: str) -> None:
             Path(tmp.name).unlink(missing_ok=True)  # no stray temporary file beside the untouched original
             raise
     Path(tmp.name).replace(path)
+
+
+def inside(root: Path, rel: str) -> Path:
+    """``root / rel`` for a file crowdcare writes, refused unless it stays inside the repository through no
+    symbolic link (a linked metrics/ folder, or a configured ``metrics/../../x``, would write elsewhere)."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
+        raise BadInputError(f"{rel}: not a path inside the repository")
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise BadInputError(f"{rel}: {current} is a symbolic link; crowdcare writes nothing through a link")
+    return current
+
+
+def write_inside(root: Path, rel: str, text: str) -> Path:
+    """Write the repository file ``rel`` atomically, inside the repository only (see ``inside``)."""
+    path = inside(root, rel)
+    write_atomically(path, text)
+    return path

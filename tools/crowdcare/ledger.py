@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from crowdcare.documents import write_atomically
+from crowdcare.documents import write_inside
 from crowdcare.errors import BadInputError
 from crowdcare.hours import parse_time
 from crowdcare.model import Finding, HistoryEntry, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
@@ -77,9 +77,7 @@ def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
     """Write atomically (a crash leaves the old ledger or the new one), checked against the schema first."""
     data = ledger_to_mapping(ledger)
     validator("responses").validate(data)
-    path = root / LEDGER_PATH
-    write_atomically(path, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
-    return path
+    return write_inside(root, LEDGER_PATH, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
 
 
 def merge_records(

@@ -21,12 +21,32 @@ def validate_repository(root: Path, paths: Sequence[Path] = ()) -> list[Finding]
     """
     selected = [_relative(root, p) for p in paths]
     content = load_content(root)
-    findings = [*content.findings, *check_content(content)]
+    findings = [*content.findings, *check_content(content), *check_site_sources(root)]
     outside = [rel for rel in selected if rel.split("/")[0] not in (KB_DIR, IDEAS_DIR, "crowdcare.yml")]
     findings.extend(finding("CC105", rel, 1, "is outside kb/ and ideas/") for rel in outside)
     if selected:
         findings = [f for f in findings if any(_covers(rel, f.path) for rel in selected)]
     return sorted(set(findings), key=lambda f: (f.path, f.line, f.code))
+
+
+SITE_SOURCES = ("docs", "overrides")
+
+
+def check_site_sources(root: Path) -> list[Finding]:
+    """CC103 for a symbolic link among the site's hand-written pages and theme files: MkDocs follows links, so a
+    link to /proc/self/environ or ~/.ssh would be published."""
+    found = []
+    for top in SITE_SOURCES:
+        base = root / top
+        if base.is_symlink():
+            found.append(finding("CC103", top, 1, f"folder {top}/ is a symbolic link"))
+            continue
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_symlink():
+                found.append(finding("CC103", path.relative_to(root).as_posix(), 1, "is a symbolic link"))
+    return found
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -38,6 +38,16 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return (Path(config.config_file_path).parent / self.config.root).resolve()
 
     def on_files(self, files: Files, config: Any) -> Files:
+        # MkDocs follows symbolic links: a linked page or image would publish whatever it points at.
+        docs = Path(config.docs_dir)
+        for file in files:
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            if source is None or docs not in source.parents:
+                continue  # generated pages and the theme's own files
+            linked = any(p.is_symlink() for p in (source, *source.parents) if docs in p.parents)
+            if linked or docs.resolve() not in source.resolve().parents:
+                raise PluginError(f"crowdcare: docs/{file.src_uri} is a symbolic link or leads outside docs/; "
+                                  "replace it with a regular file")  # fmt: skip
         try:
             pages = render_pages(load_content(self._root(config)))
         except CrowdcareError as exc:
