@@ -13,6 +13,7 @@ from crowdcare.errors import ContentError
 from crowdcare.site.markup import block, inline, plain_title, relative, thread_label
 from crowdcare.site.pages import render_pages
 from crowdcare.store import load_content
+from crowdcare.text import close_open_fence
 from tests.builders import Repo, solution_text
 
 
@@ -76,7 +77,7 @@ def test_staff_are_recognised_by_numeric_id_after_a_rename(repo: Repo) -> None:
 
 def test_solution_page_shows_question_badge_bucket_and_links(sample_repo: Repo) -> None:
     page = _pages(sample_repo)["kb/billing/refund.md"]
-    assert "> My files stopped syncing yesterday." in page
+    assert '<blockquote class="cc-user">\n<p>My files stopped syncing yesterday.</p>\n</blockquote>' in page
     assert "Official answer" in page
     assert "Asked 2 times" in page
     assert '<li><a href="https://github.com/acme/community/discussions/7">Discussion #7</a></li>' in page
@@ -153,9 +154,11 @@ def test_titles_for_metadata_lose_markup_characters() -> None:
 
 
 def test_an_unclosed_code_fence_is_closed() -> None:
-    assert block("text\n```python\ncode").endswith("code\n```")
-    assert block("````\na\n```\nb") == "````\na\n```\nb\n````"
-    assert block("```\nclosed\n```") == "```\nclosed\n```"
+    assert close_open_fence("text\n```python\ncode").endswith("code\n```")
+    assert close_open_fence("````\na\n```\nb") == "````\na\n```\nb\n````"
+    assert close_open_fence("```\nclosed\n```") == "```\nclosed\n```"
+    rendered = block("text\n```python\ncode")
+    assert "<code>" in rendered and rendered.endswith("</code></pre></div><p></p>\n</div>")
 
 
 def test_thread_labels() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from crowdcare.site.probe import EXTENSIONS, render_seconds
+from crowdcare.site.markup import EXTENSIONS
+from crowdcare.site.probe import render_seconds
 from tests.conftest import REPO_ROOT
 
 

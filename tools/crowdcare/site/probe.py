@@ -9,20 +9,10 @@ import time
 import markdown
 
 from crowdcare.model import Config, Content, Solution
+from crowdcare.site.markup import EXTENSIONS
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import solution_page
 
-# The same list as markdown_extensions in mkdocs.yml (a test keeps them equal).
-EXTENSIONS = [
-    "admonition",
-    "attr_list",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.inlinehilite",
-]
 LIMIT_SECONDS = 2.0
 
 

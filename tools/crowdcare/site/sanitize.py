@@ -7,7 +7,9 @@ reaches a reader from kb/ or ideas/ goes through ``sanitize_html`` after renderi
 from __future__ import annotations
 
 import copy
+import html
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -76,3 +78,45 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
     )
     return result
+
+
+_SCHEME = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
+
+
+class _ImageFinder(HTMLParser):
+    """Where the <img> start tags of sanitized HTML are, and what they load (HTMLParser reads quoted attributes
+    as a browser does: ``alt="a>b"`` is one attribute, where a regular expression would stop at the ``>``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, str, str, str]] = []  # line, column, start tag text, src, alt
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            values = {name: value or "" for name, value in attrs}
+            line, column = self.getpos()
+            tag_text = self.get_starttag_text() or ""
+            self.found.append((line, column, tag_text, values.get("src", ""), values.get("alt", "")))
+
+    handle_startendtag = handle_starttag
+
+
+def images_to_links(sanitized: str) -> str:
+    """Every image that would load from another host becomes a link to it: a page view fetches nothing from
+    anywhere a user chose (reference-style images, brackets or ``>`` in alt text included)."""
+    finder = _ImageFinder()
+    finder.feed(sanitized)
+    finder.close()
+    starts = [0]
+    for text_line in sanitized.splitlines(keepends=True):
+        starts.append(starts[-1] + len(text_line))
+    result = sanitized
+    for line, column, start_tag, src, alt in reversed(finder.found):
+        if not _SCHEME.match(src):
+            continue  # a page-relative image of the site itself
+        offset = starts[line - 1] + column
+        label = html.escape(f"image: {alt}" if alt.strip() else "image", quote=False)
+        link = f'<a href="{html.escape(src, quote=True)}" rel="noopener noreferrer nofollow ugc">{label}</a>'
+        result = result[:offset] + link + result[offset + len(start_tag) :]
+    return result
+
