@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcare.redact import CARD, EMAIL, IBAN, PHONE, redact
+from crowdcare.redact import CARD, EMAIL, IBAN, PHONE, SECRET, redact
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,53 @@ def test_check_digits_decide_what_a_number_is() -> None:
     would (when in doubt, a grouped number is treated as personal)."""
     assert IBAN not in redact("GB00 WEST 1234 5698 7654 32").text
     assert CARD not in redact("4111 1111 1111 1112").text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 0049 30 901820 please", f"call {PHONE} please"),
+        ("mobile 07700 900123 thanks", f"mobile {PHONE} thanks"),
+        ("mail jane[at]example[dot]com now", f"mail {EMAIL} now"),
+        ("mail jane (at) example (dot) co (dot) uk now", f"mail {EMAIL} now"),
+        ("from jöhn@exämple.com today", f"from {EMAIL} today"),
+        ("token ghp_" + "a1B2" * 9 + " leaked", f"token {SECRET} leaked"),
+        ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz here", f"pat {SECRET} here"),
+        ("key sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc" + " oops", f"key {SECRET} oops"),
+        ("aws AKIAIOSFODNN7EXAMPLE there", f"aws {SECRET} there"),
+        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U end",
+         f"jwt {SECRET} end"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\nthanks", f"{SECRET}\nthanks"),
+        ("login: jane\npassword: hunter2 (temporary)\nthanks", f"login: jane\n{SECRET}\nthanks"),
+        ("my API key = abc123def", f"my {SECRET}"),
+    ],
+)
+def test_more_personal_data_and_secrets_are_replaced(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 0012345 arrived",
+        "the password field is greyed out",
+        "invoice 2026-000123 and 007 agent",
+        "JWT support in the API? eyJ is how they start",
+        "release 4.12 on 01 12 2026",
+    ],
+)
+def test_lookalikes_stay(text: str) -> None:
+    assert redact(text).text == text
+
+
+def test_a_title_with_personal_data_makes_a_clean_solution_title_and_slug() -> None:
+    from crowdcare.draft import title_of
+    from crowdcare.model import Channel, PersonRef, Thread, ThreadRef
+    from crowdcare.text import slug_from_title
+
+    thread = Thread(ThreadRef(Channel.DISCUSSION, 9), "Call me on +44 20 7946 0958 or jane@example.com", "",
+                    PersonRef("jane", 1), "https://github.com/o/r/discussions/9", "2026-11-01T00:00:00Z",
+                    "2026-11-01T00:00:00Z")  # fmt: skip
+    title = title_of(thread)
+    assert "7946" not in title and "jane@" not in title and EMAIL in title and PHONE in title
+    assert "jane" not in slug_from_title(title) and "7946" not in slug_from_title(title)

@@ -135,7 +135,8 @@ class Draft:
 def title_of(thread: Thread, kind: str = "Question") -> str:
     """The thread's title made fit for a content file: no control or bidi characters, one line, capped; a title
     too short to name anything becomes "<kind> from <thread>"."""
-    title = one_line(thread.title)[:MAX_TITLE].strip()
+    # Titles reach the page, its <title>, its URL, profiles and the search index: personal data never does.
+    title = one_line(redact(thread.title).text)[:MAX_TITLE].strip()
     return title if len(title) >= 3 else f"{kind} from {thread.ref}"
 
 
