@@ -139,3 +139,43 @@ def test_a_broken_idea_file_stops_the_tally_with_its_name(root: Path) -> None:
     (root / "ideas/dark-mode.md").write_text("---\ntitle: [\n---\nbody\n")
     code, _, err = tally(root)
     assert code == 2 and "ideas/dark-mode.md" in err
+
+
+def staff_says(root: Path, number: int, body: str, at: str, index: int) -> None:
+    path = root.parent / "snap" / "discussions" / f"{number}.json"
+    node = json.loads(path.read_text())
+    node["comments"]["nodes"].append(
+        {"id": f"DC_test{number}_{index}", "url": f"{node['url']}#discussioncomment-9{index}", "upvoteCount": 0,
+         "body": body, "createdAt": at, "authorAssociation": "MEMBER",
+         "author": {"__typename": "User", "login": "priya-raman", "databaseId": 66309125}}
+    )  # fmt: skip
+    node["updatedAt"] = at
+    path.write_text(json.dumps(node))
+
+
+def test_shipped_takes_its_release_and_every_file_written_validates(root: Path) -> None:
+    from crowdcare.validate import validate_repository
+
+    staff_says(root, 108, "/status shipped It is out for everyone", "2026-11-19T12:00:00Z", 1)
+    code, outcomes, err = tally(root)
+    assert code == 0, err
+    idea = {i.slug: i for i in load_content(root).ideas}["credit-union-feeds"]
+    assert idea.status.value == "planned" and idea.shipped_in is None  # no release: asked, not written
+    asks = [w for w in outbox(root) if w["op"] == "create_comment" and "/status shipped 4.13 WHY" in str(w["body"])]
+    assert len(asks) == 1 and ("ideas/credit-union-feeds.md", "asked-reason") in {(o["ref"], o["action"]) for o in outcomes}
+    assert validate_repository(root) == []
+
+    staff_says(root, 108, "/status shipped v4.13 Credit-union feeds are live for everyone", "2026-11-20T12:00:00Z", 2)
+    code, _, err = tally(root)
+    assert code == 0, err
+    idea = {i.slug: i for i in load_content(root).ideas}["credit-union-feeds"]
+    assert (idea.status.value, idea.shipped_in) == ("shipped", "4.13")
+    assert idea.decision is not None and idea.decision.reason == "Credit-union feeds are live for everyone"
+    assert validate_repository(root) == []
+
+    staff_says(root, 108, "/status in-progress Rolled back for a bug", "2026-11-21T12:00:00Z", 3)
+    code, _, err = tally(root)
+    assert code == 0, err
+    idea = {i.slug: i for i in load_content(root).ideas}["credit-union-feeds"]
+    assert (idea.status.value, idea.shipped_in) == ("in-progress", None)
+    assert validate_repository(root) == []

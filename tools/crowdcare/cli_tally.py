@@ -87,6 +87,14 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
             click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
 
     result = _run(lambda: run_tally(threads, tallier, report))
+    from crowdcare.preflight import check_proposal
+
+    problems, _ = _run(lambda: check_proposal(content, config, result.files))
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo("crowdcare tally: the idea files above would not validate; nothing written", err=True)
+        sys.exit(1)
     if not dry_run:
         # Checked before anything is written: a linked or escaping path stops the run with nothing half-written.
         for path in [*result.files, config.votes.history]:

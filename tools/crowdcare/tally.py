@@ -98,6 +98,10 @@ class Tallier:
 class Decided:
     change: StatusChange
     duplicate_of: str | None = None  # the canonical idea's slug, for /status duplicate
+    shipped_in: str | None = None  # the release, for /status shipped RELEASE WHY
+
+
+_RELEASE = re.compile(r"^v?\d+(?:\.\d+){0,3}(?:[-+][0-9A-Za-z.]{1,20})?$")
 
 
 @dataclass
@@ -273,13 +277,25 @@ def _decide(
                     report(Outcome(idea.path, "refused", "/status duplicate names no other idea"))
                 continue
             reason = rest.strip() or f"Same idea as '{target.title}'; votes are counted there."
+        shipped_in = None
+        if new is IdeaStatus.SHIPPED:
+            first, _, rest = reason.partition(" ")
+            if _RELEASE.match(first):
+                shipped_in, reason = first.removeprefix("v"), rest.strip()
+            elif idea.shipped_in is None:
+                text = f"@{who.login}, a shipped idea needs its release and a reason: `/status shipped 4.13 WHY`."
+                if _say_once(thread, t, text, "reason-needed", cmd=reply.id):
+                    report(Outcome(idea.path, "asked-reason", "/status shipped without a release"))
+                continue
         if new.needs_decision and len(reason) < 3:
             text = f"@{who.login}, a {new.value} idea needs a reason: `/status {new.value} WHY`."
             if _say_once(thread, t, text, "reason-needed", cmd=reply.id):
                 report(Outcome(idea.path, "asked-reason", f"/status {new.value} without a reason"))
             continue
         on = parse_time(reply.created_at).date() if reply.created_at else t.now.date()
-        changes.append(Decided(StatusChange(new, on, who.login, reason or None, via), target.slug if target else None))
+        changes.append(
+            Decided(StatusChange(new, on, who.login, reason or None, via), target.slug if target else None, shipped_in)
+        )
         status = new
     if not changes:
         changes += [Decided(c) for c in _from_labels(idea, thread, status, t, report)]
@@ -308,9 +324,10 @@ def _from_labels(
         return []
     new = max(named, key=order.index)  # a label beside the current status's label is the newer one
     if new.needs_decision:
+        usage = f"/status {new.value} {'RELEASE WHY' if new is IdeaStatus.SHIPPED else 'WHY'}"
         text = (
             f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "
-            f"{_deciders(t.config)}: reply `/status {new.value} WHY`. Until then it stays **{status.value}**."
+            f"{_deciders(t.config)}: reply `{usage}`. Until then it stays **{status.value}**."
         )
         if _say_once(thread, t, text, "reason-needed", status=new.value):
             report(Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason"))
@@ -327,10 +344,13 @@ def _status_fields(idea: Idea, changes: list[Decided], today: dt.date) -> dict[s
     duplicate_of = None
     if last.status is IdeaStatus.DUPLICATE:
         duplicate_of = changes[-1].duplicate_of or idea.duplicate_of
+    # shipped_in is set exactly while the idea is shipped (CC303).
+    shipped_in = (changes[-1].shipped_in or idea.shipped_in) if last.status is IdeaStatus.SHIPPED else None
     return {
         "status": last.status.value,
         "decision": decision,
         "duplicate_of": duplicate_of,
+        "shipped_in": shipped_in,
         "history": history,
         "updated": today.isoformat(),
     }
