@@ -151,3 +151,38 @@ def test_nothing_to_take_in_is_a_usage_error(repo: Repo, monkeypatch: pytest.Mon
     monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
     result = CliRunner().invoke(cli, ["--root", str(repo.root), "intake"])
     assert result.exit_code == 2 and "--event PATH, --since TIME or --all" in result.output
+
+
+def test_a_minimal_event_never_erases_what_it_does_not_carry(tmp_path: Path) -> None:
+    from crowdcare.adapters.snapshot import SnapshotGitHub
+    from crowdcare.model import Channel, ThreadRef
+
+    snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help")
+    answer = {"id": "DC_1", "url": "https://github.com/acme/help/discussions/5#c1", "upvoteCount": 1, "body": "Do X.",
+              "createdAt": "2026-11-02T00:00:00Z", "authorAssociation": "NONE",
+              "author": {"__typename": "User", "login": "helper", "databaseId": 2}}  # fmt: skip
+    snap.record_discussion(
+        {"id": "D_5", "number": 5, "title": "How do I export?", "body": "Please help.",
+         "url": "https://github.com/acme/help/discussions/5", "createdAt": "2026-11-01T00:00:00Z",
+         "updatedAt": "2026-11-02T00:00:00Z", "closed": False, "closedAt": None, "locked": False,
+         "authorAssociation": "NONE", "author": {"__typename": "User", "login": "asker", "databaseId": 1},
+         "category": {"name": "Q&A"}, "labels": {"nodes": [{"name": "question"}]},
+         "comments": {"nodes": [answer]}, "answer": answer}
+    )  # fmt: skip
+    snap.record_discussion_event({"number": 5, "updated_at": "2026-11-03T00:00:00Z"})
+    thread = snap.get_thread(ThreadRef(Channel.DISCUSSION, 5))
+    assert thread is not None and thread.title == "How do I export?" and thread.author.login == "asker"
+    assert thread.answer is not None and thread.answer.body == "Do X." and thread.labels == ("question",)
+    assert thread.updated_at == "2026-11-03T00:00:00Z"
+    snap.record_discussion_event({"number": 5, "title": "How do I export to PDF?", "state": "closed", "labels": []})
+    thread = snap.get_thread(ThreadRef(Channel.DISCUSSION, 5))
+    assert thread is not None and thread.title == "How do I export to PDF?" and thread.state == "closed"
+    assert thread.labels == () and thread.answer is not None
+
+    snap.record_issue({"number": 7, "title": "Sync fails", "state": "open", "labels": [{"name": "question"}],
+                       "user": {"login": "asker", "id": 1, "type": "User"}, "body": "x",
+                       "html_url": "https://github.com/acme/help/issues/7", "created_at": "2026-11-01T00:00:00Z",
+                       "updated_at": "2026-11-01T00:00:00Z", "comments": 0})  # fmt: skip
+    snap.record_issue({"number": 7, "updated_at": "2026-11-04T00:00:00Z"})
+    issue = snap.get_thread(ThreadRef(Channel.ISSUE, 7))
+    assert issue is not None and issue.title == "Sync fails" and issue.labels == ("question",)

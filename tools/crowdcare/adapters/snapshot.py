@@ -29,6 +29,17 @@ from crowdcare.hours import format_time
 from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 FORMAT = 1
+# A webhook discussion's fields and their GraphQL names (the node shape reads expect).
+_DISCUSSION_FIELDS = {
+    "node_id": "id",
+    "title": "title",
+    "body": "body",
+    "html_url": "url",
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+    "locked": "locked",
+    "author_association": "authorAssociation",
+}
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -128,8 +139,11 @@ class SnapshotGitHub:
     # --- recording what an event tells us ----------------------------------------------------------------
 
     def record_issue(self, issue: dict[str, Any]) -> None:
-        """Store the issue of a webhook payload (REST shape) so later reads see it; keeps known comments."""
-        write_json(self._issue_path(int(issue["number"])), issue)
+        """Store the issue of a webhook payload (REST shape) so later reads see it: the fields the event carries
+        replace the stored ones, and what it does not carry is kept (an event never erases what it lacks)."""
+        path = self._issue_path(int(issue["number"]))
+        known = _read_json(path) if path.exists() else {}
+        write_json(path, {**(known if isinstance(known, dict) else {}), **issue})
 
     def record_issue_comments(self, number: int, comments: list[dict[str, Any]]) -> None:
         write_json(self._comments_path(number), comments)
@@ -143,27 +157,22 @@ class SnapshotGitHub:
         number = int(discussion["number"])
         path = self._discussion_path(number)
         known = _read_json(path) if path.exists() else {}
-        user = discussion.get("user") or {}
-        node = {
-            "id": discussion.get("node_id"),
-            "number": number,
-            "title": discussion.get("title"),
-            "body": discussion.get("body"),
-            "url": discussion.get("html_url"),
-            "createdAt": discussion.get("created_at"),
-            "updatedAt": discussion.get("updated_at"),
-            "closed": discussion.get("state") == "closed",
-            "locked": bool(discussion.get("locked")),
-            "authorAssociation": discussion.get("author_association"),
-            "author": {
-                "__typename": user.get("type", "User"),
-                "login": user.get("login"),
-                "databaseId": user.get("id"),
-            },
-            "category": {"name": (discussion.get("category") or {}).get("name")},
-            "labels": {"nodes": [{"name": label.get("name")} for label in discussion.get("labels") or []]},
-            "comments": known.get("comments", {"nodes": []}),
-        }
+        node: dict[str, Any] = {"comments": {"nodes": []}, **(known if isinstance(known, dict) else {})}
+        node["number"] = number
+        # Only what the event carries replaces what is stored: a minimal event erased the answer and the title.
+        for webhook, graphql in _DISCUSSION_FIELDS.items():
+            if discussion.get(webhook) is not None:
+                node[graphql] = discussion[webhook]
+        if discussion.get("state") is not None:
+            node["closed"] = discussion["state"] == "closed"
+        user = discussion.get("user")
+        if isinstance(user, dict) and user.get("login"):
+            kind = user.get("type", "User")
+            node["author"] = {"__typename": kind, "login": user["login"], "databaseId": user.get("id")}
+        if isinstance(discussion.get("category"), dict):
+            node["category"] = {"name": discussion["category"].get("name")}
+        if isinstance(discussion.get("labels"), list):
+            node["labels"] = {"nodes": [{"name": label.get("name")} for label in discussion["labels"]]}
         write_json(path, node)
 
     # --- writes ------------------------------------------------------------------------------------------
