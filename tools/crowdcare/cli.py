@@ -60,7 +60,21 @@ def snapshot_option(help: str) -> Callable[[F], F]:
     return click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path), help=help)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class CrowdcareGroup(click.Group):
+    """One place maps errors to exit codes: any crowdcare error a command lets through is one line on stderr and
+    its exit code (1 run again, 2 bad input), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CrowdcareError as exc:
+            click.echo(f"crowdcare: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(
+    cls=CrowdcareGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="crowdcare")
 @click.option(
     "--root",

@@ -24,6 +24,22 @@ def _need(data: Any, key: str, where: str) -> Any:
     return data[key]
 
 
+def _need_text(data: Any, key: str, where: str) -> str:
+    """A field GitHub always sends as text (a title, a node id): anything else is not GitHub's shape."""
+    value = _need(data, key, where)
+    if not isinstance(value, str):
+        raise BadInputError(f"{where}: {key!r} is {type(value).__name__}, not text")
+    return value
+
+
+def _need_id(data: Any, key: str, where: str) -> str:
+    """A comment id: GraphQL's node id (text) or REST's number."""
+    value = _need(data, key, where)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadInputError(f"{where}: {key!r} is {type(value).__name__}, not an id")
+    return str(value)
+
+
 def person_from_rest_user(user: Any) -> tuple[PersonRef, bool]:
     """(person, is_bot) from a REST user object; a deleted account (null user) becomes 'ghost'."""
     user = user if isinstance(user, dict) else GHOST
@@ -44,7 +60,7 @@ def person_from_graphql_actor(actor: Any) -> tuple[PersonRef, bool]:
 def reply_from_issue_comment(comment: Any) -> Reply:
     person, is_bot = person_from_rest_user(comment.get("user"))
     return Reply(
-        id=str(_need(comment, "id", "issue comment")),
+        id=_need_id(comment, "id", "issue comment"),
         author=person,
         body=_text(comment.get("body")),
         created_at=_text(comment.get("created_at")),
@@ -151,7 +167,7 @@ def reactions_from_graphql(connection: Any) -> tuple[Reaction, ...]:
 def reply_from_discussion_comment(node: Any) -> Reply:
     person, is_bot = person_from_graphql_actor(node.get("author"))
     return Reply(
-        id=str(_need(node, "id", "discussion comment")),
+        id=_need_id(node, "id", "discussion comment"),
         author=person,
         body=_text(node.get("body")),
         created_at=_text(node.get("createdAt")),
@@ -168,9 +184,11 @@ def _thread_from_graphql(node: Any, channel: Channel, **extra: Any) -> Thread:
     person, is_bot = person_from_graphql_actor(node.get("author"))
     labels = tuple(str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if isinstance(n, dict))
     comments = (node.get("comments") or {}).get("nodes") or []
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise BadInputError(f"{channel.value}: 'number' is {type(number).__name__}, not a number")
     return Thread(
-        ref=ThreadRef(channel, int(number)),
-        title=_text(node.get("title")),
+        ref=ThreadRef(channel, number),
+        title=_need_text(node, "title", f"{channel.value} #{number}"),
         body=_text(node.get("body")),
         author=person,
         author_is_bot=is_bot,

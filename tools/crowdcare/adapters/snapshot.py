@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,16 @@ _DISCUSSION_FIELDS = {
 def write_json(path: Path, data: Any) -> None:
     """Write atomically: a crash leaves the old file or the new one, never half of either."""
     write_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _converted(path: Path, convert: Callable[[], Thread]) -> Thread:
+    try:
+        return convert()
+    except BadInputError as exc:
+        raise BadInputError(f"{path}: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        what = f"field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+        raise BadInputError(f"{path}: not in GitHub's shape ({what})") from None
 
 
 def _read_json(path: Path) -> Any:
@@ -80,6 +90,9 @@ class SnapshotGitHub:
             meta = _read_json(meta_path)
             if not isinstance(meta, dict) or meta.get("format") != FORMAT:
                 raise BadInputError(f"{meta_path}: not a crowdcare snapshot of format {FORMAT}")
+            outbox = root / "outbox.jsonl"
+            if outbox.is_symlink() or (outbox.exists() and not outbox.is_file()):
+                raise BadInputError(f"{outbox}: not a regular file (every write is appended to it)")
             return cls(root, meta, clock)
         if not create:
             raise BadInputError(f"{root}: no snapshot.json; is this a snapshot folder?")
@@ -102,26 +115,33 @@ class SnapshotGitHub:
         return self.root / "discussions" / f"{number}.json"
 
     def get_thread(self, ref: ThreadRef) -> Thread | None:
+        """The stored thread; a file not in GitHub's shape is bad input naming the file and what is wrong."""
         if ref.channel is Channel.ISSUE:
             path = self._issue_path(ref.number)
             if not path.exists():
                 return None
-            comments = _read_json(self._comments_path(ref.number)) if self._comments_path(ref.number).exists() else []
-            return thread_from_issue(_read_json(path), comments)
+            comments_path = self._comments_path(ref.number)
+            comments = _read_json(comments_path) if comments_path.exists() else []
+            if not isinstance(comments, list):
+                raise BadInputError(f"{comments_path}: not a list of REST issue comments")
+            return _converted(path, lambda: thread_from_issue(_read_json(path), comments))
         path = self._discussion_path(ref.number)
-        return thread_from_discussion(_read_json(path)) if path.exists() else None
+        return _converted(path, lambda: thread_from_discussion(_read_json(path))) if path.exists() else None
 
     def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
-        refs = [
-            ThreadRef(channel, int(p.name.removesuffix(".json")))
-            for channel, folder in ((Channel.ISSUE, "issues"), (Channel.DISCUSSION, "discussions"))
-            for p in (self.root / folder).glob("*.json")
-            if p.name.count(".") == 1  # <n>.json; <n>.comments.json and the like sit beside it
-        ]
-        for ref in sorted(refs, key=lambda r: (r.channel.value, r.number)):
-            thread = self.get_thread(ref)
-            if thread is not None and (since is None or thread.updated_at >= since):
-                yield thread
+        # Every file is read before the first thread is handed out: a malformed one stops the run before it
+        # has written anything.
+        refs = []
+        for channel, folder in ((Channel.ISSUE, "issues"), (Channel.DISCUSSION, "discussions")):
+            for p in (self.root / folder).glob("*.json"):
+                if p.name.count(".") != 1:
+                    continue  # <n>.json; <n>.comments.json and the like sit beside it
+                number = p.name.removesuffix(".json")
+                if not number.isdigit():
+                    raise BadInputError(f"{p}: a snapshot's {folder} are named <number>.json")
+                refs.append(ThreadRef(channel, int(number)))
+        threads = [self.get_thread(ref) for ref in sorted(refs, key=lambda r: (r.channel.value, r.number))]
+        yield from (t for t in threads if t is not None and (since is None or t.updated_at >= since))
 
     def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
         categories = {c.lower() for c in rule.discussion_categories}
@@ -179,8 +199,12 @@ class SnapshotGitHub:
 
     def outbox(self, record: dict[str, Any]) -> None:
         """Append one write to outbox.jsonl, for review."""
-        with (self.root / "outbox.jsonl").open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"at": self._now(), **record}, ensure_ascii=False) + "\n")
+        path = self.root / "outbox.jsonl"
+        try:
+            with path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps({"at": self._now(), **record}, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise BadInputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
     def _require(self, ref: ThreadRef) -> Path:
         path = self._issue_path(ref.number) if ref.channel is Channel.ISSUE else self._discussion_path(ref.number)
