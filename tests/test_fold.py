@@ -114,12 +114,16 @@ def test_silence_folds_after_the_window_but_any_reply_or_thumbs_down_cancels(
     discussion(snap, 1, claim_comment())
     discussion(snap, 2, claim_comment(), comment(HELPER, "Same here, also on my bank.", 5))
     discussion(snap, 3, claim_comment())
-    react(snap, 3, "THUMBS_DOWN", HELPER)
+    react(snap, 3, "THUMBS_DOWN", ASKER)
+    discussion(snap, 4, claim_comment())
+    react(snap, 4, "THUMBS_DOWN", HELPER)  # someone else's 👎 is not the asker's objection
     before = CLAIMED + 24 * days - 0.5
-    assert sweep(snap, root, before) == ["discussion #1:wait", "discussion #2:objected", "discussion #3:objected"]
+    assert sweep(snap, root, before) == [
+        "discussion #1:wait", "discussion #2:objected", "discussion #3:objected", "discussion #4:wait"]  # fmt: skip
     assert outbox(snap) == []
     after = CLAIMED + 24 * days + 0.5
-    assert sweep(snap, root, after) == ["discussion #1:fold", "discussion #2:objected", "discussion #3:objected"]
+    assert sweep(snap, root, after) == [
+        "discussion #1:fold", "discussion #2:objected", "discussion #3:objected", "discussion #4:fold"]  # fmt: skip
 
 
 def test_a_reply_that_arrives_before_the_write_cancels(snap: SnapshotGitHub, root: Path) -> None:

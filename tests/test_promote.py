@@ -329,3 +329,30 @@ def test_a_command_argument_is_echoed_inertly(root: Path, snap: SnapshotGitHub) 
     assert [o.action for o in sweep(root, snap)] == ["refused"]
     [said] = bot_comments(snap, ref)
     assert "`@everyone <img src=x onerror=alert(1)> 'x'`" in said
+
+
+def test_an_answer_chosen_by_a_deleted_account_is_not_promoted_as_accepted(root: Path, snap: SnapshotGitHub) -> None:
+    ref = answered(snap, chosen_by=None)  # GitHub: answerChosenBy null
+    [outcome] = sweep(root, snap)
+    assert outcome.action == "refused" and "no longer exists" in outcome.why
+    assert any("no longer exists" in body for body in bot_comments(snap, ref))
+
+
+def test_the_askers_own_reply_marked_by_the_asker_is_not_an_accepted_answer(root: Path, snap: SnapshotGitHub) -> None:
+    discussion(snap, 41, [comment(41, 1, ASKER, "Found it myself: restart the export.")], answer=0, chosen_by=ASKER)
+    [outcome] = sweep(root, snap)
+    assert outcome.action == "refused" and "own reply" in outcome.why
+
+
+def test_governance_follows_ids_not_logins(root: Path) -> None:
+    """A staff login reused by someone else after the account was deleted gains nothing."""
+    from crowdcare.model import PersonRef
+    from crowdcare.store import load_content
+
+    config = load_content(root).config
+    assert config is not None
+    entries = ("maya-okafor",)
+    assert config.is_allowed(entries, PersonRef("maya-okafor", STAFF[1]))
+    assert not config.is_allowed(entries, PersonRef("maya-okafor", 999_999))  # the same login, another account
+    assert not config.is_allowed(("staff",), PersonRef("maya-okafor", 999_999))
+    assert config.is_allowed(("someone-off-roster",), PersonRef("Someone-Off-Roster", 5))  # no id known: by login

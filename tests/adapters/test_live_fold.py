@@ -77,7 +77,7 @@ def test_a_thumbs_down_on_a_discussion_cancels_and_silence_folds_another(standin
         {
             "content": "THUMBS_DOWN",
             "createdAt": "2026-11-11T00:00:00Z",
-            "user": {"login": "x", "databaseId": 9, "createdAt": "2020-01-01T00:00:00Z"},
+            "user": {"login": "carla", "databaseId": 2008, "createdAt": "2020-01-01T00:00:00Z"},  # the asker
         }
     ]
     assert sweep(standin, github) == ["discussion #8:objected", "discussion #9:fold"]

@@ -125,8 +125,9 @@ def judge(
     claimed_at = parse_time(claim.comment.created_at, "claim time")
     asker = thread.author
     mine = [r for r in reactions if r.voter is not None and r.voter.is_same_account(asker)]
-    if any(r.content == OBJECT_REACTION for r in reactions if not r.voter_is_bot):
-        return Verdict("objected", "a 👎 on the duplicate suggestion")
+    # Only the asker's 👎 objects: the question is theirs (anyone's 👎 let a passer-by keep it open for good).
+    if any(r.content == OBJECT_REACTION for r in mine):
+        return Verdict("objected", "the asker's 👎 on the duplicate suggestion")
     people = (r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot)
     later = (r for r in people if parse_time(r.created_at, "reply time") > claimed_at)
     since = sorted(later, key=lambda r: r.created_at)

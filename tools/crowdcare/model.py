@@ -280,8 +280,11 @@ class Config:
         """Whether a governance list (logins, or the words ``staff`` and ``asker``) admits ``person``. Staff are
         the roster, plus GitHub associations counted as staff (``intake.staff_associations``) when known."""
         allowed = {entry.lower() for entry in entries}
-        if person.login.lower() in allowed:
-            return True
+        for entry in allowed - {"staff", "asker"}:
+            # A login on the roster is that account, by id: a deleted account's reused login inherits nothing.
+            member = next((m for m in self.staff if m.login.lower() == entry), None)
+            if PersonRef(entry, member.id if member else None).is_same_account(person):
+                return True
         if "staff" in allowed and (self.is_staff(person) or association in self.intake.staff_associations):
             return True
         return "asker" in allowed and asker is not None and asker.is_same_account(person)

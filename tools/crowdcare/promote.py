@@ -223,7 +223,18 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
     if since is not None and (thread.answer_chosen_at is None or thread.answer_chosen_at[:10] < since):
         return None
     chooser = thread.answer_chosen_by
-    if chooser is not None and not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
+    if chooser is None:
+        # GitHub names no one (a deleted account chose it): governance cannot be checked, so it is not accepted.
+        why = "the account that marked this answer no longer exists, so it is not promoted as accepted. "
+        why += "A staff member can comment `/promote` to promote it anyway."
+        return _refuse(thread, p, None, "governance.accept_answers", why, answer=answer.id)
+    if answer.author.is_same_account(thread.author) and answer.author.is_same_account(chooser):
+        why = (
+            "an asker's own reply marked as the answer by the asker is not an accepted answer for the knowledge "
+            "base. A staff member can comment `/promote` to promote it anyway."
+        )
+        return _refuse(thread, p, chooser, "promotion.on_answer", why, answer=answer.id)
+    if not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
         why = (
             f"only {who_may(config.governance.accept_answers)} may accept an answer for the knowledge base, so "
             "this one is not promoted. A staff member can comment `/promote` to promote it anyway."
