@@ -150,12 +150,12 @@ def test_a_marked_answer_is_proposed_once_as_a_valid_solution(root: Path, snap: 
     assert not (snap.root / "pulls" / "2.json").exists()
 
 
-def test_an_edited_answer_updates_the_same_pull_request(root: Path, snap: SnapshotGitHub) -> None:
+def test_an_edited_question_updates_the_same_pull_request(root: Path, snap: SnapshotGitHub) -> None:
+    """The question is the asker's to clarify; the approved answer is not (see the test after approval below)."""
     answered(snap)
     sweep(root, snap)
     node = json.loads((snap.root / "discussions" / "40.json").read_text())
-    node["comments"]["nodes"][0]["body"] = "Tick *Include tax columns* under Export → Options, then export again."
-    node["answer"] = node["comments"]["nodes"][0]
+    node["body"] = "When I export invoices to Excel the VAT column is empty, in every export since 4.12."
     snap.record_discussion(node)
     assert [o.action for o in sweep(root, snap)] == ["updated"]
     log = git(root, "log", "--format=%s", "main..crowdcare/promote/discussion-40").splitlines()
@@ -172,8 +172,7 @@ def test_reviewer_edits_on_the_branch_are_kept(root: Path, snap: SnapshotGitHub)
     edited = (repo.read_file(outcome.path, branch) or "").replace("Tick", "Please tick")
     repo.commit_files(branch, {outcome.path: edited}, "reviewer edit", repo.branch_head(branch))
     node = json.loads((snap.root / "discussions" / "40.json").read_text())
-    node["comments"]["nodes"][0]["body"] = "Something else entirely."
-    node["answer"] = node["comments"]["nodes"][0]
+    node["body"] = "Something else entirely."  # the asker rewrites the question
     snap.record_discussion(node)
     assert [o.action for o in sweep(root, snap)] == ["kept-edits"]
     assert "Please tick" in (repo.read_file(outcome.path, branch) or "")
@@ -205,8 +204,7 @@ def test_a_push_refused_as_not_a_fast_forward_is_read_again_and_loses_nothing(ro
     answered(snap)
     sweep(root, snap)
     node = json.loads((snap.root / "discussions" / "40.json").read_text())
-    node["comments"]["nodes"][0]["body"] += " (edited)"
-    node["answer"] = node["comments"]["nodes"][0]
+    node["body"] += " (edited)"
     snap.record_discussion(node)
     racing = RacingRepository(root, snap, "main")
     stale = git(root, "rev-parse", "main").strip()  # not what the branch points at any more
@@ -356,3 +354,37 @@ def test_governance_follows_ids_not_logins(root: Path) -> None:
     assert not config.is_allowed(entries, PersonRef("maya-okafor", 999_999))  # the same login, another account
     assert not config.is_allowed(("staff",), PersonRef("maya-okafor", 999_999))
     assert config.is_allowed(("someone-off-roster",), PersonRef("Someone-Off-Roster", 5))  # no id known: by login
+
+
+def test_an_edit_after_approval_is_shown_in_the_pull_request_and_waits_for_a_new_approval(
+    root: Path, snap: SnapshotGitHub
+) -> None:
+    branch = "crowdcare/promote/discussion-40"
+    ref = answered(snap)
+    [first] = sweep(root, snap)
+    assert first.action == "opened"
+    approved = git(root, "show", f"{branch}:{first.path}")
+    # The answer's author edits it after approval: a malware link.
+    node = json.loads((snap.root / "discussions" / "40.json").read_text())
+    node["comments"]["nodes"][0]["body"] = "Download the fix from https://evil.example/fix.exe and run it."
+    node["answer"] = node["comments"]["nodes"][0]
+    snap.record_discussion(node)
+    [changed] = sweep(root, snap)
+    assert changed.action == "changed-after-approval"
+    assert git(root, "show", f"{branch}:{first.path}") == approved, "the edit must not ride into the reviewed text"
+    pull = LocalRepository(root, snap, "main").find_pull_request(branch)
+    assert pull is not None and "Changed after approval" in pull.body and "+Download the fix from" in pull.body
+    [again] = sweep(root, snap)
+    assert again.action == "changed-after-approval"
+    pull_again = LocalRepository(root, snap, "main").find_pull_request(branch)
+    assert pull_again is not None and pull_again.body.count("Changed after approval") == 1  # said once
+
+    # A staff member approves the new text with /promote: now it is carried, and the warning is gone.
+    node["comments"]["nodes"].append(comment(40, 3, STAFF, "/promote"))
+    snap.record_discussion(node)
+    outcomes = sweep(root, snap)
+    assert [o.action for o in outcomes] == ["updated"]
+    assert "evil.example" in git(root, "show", f"{branch}:{first.path}")
+    pull_new = LocalRepository(root, snap, "main").find_pull_request(branch)
+    assert pull_new is not None and "Changed after approval" not in pull_new.body
+    assert ref is not None

@@ -76,14 +76,13 @@ def test_a_rerun_only_reads(standin: StandIn) -> None:
 def test_a_push_refused_as_not_a_fast_forward_is_retried_after_reading_again(standin: StandIn) -> None:
     standin.add_answered_discussion(9)
     sweep(standin)
-    standin.discussions[9]["comments"]["nodes"][0]["body"] += " Then export again."
-    standin.discussions[9]["answer"] = standin.discussions[9]["comments"]["nodes"][0]
+    standin.discussions[9]["body"] += " It started in 4.12."  # the asker clarifies the question
     standin.faults.append(Fault("PATCH", r"/git/refs/", 422, body={"message": "Update is not a fast forward"}))
     assert sweep(standin) == ["updated"]
     patches = [r for r in standin.log if r.method == "PATCH" and "/git/refs/" in r.path]
     assert [r.status for r in patches] == [422, 200] and all(r.body["force"] is False for r in patches)
     files = standin.trees[standin.commits[standin.refs[BRANCH]]["tree"]]
-    assert "Then export again." in next(iter(files.values()))
+    assert "It started in 4.12." in next(iter(files.values()))
     assert len(standin.pulls) == 1
 
 

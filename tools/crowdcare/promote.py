@@ -18,6 +18,8 @@ on deterministic branches (crowdcare.pulls).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -124,7 +126,7 @@ def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
             outcomes.append(_promote_command(thread, argument, command, p))
     existing = _solution_of(thread, p.content)
     proposed = [m for m in ours if m.rule == "proposed"]
-    if proposed and existing is None:
+    if proposed and existing is None and not any(o.action in _PROPOSING for o in outcomes):
         outcomes.append(_refresh(thread, proposed[-1], p))
     elif existing is None and not proposed and not any(o.action in _PROPOSING for o in outcomes):
         trigger = _automatic_trigger(thread, ours, p)
@@ -317,6 +319,7 @@ def _propose_solution(
             "by": by,
             "path": path,
             "pr": result.pull.number if result.pull else None,
+            "sha": approved_digest(reply),  # what was approved: a later edit is not carried silently
         }
         greeting = f"Thanks, @{accepter.login}! " if accepter is not None else "Thanks! "
         where = result.pull.url if result.pull else "a pull request"
@@ -346,7 +349,48 @@ def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
     by = mark.data.get("by")
     accepter = _person(thread, by) if by else None
     rule = "promotion.command" if "cmd" in mark.data else "promotion.on_answer"
+    approved = mark.data.get("sha")
+    if approved is not None and approved != approved_digest(reply):
+        return _changed_after_approval(thread, reply, accepter, mark, p)
     return _propose_solution(thread, reply, accepter, rule, p, known_path=mark.data.get("path"), announce=False)
+
+
+def approved_digest(reply: Reply) -> str:
+    """A short fingerprint of a reply's text as it was approved for the knowledge base."""
+    return hashlib.sha256(reply.body.encode("utf-8")).hexdigest()[:16]
+
+
+CHANGED = "Changed after approval"
+
+
+def _changed_after_approval(
+    thread: Thread, reply: Reply, accepter: PersonRef | None, mark: BotComment, p: Promoter
+) -> Outcome:
+    """The promoted reply was edited after it was approved. The pull request keeps the approved text and says
+    what changed; only a new approval (a `/promote` from someone governance admits) carries the new text."""
+    ref = str(thread.ref)
+    branch = _branch(p, "promote", thread)
+    path = mark.data.get("path") or ""
+    pull = p.repo.find_pull_request(branch)
+    approved_text = p.repo.read_file(path, branch) if path else None
+    if pull is None or approved_text is None or pull.state != "open":
+        return Outcome(ref, "changed-after-approval", "the promoted reply was edited after approval; nothing carried")
+    draft = draft_solution(thread, reply, accepter, p.config, p.content, similar=[], also_asked=p.bucket_of(thread),
+                           today=p.today, known_path=path)  # fmt: skip
+    new_text = solution_document(draft.solution)
+    diff = "".join(difflib.unified_diff(approved_text.splitlines(True), new_text.splitlines(True), "approved", "now"))
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", diff)), default=0))
+    notice = (
+        f"> [!WARNING]\n> **{CHANGED}.** The promoted reply was edited on the thread after it was approved. This "
+        "pull request still holds the approved text; the edit is shown below and is not carried until someone "
+        f"{who_may(p.config.governance.promote)} admits comments `/promote` on the thread again.\n\n"
+        f"{fence}diff\n{diff}{fence}\n\n"
+    )
+    body = re.sub(rf"\A> \[!WARNING\]\n> \*\*{CHANGED}\.\*\*.*?\n{fence}\n\n", "", pull.body, flags=re.DOTALL)
+    if notice + body != pull.body and not p.dry_run:
+        p.repo.update_pull_request(pull, f"Promote {thread.ref} into {path}", notice + body)
+    return Outcome(ref, "changed-after-approval", f"the reply changed after approval; pull request #{pull.number} "
+                   "keeps the approved text and waits for a new approval", pull.url, path)  # fmt: skip
 
 
 def _person(thread: Thread, login: str) -> PersonRef:
