@@ -388,3 +388,29 @@ def test_an_edit_after_approval_is_shown_in_the_pull_request_and_waits_for_a_new
     pull_new = LocalRepository(root, snap, "main").find_pull_request(branch)
     assert pull_new is not None and "Changed after approval" not in pull_new.body
     assert ref is not None
+
+
+def test_the_promote_label_counts_only_from_someone_governance_admits(root: Path, snap: SnapshotGitHub) -> None:
+    """The issue's timeline says who applied the label (a sweep has no event sender)."""
+    snap.record_issue({
+        "number": 60, "title": "Invoices export to Excel loses the VAT column", "body": "The VAT column is empty.",
+        "state": "open", "labels": [{"name": "question"}, {"name": "promote"}], "comments": 1,
+        "user": {"login": ASKER[0], "id": ASKER[1], "type": "User"}, "author_association": "NONE",
+        "html_url": "https://github.com/acme/help/issues/60", "created_at": "2026-11-10T09:00:00Z",
+        "updated_at": "2026-11-18T10:00:00Z", "closed_at": None,
+    })  # fmt: skip
+    snap.record_issue_comments(60, [{
+        "id": 6001, "body": "Tick *Include tax columns* under Export → Options.", "created_at": "2026-11-11T10:00:00Z",
+        "user": {"login": HELPER[0], "id": HELPER[1], "type": "User"}, "author_association": "NONE",
+        "html_url": "https://github.com/acme/help/issues/60#issuecomment-6001", "reactions": {"total_count": 0},
+    }])  # fmt: skip
+    events = snap.root / "issues" / "60.events.json"
+    labeled = {"event": "labeled", "label": {"name": "promote"}}
+    events.write_text(json.dumps([{**labeled, "actor": {"login": OTHER[0], "id": OTHER[1]}}]))
+    [refused] = sweep(root, snap)
+    assert refused.action == "refused" and "governance.promote" in refused.why
+    events.write_text(json.dumps([{**labeled, "actor": {"login": STAFF[0], "id": STAFF[1]}}]))
+    snap.record_issue_comments(60, [c for c in json.loads((snap.root / "issues/60.comments.json").read_text())
+                                    if "crowdcare" not in c["body"]])  # the refusal taken away: a fresh start
+    [opened] = sweep(root, snap)
+    assert opened.action == "opened", opened

@@ -138,6 +138,7 @@ class StandIn:
         self.categories = {"Q&A": True, "Ideas": False, "General": False}  # name -> takes answers
         self.users: dict[str, int] = {}
         self.pages_site: dict[str, Any] | None = None
+        self.issue_events: dict[int, list[dict[str, Any]]] = {}  # REST issue events (labeled, with the actor)
         self._serialized = threading.Lock()  # concurrent clients see one consistent state, as on GitHub
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -320,6 +321,24 @@ class StandIn:
 
         return {**self._comments(node), "reactions": connection}
 
+    def _with_rest_comments(self, issue: dict[str, Any]) -> dict[str, Any]:
+        """An issue as GraphQL shows it: the comments posted through REST are its comments too (one issue on
+        GitHub, whichever API wrote to it)."""
+        rest = self.comments.get(issue["number"], [])
+        if not rest:
+            return issue
+        converted = []
+        for c in rest:
+            bot = c["user"].get("type") == "Bot"
+            login = c["user"]["login"].removesuffix("[bot]") if bot else c["user"]["login"]
+            converted.append({
+                "id": f"IC_{c['id']}", "url": f"{issue['url']}#issuecomment-{c['id']}", "body": c["body"],
+                "createdAt": c.get("created_at") or "2026-11-22T12:00:00Z",
+                "authorAssociation": c.get("author_association") or "NONE",
+                "author": {"__typename": "Bot" if bot else "User", "login": login, "databaseId": c["user"]["id"]},
+            })  # fmt: skip
+        return {**issue, "comments": {"nodes": [*issue["comments"]["nodes"], *converted]}}
+
     def _comments(self, node: dict[str, Any]) -> dict[str, Any]:
         """The node with its comments connection served page by page (stored as {"nodes": [...]})."""
         if "comments" not in node:
@@ -374,7 +393,7 @@ class StandIn:
                 if not wanted or wanted & {n["name"].lower() for n in i["labels"]["nodes"]}
             ]
             page, info_ = self._paged(nodes, first, after)
-            return {"nodes": [self._reactions(i) for i in page], "pageInfo": info_}
+            return {"nodes": [self._reactions(self._with_rest_comments(i)) for i in page], "pageInfo": info_}
 
         def node(info: Any, id: str) -> Any:
             found = next((n for n in [*self.discussions.values(), *self.graph_issues.values()] if n["id"] == id), None)
@@ -597,6 +616,14 @@ class StandIn:
             if login not in self.users:
                 return 404, {"message": "Not Found"}, {}
             return status, {**payload, "login": login, "id": self.users[login]}, {}
+        if template == f"{base}/issues/{{issue_number}}/events" and method == "GET":
+            number = int(path.split("/")[-2])
+            events = [
+                {**payload[0], "id": i + 1, "event": "labeled", "label": {"name": e["label"], "color": "ededed"},
+                 "actor": {**payload[0]["actor"], "login": e["login"], "id": e["id"], "type": "User"}}
+                for i, e in enumerate(self.issue_events.get(number, []))
+            ]  # fmt: skip
+            return self._page(events, query, path)
         if template == f"{base}/pages" and method == "GET":
             if self.pages_site is None:
                 return 404, {"message": "Not Found"}, {}

@@ -269,3 +269,22 @@ def test_three_respond_runs_remind_once_after_120_community_replies(standin: Sta
         done.append([a.rule for a in outcome.actions if a.done])
     assert "remind" in done[0] and all("remind" not in rules for rules in done[1:])
     assert len(bot_comments(standin, ThreadRef(Channel.ISSUE, 7), "crowdcare:respond:remind")) == 1
+
+
+def test_a_status_label_moves_an_idea_only_when_governance_admits_who_applied_it(
+    standin: StandIn, repo: Repo, config: Config
+) -> None:
+    """An issue's timeline names who applied the label: a customer with triage access cannot decide an idea."""
+    standin.add_idea(7, [], issue=True, labels=("planned",))
+    standin.add_issue(7, labels=("idea", "planned"))
+    repo.write("ideas/idea-7.md", idea_text(title="Idea 7", source=f"https://github.com/{REPO}/issues/7"))
+    standin.issue_events[7] = [{"label": "planned", "login": "mallory", "id": 666}]
+    for _ in range(2):
+        outcomes = tally_once(standin, repo, config)
+    assert "status: open" in (repo.root / "ideas/idea-7.md").read_text()
+    refusals = [c["body"] for c in standin.comments[7] if "only" in c["body"] and "planned" in c["body"]]
+    assert len(refusals) == 1 and "@mallory" in refusals[0]
+    standin.issue_events[7].append({"label": "planned", "login": "staffer", "id": 100})  # staff label it again
+    outcomes = tally_once(standin, repo, config)
+    assert any(action == "status" for action, _ in outcomes)
+    assert "status: planned" in (repo.root / "ideas/idea-7.md").read_text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from crowdcare.model import IntakeRule, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
+from crowdcare.model import IntakeRule, PersonRef, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
 
 
 class GitHubPort(Protocol):
@@ -20,6 +20,11 @@ class GitHubPort(Protocol):
 
     def threads_updated_since(self, since: str | None) -> Iterator[Thread]:
         """Every issue and discussion updated at or after ``since`` (ISO 8601), or all of them."""
+        ...
+
+    def label_actor(self, ref: ThreadRef, label: str) -> PersonRef | None:
+        """Who last applied ``label`` to the thread, from its timeline; None when GitHub does not say (a
+        discussion has no timeline: only collaborators with triage access can label one)."""
         ...
 
     def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:

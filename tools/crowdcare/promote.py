@@ -208,14 +208,16 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
     if config.promotion.label.lower() in {label.lower() for label in thread.labels}:
         if ("label", config.promotion.label) in refused:
             return None
-        if p.sender is not None and not _allowed_to_promote(p, p.sender):
+        # Who applied the label: the event's sender, else the timeline (a discussion has none).
+        labeller = p.sender or p.github.label_actor(thread.ref, config.promotion.label)
+        if labeller is not None and not _allowed_to_promote(p, labeller):
             why = f"only {who_may(config.governance.promote)} may promote a thread into the knowledge base."
-            return _refuse(thread, p, p.sender, "governance.promote", why, label=config.promotion.label)
+            return _refuse(thread, p, labeller, "governance.promote", why, label=config.promotion.label)
         reply = _chosen_reply(thread, "")
         if reply is None:
             why = "there is no reply to promote yet: mark an answer, or comment `/promote LINK` naming a reply."
-            return _refuse(thread, p, p.sender, "promotion.label", why, label=config.promotion.label)
-        return _propose_solution(thread, reply, p.sender, "promotion.label", p)
+            return _refuse(thread, p, labeller, "promotion.label", why, label=config.promotion.label)
+        return _propose_solution(thread, reply, labeller, "promotion.label", p)
     answer = thread.answer
     if not config.promotion.on_answer or answer is None or thread.ref.channel is not Channel.DISCUSSION:
         return None

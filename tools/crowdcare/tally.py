@@ -323,6 +323,18 @@ def _from_labels(
     if not named:
         return []
     new = max(named, key=order.index)  # a label beside the current status's label is the newer one
+    label = next(name for name, s in t.config.votes.status_labels if s is new and name.lower() in labels)
+    # Who applied it, where GitHub says (an issue's timeline; a discussion has none, and only collaborators with
+    # triage access can label one): a status label moves an idea only in the hands governance admits.
+    actor = t.github.label_actor(thread.ref, label)
+    if actor is not None and not t.config.is_allowed(t.config.governance.change_idea_status, actor):
+        text = (
+            f"Sorry @{actor.login}, only {_deciders(t.config)} may change an idea's status, so the **{label}** "
+            f"label does not move it. It stays **{status.value}**."
+        )
+        if _say_once(thread, t, text, "refused", status=new.value):
+            report(Outcome(idea.path, "refused", f"label '{label}' by @{actor.login}: governance.change_idea_status"))
+        return []
     if new.needs_decision:
         usage = f"/status {new.value} {'RELEASE WHY' if new is IdeaStatus.SHIPPED else 'WHY'}"
         text = (

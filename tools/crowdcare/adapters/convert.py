@@ -6,6 +6,7 @@ webhook discussion objects (REST-like, snake_case) and GraphQL discussion nodes 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from crowdcare.errors import BadInputError
@@ -226,3 +227,16 @@ def thread_from_discussion(node: Any) -> Thread:
 def thread_from_graphql_issue(node: Any) -> Thread:
     """An Issue node as crowdcare's idea query returns it (see adapters/queries.py)."""
     return _thread_from_graphql(node, Channel.ISSUE)
+
+
+def actor_of_label(events: Iterable[Any], label: str) -> PersonRef | None:
+    """Who applied ``label`` last, from REST issue events (oldest first, as GitHub lists them)."""
+    found = None
+    for event in events:
+        if not isinstance(event, dict) or event.get("event") != "labeled":
+            continue
+        name = (event.get("label") or {}).get("name") if isinstance(event.get("label"), dict) else None
+        if isinstance(name, str) and name.lower() == label.lower():
+            found = person_from_rest_user(event.get("actor"))[0]
+    return found
+

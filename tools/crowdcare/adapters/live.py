@@ -24,6 +24,7 @@ from github.GithubRetry import GithubRetry
 
 from crowdcare.adapters import queries
 from crowdcare.adapters.convert import (
+    actor_of_label,
     reaction_from_rest,
     reactions_from_graphql,
     reply_from_discussion_comment,
@@ -235,6 +236,16 @@ class LiveGitHub:
             yield thread_from_issue(issue, comments)
         for node in self.discussion_nodes(since):
             yield self._remember(thread_from_discussion(node))
+
+    def label_actor(self, ref: ThreadRef, label: str) -> PersonRef | None:
+        """The actor of the issue's last `labeled` event for ``label`` (REST issue events, every page)."""
+        if ref.channel is not Channel.ISSUE:
+            return None
+        url = f"/repos/{self.repository}/issues/{ref.number}/events?per_page=100"
+        try:
+            return actor_of_label(self._pages(url), label)
+        except ThreadGoneError:
+            return None
 
     def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
         """GraphQL only (REST users carry no account age, and discussions have no REST API): 25 ideas a page

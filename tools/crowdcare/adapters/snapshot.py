@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from crowdcare.adapters.convert import reactions_from_graphql, thread_from_discussion, thread_from_issue
+from crowdcare.adapters.convert import actor_of_label, reactions_from_graphql, thread_from_discussion, thread_from_issue
 from crowdcare.clock import Clock
 from crowdcare.clock import now as system_clock
 from crowdcare.documents import write_atomically
@@ -142,6 +142,16 @@ class SnapshotGitHub:
                 refs.append(ThreadRef(channel, int(number)))
         threads = [self.get_thread(ref) for ref in sorted(refs, key=lambda r: (r.channel.value, r.number))]
         yield from (t for t in threads if t is not None and (since is None or t.updated_at >= since))
+
+    def label_actor(self, ref: ThreadRef, label: str) -> PersonRef | None:
+        """From ``issues/<n>.events.json`` (REST issue events), when the snapshot has it."""
+        path = self.root / "issues" / f"{ref.number}.events.json"
+        if ref.channel is not Channel.ISSUE or not path.exists():
+            return None
+        events = _read_json(path)
+        if not isinstance(events, list):
+            raise BadInputError(f"{path}: not a list of REST issue events")
+        return actor_of_label(events, label)
 
     def idea_threads(self, rule: IntakeRule) -> Iterator[Thread]:
         categories = {c.lower() for c in rule.discussion_categories}
