@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -159,8 +160,12 @@ def test_a_push_that_finds_main_moved_rebases_and_pushes_again(tmp_path: Path) -
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_TOKEN": "t", "GITHUB_REF_NAME": "main",
            "PUSH_RETRY_DELAY": "0"}  # fmt: skip
     for name in ("respond", "tally"):  # respond pushes first; tally finds main moved
-        result = subprocess.run(["sh", str(PUSH_SCRIPT)], cwd=tmp_path / name, env=env, capture_output=True, text=True)
+        result = subprocess.run(["sh", str(PUSH_SCRIPT)], cwd=tmp_path / name, env={**env, "GITHUB_ACTIONS": "true"},
+                                capture_output=True, text=True)  # fmt: skip
         assert result.returncode == 0, result.stderr
+        # The header carrying the token is masked in the Actions log before git ever sees it.
+        header = base64.b64encode(b"x-access-token:t").decode()
+        assert result.stdout.splitlines()[0] == f"::add-mask::{header}" and result.stdout.count(header) == 1
     assert "moved" in result.stderr
     log = _git(origin, "log", "--format=%s", "main")
     assert log.split() == ["tally", "respond", "base"]
