@@ -332,19 +332,20 @@ def _from_labels(
             f"Sorry @{actor.login}, only {_deciders(t.config)} may change an idea's status, so the **{label}** "
             f"label does not move it. It stays **{status.value}**."
         )
-        if _say_once(thread, t, text, "refused", status=new.value):
-            report(Outcome(idea.path, "refused", f"label '{label}' by @{actor.login}: governance.change_idea_status"))
-        return []
-    if new.needs_decision:
+        outcome = Outcome(idea.path, "refused", f"label '{label}' by @{actor.login}: governance.change_idea_status")
+    elif new.needs_decision:
         usage = f"/status {new.value} {'RELEASE WHY' if new is IdeaStatus.SHIPPED else 'WHY'}"
         text = (
             f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "
             f"{_deciders(t.config)}: reply `{usage}`. Until then it stays **{status.value}**."
         )
-        if _say_once(thread, t, text, "reason-needed", status=new.value):
-            report(Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason"))
-        return []
-    return [StatusChange(new, t.now.date(), None, None, "label")]
+        outcome = Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason")
+    else:
+        return [StatusChange(new, t.now.date(), None, None, "label")]
+    state = "refused" if outcome.action == "refused" else "reason-needed"
+    if _say_once(thread, t, text, state, status=new.value):
+        report(outcome)
+    return []
 
 
 def _status_fields(idea: Idea, changes: list[Decided], today: dt.date) -> dict[str, object]:
