@@ -264,7 +264,7 @@ def intake(
 @click.option("--since", callback=iso_time, help="Only threads updated at or after this ISO 8601 time.")
 @click.pass_obj
 def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
-    """Write a snapshot of a repository's open issues and discussions from live GitHub.
+    """Write a snapshot of a repository's issues (open and closed) and discussions from live GitHub.
 
     The snapshot is a folder of JSON in GitHub's own shapes that `crowdcare intake --snapshot` and the tests
     read offline. Needs GITHUB_TOKEN. Progress goes to stderr.
