@@ -48,7 +48,8 @@ def populate(standin: StandIn) -> None:
             standin.add_discussion(n + 1, updated=ago(age))
             if n % 4 == 3:
                 standin.discussions[n + 1]["comments"]["nodes"].append(
-                    {"id": f"DC_h{n}", "body": "Try Reports → Export.", "createdAt": ago(age - 1),
+                    {"id": f"DC_h{n}", "url": f"https://github.com/octo-org/octo-repo/discussions/{n + 1}#dc{n}",
+                     "upvoteCount": 0, "body": "Try Reports → Export.", "createdAt": ago(age - 1),
                      "authorAssociation": "NONE", "author": {"__typename": "User", "login": "helper", "databaseId": 9}}
                 )  # fmt: skip
 
