@@ -62,6 +62,15 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             on_progress=progress,
         )
     )
+    done = [o.ref for o in outcomes if o.done and o.decision in ("fold", "finish-close")]
+    if done and not dry_run:
+        from crowdcare.hours import format_time
+        from crowdcare.ledger import close_records, load_ledger, write_ledger
+
+        ledger, findings = load_ledger(obj.root)
+        if ledger is not None and not findings:
+            # The triage page reflects this run: a folded question waits for no one (respond ran before it).
+            _run(lambda: write_ledger(obj.root, close_records(ledger, done, format_time(now))))
     folded = sum(1 for o in outcomes if o.decision == "fold")
     verb = "due (dry run)" if dry_run else "folded"
     click.echo(f"crowdcare fold: {len(outcomes)} claimed question(s), {folded} {verb}", err=True)

@@ -234,6 +234,7 @@ def fold_one(
         raise ThreadGoneError(f"{thread.ref} was deleted")
     thread, verdict = fresh, verdict_of(fresh)
     if verdict.decision == "finish-close":
+        _hand_back(thread, config, github)
         github.close_thread(thread.ref, duplicate=True)
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why, done=True)
     if verdict.decision != "fold":
@@ -250,8 +251,18 @@ def fold_one(
         current = github.get_thread(thread.ref)
         if current is None or folded_comment(current, bot) is None:
             raise TransientError(f"{thread.ref}: posting the fold comment failed; the next run posts it") from None
+    _hand_back(thread, config, github)
     github.close_thread(thread.ref, duplicate=True)
     return FoldOutcome(str(thread.ref), solution.key, "fold", verdict.why, pull=pull, done=True)
+
+
+def _hand_back(thread: Thread, config: Config, github: GitHubPort) -> None:
+    """A folded question is answered: it no longer waits for staff, and its labels stop paging them."""
+    labels = config.responses.labels
+    have = {label.lower(): label for label in thread.labels}
+    stale = [have[name.lower()] for name in (labels.needs_staff, labels.escalated) if name.lower() in have]
+    if stale:
+        github.remove_labels(thread.ref, stale)
 
 
 def fold_all(

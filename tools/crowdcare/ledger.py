@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,19 @@ def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
     data = ledger_to_mapping(ledger)
     validator("responses").validate(data)
     return write_inside(root, LEDGER_PATH, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
+
+
+def close_records(ledger: ResponseLedger, threads: Iterable[str], at: str) -> ResponseLedger:
+    """The ledger with these threads (``"discussion #301"``) closed at ``at``: a question folded into a solution
+    after the respond sweep leaves the triage page and its count of who is waiting, in the same run."""
+    wanted = set(threads)
+    records = tuple(
+        replace(r, status=ResponseStatus.CLOSED, closed_at=r.closed_at or at, holder=None)
+        if r.thread in wanted and r.status is not ResponseStatus.CLOSED
+        else r
+        for r in ledger.records
+    )
+    return replace(ledger, records=records)
 
 
 def merge_records(
