@@ -297,6 +297,8 @@ def test_once_merged_the_thread_is_told_where_the_page_is_once(root: Path, snap:
     assert outcomes[0].why.endswith("/kb/getting-started/invoices-export-to-excel-loses-the-vat-column/")
     assert [o.action for o in sweep(root, snap)] == []
     assert len(bot_comments(snap, ref)) == 2
+    notice = bot_comments(snap, ref)[-1]
+    assert f"Thank you @{HELPER[0]} for the answer" in notice and f"@{ASKER[0]} for asking" in notice
 
 
 def test_merge_command_folds_the_thread_into_a_solution(root: Path, snap: SnapshotGitHub) -> None:

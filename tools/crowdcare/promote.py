@@ -38,6 +38,7 @@ from crowdcare.model import (
     PersonKind,
     PersonRef,
     Reply,
+    Role,
     Solution,
     Thread,
     ThreadKind,
@@ -474,6 +475,20 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
 
 
+def _thanks(solution: Solution) -> str:
+    """Thanks to whoever answered (first: the answer is theirs) and asked, named from the solution's record."""
+    def names(role: Role) -> list[str]:
+        return sorted({f"@{c.person.login}" for c in solution.contributors if c.role is role})
+
+    answerers, askers = names(Role.ANSWERER), [a for a in names(Role.ASKER) if a not in names(Role.ANSWERER)]
+    parts = []
+    if answerers:
+        parts.append(f"Thank you {' and '.join(answerers)} for the answer: it now helps everyone who asks this")
+    if askers:
+        parts.append(f"{'and' if answerers else 'Thank you'} {' and '.join(askers)} for asking")
+    return ("\n" + ", ".join(parts) + ".\n") if parts else ""
+
+
 def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> list[Outcome]:
     """Once a proposal is merged into the base branch, tell the thread where the page is (once)."""
     announced = {m.data.get("path") for m in ours if m.rule == "published"}
@@ -492,6 +507,7 @@ def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> l
             continue
         announced.add(solution.path)
         link = solution_url(solution, p.config)
-        _say(thread, p, f"This is now in the knowledge base: {link}\n" + marker("published", path=solution.path))
+        text = f"This is now in the knowledge base: {link}\n{_thanks(solution)}"
+        _say(thread, p, text + marker("published", path=solution.path))
         outcomes.append(Outcome(str(thread.ref), "published", link, path=solution.path))
     return outcomes
