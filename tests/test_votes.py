@@ -11,7 +11,7 @@ import pytest
 from crowdcare.config import config_from_mapping
 from crowdcare.errors import BadInputError
 from crowdcare.ledger import read_history, write_history
-from crowdcare.model import Channel, Config, HistoryEntry, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.model import Channel, Config, HistoryEntry, Idea, PersonRef, Reaction, Reply, Thread, ThreadRef
 from crowdcare.votes import (
     as_of,
     ballots_of,
@@ -148,3 +148,44 @@ def test_trending_weighs_recent_votes_and_ignores_the_baseline() -> None:
     scores = trending_scores(history, NOW, half_life_days=7)
     assert "old-favourite" not in scores  # 500 votes it had when the history began are not news
     assert scores["rising"] > scores["faded"]  # 20 votes yesterday beat 40 four weeks ago
+
+
+def _idea(slug: str, status: str = "open", up: int = 0, down: int = 0, verified: int | None = None) -> Idea:
+    from crowdcare.model import IdeaStatus, Votes
+
+    return Idea(path=f"ideas/{slug}.md", slug=slug, title=slug.title(), status=IdeaStatus(status),
+                author=PersonRef("a", 1), source=f"https://github.com/acme/c/discussions/{len(slug)}",
+                votes=Votes(up, down, up - down, verified), created=dt.date(2026, 1, 1), body="x")  # fmt: skip
+
+
+def test_ranking_uses_verified_votes_so_a_burst_of_young_accounts_lifts_nothing() -> None:
+    from crowdcare.votes import top
+
+    burst = _idea("burst", up=50, verified=5)  # 45 young accounts in a burst
+    steady = _idea("steady", up=20, verified=18)
+    untallied = _idea("untallied", up=10)  # no tally yet: its score ranks it
+    assert [i.slug for i in top([burst, steady, untallied])] == ["steady", "untallied", "burst"]
+
+
+def test_trending_counts_verified_votes_and_only_ideas_still_open_to_votes() -> None:
+    from crowdcare.votes import trending, trending_scores
+
+    history = [
+        HistoryEntry("2026-11-01T00:00:00Z", {"burst": (0, 0, 0), "real": (0, 0, 0), "done": (0, 0, 0)}),
+        HistoryEntry("2026-11-20T00:00:00Z", {"burst": (40, 0, 0), "real": (8, 0, 8), "done": (30, 0, 30)}),
+    ]
+    scores = trending_scores(history, dt.datetime(2026, 11, 21, tzinfo=dt.UTC), 7)
+    ideas = [_idea("burst", up=40, verified=0), _idea("real", up=8, verified=8), _idea("done", "shipped", 30, 0, 30)]
+    assert [i.slug for i in trending(ideas, scores)] == ["real"]
+
+
+def test_the_home_page_shows_no_idea_nobody_voted_for(sample_repo: object) -> None:
+    from crowdcare.site.pages import render_pages
+    from crowdcare.store import load_content
+    from tests.builders import Repo, idea_text
+
+    assert isinstance(sample_repo, Repo)
+    sample_repo.write("ideas/nobody-wants-this.md", idea_text(title="Nobody wants this", source="https://github.com/acme/community/discussions/70", votes={"up": 0, "down": 0, "score": 0}))
+    home = render_pages(load_content(sample_repo.root))["index.md"]
+    top_ideas = home.split("## Top ideas", 1)[1].split("\n## ", 1)[0]
+    assert "Dark mode" in top_ideas and "Nobody wants this" not in top_ideas

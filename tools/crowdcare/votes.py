@@ -23,7 +23,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crowdcare.hours import format_time, parse_time
-from crowdcare.model import Config, Figures, HistoryEntry, Idea, PersonKind, PersonRef, Reaction, Thread, Votes
+from crowdcare.model import (
+    Config,
+    Figures,
+    HistoryEntry,
+    Idea,
+    IdeaStatus,
+    PersonKind,
+    PersonRef,
+    Reaction,
+    Thread,
+    Votes,
+)
 
 
 def as_of(thread: Thread, now: dt.datetime) -> Thread | None:
@@ -161,20 +172,30 @@ def trending_scores(entries: Sequence[HistoryEntry], now: dt.datetime, half_life
     for entry in entries:
         age_days = (now - parse_time(entry.at)).total_seconds() / 86400
         weight = math.pow(0.5, max(age_days, 0.0) / half_life_days)
-        for slug, (up, down, _) in entry.votes.items():
-            score = up - down
+        for slug, (up, down, verified) in entry.votes.items():
+            score = verified if verified is not None else up - down  # a burst of young accounts is no news
             if slug in last and score > last[slug]:
                 scores[slug] = scores.get(slug, 0.0) + (score - last[slug]) * weight
             last[slug] = score
     return scores
 
 
+def ranking_votes(idea: Idea) -> int:
+    """The votes that rank an idea: the verified count once a tally has run (accounts old enough to count, so a
+    flagged burst of young accounts never lifts an idea), else the score."""
+    return idea.votes.verified if idea.votes.verified is not None else idea.votes.score
+
+
 def top(ideas: Sequence[Idea]) -> list[Idea]:
-    return sorted(ideas, key=lambda i: (-i.votes.score, -i.votes.up, i.title.casefold(), i.slug))
+    return sorted(ideas, key=lambda i: (-ranking_votes(i), -i.votes.score, -i.votes.up, i.title.casefold(), i.slug))
+
+
+OPEN_TO_VOTES = (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)
 
 
 def trending(ideas: Sequence[Idea], scores: Mapping[str, float]) -> list[Idea]:
-    rising = [i for i in ideas if scores.get(i.slug, 0.0) > 0.005]
+    """Ideas gaining verified votes that are still open to votes (a decided idea is not trending news)."""
+    rising = [i for i in ideas if i.status in OPEN_TO_VOTES and scores.get(i.slug, 0.0) > 0.005]
     return sorted(rising, key=lambda i: (-scores[i.slug], -i.votes.score, i.slug))
 
 

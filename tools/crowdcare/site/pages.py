@@ -32,7 +32,7 @@ from crowdcare.site.solutions import (
     topic_path,
 )
 from crowdcare.validate import check_content
-from crowdcare.votes import top
+from crowdcare.votes import OPEN_TO_VOTES, ranking_votes, top
 
 HOME = "index.md"
 HOME_LIST = 5
@@ -60,7 +60,8 @@ def render_pages(content: Content) -> dict[str, str]:
 def _home(content: Content, config: Config) -> str:
     here = HOME
     solutions = ranked(published(content))
-    ideas = top([i for i in content.ideas if i.status in (IdeaStatus.OPEN, IdeaStatus.UNDER_REVIEW)])
+    # Top ideas with votes to show: an idea nobody has voted for is not "top".
+    ideas = top([i for i in content.ideas if i.status in OPEN_TO_VOTES and ranking_votes(i) > 0])
     shipped = sorted(
         (i for i in content.ideas if i.status is IdeaStatus.SHIPPED and i.decision),
         key=lambda i: i.decision.on if i.decision else i.created,
