@@ -176,3 +176,21 @@ def test_relative_links_agree_with_posixpath(target: list[str], tfile: str, here
     """Links always go from a page to a page (.md files), never to a folder."""
     t, h = "/".join([*target, tfile]), "/".join([*here, hfile])
     assert relative(t, h) == posixpath.relpath(t, posixpath.dirname(h) or ".")
+
+
+def test_the_triage_page_can_be_kept_private(sample_repo: Repo) -> None:
+    import json as _json
+
+    from crowdcare.site.pages import render_pages
+    from crowdcare.store import load_content
+
+    record = {"thread": "discussion #9", "url": "https://github.com/acme/community/discussions/9",
+              "title": "Secret backlog item", "asked_at": "2026-11-01T00:00:00Z", "status": "needs-staff",
+              "holder": "staffer"}  # fmt: skip
+    sample_repo.write(
+        "metrics/responses.json", _json.dumps({"format": 1, "updated_at": "2026-11-02T00:00:00Z", "records": [record]})
+    )
+    assert "Secret backlog item" in render_pages(load_content(sample_repo.root))["triage.md"]
+    sample_repo.config(site={"page_size": 5, "triage": False})
+    private = render_pages(load_content(sample_repo.root))["triage.md"]
+    assert "Secret backlog item" not in private and "site.triage: false" in private and "staffer" not in private

@@ -110,6 +110,7 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
             promote=tuple(governance.get("promote", defaults.promote)),
         ),
         page_size=int(data.get("site", {}).get("page_size", 25)),
+        triage_public=bool(data.get("site", {}).get("triage", True)),
         votes=_votes_from_mapping(data.get("votes", {})),
         responses=_responses_from_mapping(data.get("responses", {})),
         duplicates=dict(data.get("duplicates", {})),

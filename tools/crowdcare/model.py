@@ -246,6 +246,7 @@ class Config:
     governance: Governance = field(default_factory=Governance)
     site_url: str | None = None
     page_size: int = 25
+    triage_public: bool = True  # site.triage: publish the triage page
     votes: VoteConfig = field(default_factory=lambda: VoteConfig())
     # A placeholder that a later capability fills: kept as a validated mapping until then.
     responses: ResponseConfig = field(default_factory=lambda: ResponseConfig())

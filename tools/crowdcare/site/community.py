@@ -20,6 +20,14 @@ CHARTS = {
 STATUS_LABELS = {"new": "New", "needs-staff": "With staff", "escalated": "Escalated"}
 
 
+PRIVATE_TRIAGE = (
+    front_matter("Triage")
+    + "# Waiting for a response\n\nThis community keeps its triage list private (`site.triage: false` in "
+    "crowdcare.yml): maintainers see who is waiting with `crowdcare respond --report`. Every question still gets "
+    "a response within the windows on the metrics page.\n"
+)
+
+
 def community_pages(content: Content, config: Config) -> dict[str, str]:
     """The metrics page, its SVG charts and the triage page. Without a ledger yet, both pages say so."""
     if content.ledger is None:
@@ -29,7 +37,8 @@ def community_pages(content: Content, config: Config) -> dict[str, str]:
             TRIAGE: front_matter("Triage") + "# Waiting for a response\n\n" + empty,
         }
     metrics = compute_metrics(content.ledger)
-    pages = {METRICS: _metrics_page(metrics, content), TRIAGE: _triage_page(metrics, content, config)}
+    triage = _triage_page(metrics, content, config) if config.triage_public else PRIVATE_TRIAGE
+    pages = {METRICS: _metrics_page(metrics, content), TRIAGE: triage}
     if metrics.questions:
         pages.update({path: draw(metrics) for path, (_, draw) in CHARTS.items()})
     return pages
