@@ -6,6 +6,7 @@ import datetime as dt
 
 from crowdcare.metrics import compute_metrics, format_hours, nearest_rank
 from crowdcare.model import ResponseLedger, ResponseRecord, ResponseStatus
+from tests.builders import Repo
 
 
 def record(n: int, asked: str, status: ResponseStatus = ResponseStatus.ACCEPTED, **kw: object) -> ResponseRecord:
@@ -64,3 +65,54 @@ def test_hours_read_like_people_write_them() -> None:
         "2 d 2 h",
         "3 d",
     ]
+
+
+# --- crowdcare metrics: figures that count everyone still waiting -------------------------------------------
+
+
+def test_a_question_still_waiting_counts_in_the_median() -> None:
+    from crowdcare.metrics import survival_quantile, timing
+
+    # Three answered within 2 h, four still waiting after 216 h: dropping the waiting gave a median of 1 h.
+    durations = [(1.0, True), (1.0, True), (2.0, True), (216.0, False), (216.0, False), (216.0, False), (216.0, False)]
+    assert survival_quantile(durations, 0.5) is None  # more than half have not had a reply
+    figures = timing(durations, 24)
+    assert figures.median_hours is None and figures.at_least_hours == 216.0
+    assert figures.within_target == round(3 / 7, 4) and figures.waiting_past_target == 4
+    assert survival_quantile([(1.0, True), (3.0, True), (5.0, False), (7.0, True)], 0.5) == 3.0
+
+
+def test_a_question_waiting_inside_its_target_is_neither_hit_nor_miss() -> None:
+    from crowdcare.metrics import timing
+
+    figures = timing([(1.0, True), (30.0, True), (5.0, False)], 24)
+    assert figures.within_target == 0.5 and figures.still_waiting == 1 and figures.waiting_past_target == 0
+
+
+def test_the_metrics_command_prints_the_keys(sample_repo: Repo) -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from crowdcare.cli import cli
+
+    records = [
+        {"thread": "discussion #1", "url": "https://github.com/acme/community/discussions/1", "title": "a",
+         "asked_at": "2026-11-01T00:00:00Z", "status": "accepted", "first_response_at": "2026-11-01T02:00:00Z",
+         "first_response_by": "community", "answered_at": "2026-11-01T05:00:00Z", "answered_by": "community"},
+        {"thread": "discussion #2", "url": "https://github.com/acme/community/discussions/2", "title": "b",
+         "asked_at": "2026-11-02T00:00:00Z", "status": "escalated", "holder": "staffer"},
+    ]  # fmt: skip
+    sample_repo.write("metrics/responses.json", _json.dumps({"format": 1, "updated_at": "2026-11-10T00:00:00Z",
+                                                             "records": records}))  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["--root", str(sample_repo.root), "metrics", "--json"], env={"CROWDCARE_NOW": "2026-11-10T00:00:00Z"}
+    )
+    assert result.exit_code == 0, result.output
+    figures = _json.loads(result.stdout)
+    assert {"questions", "waiting", "first_response", "accepted_answer", "community_share", "ideas", "staff"} <= set(figures)
+    assert figures["questions"] == 2 and figures["waiting"] == 1 and figures["community_share"] == 1.0
+    first = figures["first_response"]
+    assert first["still_waiting"] == 1 and first["waiting_past_target"] == 1 and first["within_target"] == 0.5
+    assert figures["staff"] == [{"login": "staffer", "open_held": 1, "oldest_hours": 192.0}]
+    assert figures["ideas"]["count"] == 2 and figures["ideas"]["share_shipped"] == 0.5

@@ -130,3 +130,55 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     click.echo(
         f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) taken; figures in {LEDGER_PATH}", err=True
     )
+
+
+@cli.command()
+@click.option(
+    "--window-days", type=click.IntRange(1, 3650), default=90, show_default=True, help="The window, ending now."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object on stdout.")
+@click.pass_obj
+def metrics(obj: Context, window_days: int, as_json: bool) -> None:
+    """Community figures for a window, counting everyone still waiting (never silently dropped).
+
+    From the response ledger (metrics/responses.json, written by `crowdcare respond`) and ideas/: questions asked
+    in the window and how many still wait with no reply; time to first response and to an accepted answer
+    (median and 90th percentile by the Kaplan-Meier estimate, so a question still waiting counts as waiting at
+    least that long; the share within responses.community_window_hours / staff_window_hours, where waiting past
+    the target is a miss); the community's share of first responses; idea decisions in the window, median days to
+    a decision and the share shipped, declined and open; and each staff member's open load. CROWDCARE_NOW sets
+    the clock.
+
+    Example: crowdcare metrics --window-days 30 --json
+    """
+    from crowdcare import clock
+    from crowdcare.ledger import load_ledger
+    from crowdcare.metrics import window_figures
+    from crowdcare.store import load_config_or_fail, load_content
+
+    config = _run(lambda: load_config_or_fail(obj.root))
+    _, findings = load_ledger(obj.root)
+    if findings:
+        click.echo(f"crowdcare: error: {findings[0]}", err=True)
+        sys.exit(2)
+    content = load_content(obj.root)
+    figures = window_figures(
+        content.ledger,
+        content.ideas,
+        _run(clock.now),
+        window_days=window_days,
+        community_target_hours=config.responses.community_window_hours,
+        staff_target_hours=config.responses.staff_window_hours,
+    )
+    if as_json:
+        click.echo(json.dumps(figures, indent=1))
+        return
+    for name in ("first_response", "accepted_answer"):
+        t: Any = figures[name]
+        median = f"{t['median_hours']} h" if t["median_hours"] is not None else f"over {t['at_least_hours']} h"
+        share = f"{t['within_target']:.0%}" if t["within_target"] is not None else "n/a"
+        click.echo(
+            f"{name.replace('_', ' ')}: median {median}, {share} within {t['target_hours']} h, "
+            f"{t['still_waiting']} still waiting ({t['waiting_past_target']} past the target)"
+        )
+    click.echo(f"questions: {figures['questions']} in {window_days} days, {figures['waiting']} with no reply yet")

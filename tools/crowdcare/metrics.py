@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
-from crowdcare.hours import parse_time
-from crowdcare.model import ResponseLedger, ResponseRecord
+from crowdcare.hours import format_time, parse_time
+from crowdcare.model import Idea, ResponseLedger, ResponseRecord
 
 BACKLOG_DAYS = 90
 
@@ -120,3 +122,117 @@ def format_hours(hours: float | None) -> str:
 
 def age_hours(record: ResponseRecord, now: dt.datetime) -> float:
     return max(0.0, (now - parse_time(record.asked_at)).total_seconds() / 3600)
+
+
+# --- honest figures for a window (crowdcare metrics) ------------------------------------------------------------
+
+DECIDED = ("planned", "in-progress", "shipped", "declined", "duplicate")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Time to an event over the questions asked in a window, counting the ones still waiting: median and 90th
+    percentile by the Kaplan-Meier estimate (a question still waiting is known to have waited at least this
+    long), and the share within the target where the outcome is known (waiting past the target is a miss)."""
+
+    median_hours: float | None  # None: more than half are still waiting (see at_least_hours)
+    p90_hours: float | None
+    within_target: float | None
+    target_hours: float
+    happened: int
+    still_waiting: int
+    waiting_past_target: int
+    at_least_hours: float  # the longest a question in the window has waited without it
+
+
+def survival_quantile(durations: list[tuple[float, bool]], share: float) -> float | None:
+    """The time by which ``share`` of the questions saw the event, estimated with Kaplan-Meier: each duration is
+    (hours, happened); one that has not happened yet counts while it is at risk. None when not reached."""
+    at_risk = len(durations)
+    surviving = 1.0
+    for hours in sorted({h for h, _ in durations}):
+        events = sum(1 for h, seen in durations if h == hours and seen)
+        if events and at_risk:
+            surviving *= 1 - events / at_risk
+            if surviving <= 1 - share + 1e-12:
+                return round(hours, 2)
+        at_risk -= sum(1 for h, _ in durations if h == hours)
+    return None
+
+
+def timing(durations: list[tuple[float, bool]], target_hours: float) -> Timing:
+    seen = [h for h, happened in durations if happened]
+    waiting = [h for h, happened in durations if not happened]
+    hits = sum(1 for h in seen if h <= target_hours)
+    misses = len(seen) - hits + sum(1 for h in waiting if h > target_hours)
+    return Timing(
+        median_hours=survival_quantile(durations, 0.5),
+        p90_hours=survival_quantile(durations, 0.9),
+        within_target=round(hits / (hits + misses), 4) if hits + misses else None,
+        target_hours=target_hours,
+        happened=len(seen),
+        still_waiting=len(waiting),
+        waiting_past_target=sum(1 for h in waiting if h > target_hours),
+        at_least_hours=round(max(waiting, default=0.0), 2),
+    )
+
+
+def window_figures(
+    ledger: ResponseLedger | None,
+    ideas: Sequence[Idea],
+    now: dt.datetime,
+    *,
+    window_days: int,
+    community_target_hours: float,
+    staff_target_hours: float,
+) -> dict[str, object]:
+    """What `crowdcare metrics --json` prints: the questions asked and the idea decisions made in the window."""
+    start = now - dt.timedelta(days=window_days)
+    records = [r for r in (ledger.records if ledger else ()) if start <= parse_time(r.asked_at) <= now]
+
+    def until(record: ResponseRecord, moment: str | None) -> tuple[float, bool]:
+        """(hours, happened): to ``moment``, or, not happened yet, to now (or to the close, if it closed)."""
+        if moment is not None:
+            return _hours(record.asked_at, moment) or 0.0, True
+        end = min(parse_time(record.closed_at), now) if record.closed_at else now
+        return _hours(record.asked_at, format_time(end)) or 0.0, False
+
+    first = [until(r, r.first_response_at) for r in records]
+    accepted = [until(r, r.answered_at) for r in records]
+    by = [r.first_response_by for r in records if r.first_response_at]
+    waiting = [r for r in records if r.status.is_waiting_on_us and r.first_response_at is None]
+    load: dict[str, list[float]] = {}
+    for record in records:
+        if record.status.is_waiting_on_us and record.holder:
+            load.setdefault(record.holder, []).append(_hours(record.asked_at, format_time(now)) or 0.0)
+    decisions = [
+        c for i in ideas for c in i.history if c.status.value in DECIDED and start.date() <= c.on <= now.date()
+    ]
+    first_decision = [
+        (min(c.on for c in i.history if c.status.value in DECIDED) - i.created).days
+        for i in ideas
+        if any(c.status.value in DECIDED for c in i.history)
+    ]
+    statuses = [i.status.value for i in ideas]
+    return {
+        "window_days": window_days,
+        "from": format_time(start),
+        "to": format_time(now),
+        "questions": len(records),
+        "waiting": len(waiting),
+        "first_response": asdict(timing(first, community_target_hours)),
+        "accepted_answer": asdict(timing(accepted, staff_target_hours)),
+        "community_share": round(by.count("community") / len(by), 4) if by else None,
+        "ideas": {
+            "count": len(ideas),
+            "decisions_in_window": len(decisions),
+            "median_days_to_decision": statistics.median(first_decision) if first_decision else None,
+            "share_shipped": round(statuses.count("shipped") / len(ideas), 4) if ideas else None,
+            "share_declined": round(statuses.count("declined") / len(ideas), 4) if ideas else None,
+            "share_open": round(statuses.count("open") / len(ideas), 4) if ideas else None,
+        },
+        "staff": [
+            {"login": login, "open_held": len(ages), "oldest_hours": round(max(ages), 2)}
+            for login, ages in sorted(load.items())
+        ],
+    }
