@@ -173,6 +173,9 @@ def metrics(obj: Context, window_days: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(figures, indent=1))
         return
+    if not figures["questions"]:
+        click.echo(f"no questions asked in the last {window_days} days (the ledger is written by crowdcare respond)")
+        return
     for name in ("first_response", "accepted_answer"):
         t: Any = figures[name]
         median = f"{t['median_hours']} h" if t["median_hours"] is not None else f"over {t['at_least_hours']} h"
