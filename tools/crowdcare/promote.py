@@ -364,6 +364,8 @@ def approved_digest(reply: Reply) -> str:
 
 
 CHANGED = "Changed after approval"
+_NOTICE_START, _NOTICE_END = "<!-- crowdcare:changed-after-approval -->", "<!-- /crowdcare:changed-after-approval -->"
+_NOTICE = re.compile(rf"{re.escape(_NOTICE_START)}.*?{re.escape(_NOTICE_END)}\n\n", re.DOTALL)
 
 
 def _changed_after_approval(
@@ -384,12 +386,14 @@ def _changed_after_approval(
     diff = "".join(difflib.unified_diff(approved_text.splitlines(True), new_text.splitlines(True), "approved", "now"))
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", diff)), default=0))
     notice = (
-        f"> [!WARNING]\n> **{CHANGED}.** The promoted reply was edited on the thread after it was approved. This "
-        "pull request still holds the approved text; the edit is shown below and is not carried until someone "
+        f"{_NOTICE_START}\n> [!WARNING]\n> **{CHANGED}.** The promoted reply was edited on the thread after it "
+        "was approved. This pull request still holds the approved text; the edit is shown below and is not "
+        "carried until someone "
         f"{who_may(p.config.governance.promote)} admits comments `/promote` on the thread again.\n\n"
-        f"{fence}diff\n{diff}{fence}\n\n"
+        f"{fence}diff\n{diff}{fence}\n{_NOTICE_END}\n\n"
     )
-    body = re.sub(rf"\A> \[!WARNING\]\n> \*\*{CHANGED}\.\*\*.*?\n{fence}\n\n", "", pull.body, flags=re.DOTALL)
+    # The previous notice, whatever its diff's fence, is replaced: it sits between markers of its own.
+    body = _NOTICE.sub("", pull.body)
     if notice + body != pull.body and not p.dry_run:
         p.repo.update_pull_request(pull, f"Promote {thread.ref} into {path}", notice + body)
     return Outcome(ref, "changed-after-approval", f"the reply changed after approval; pull request #{pull.number} "
@@ -480,7 +484,8 @@ def _thanks(solution: Solution) -> str:
     def names(role: Role) -> list[str]:
         return sorted({f"@{c.person.login}" for c in solution.contributors if c.role is role})
 
-    answerers, askers = names(Role.ANSWERER), [a for a in names(Role.ASKER) if a not in names(Role.ANSWERER)]
+    answerers = names(Role.ANSWERER)
+    askers = [a for a in names(Role.ASKER) if a not in answerers]
     parts = []
     if answerers:
         parts.append(f"Thank you {' and '.join(answerers)} for the answer: it now helps everyone who asks this")
