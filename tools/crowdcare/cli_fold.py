@@ -65,10 +65,10 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     done = [o.ref for o in outcomes if o.done and o.decision in ("fold", "finish-close")]
     if done and not dry_run:
         from crowdcare.hours import format_time
-        from crowdcare.ledger import close_records, load_ledger, write_ledger
+        from crowdcare.ledger import close_records, write_ledger
 
-        ledger, findings = load_ledger(obj.root)
-        if ledger is not None and not findings:
+        ledger = content.ledger  # as load_content read it above (None when it is missing or broken)
+        if ledger is not None:
             # The triage page reflects this run: a folded question waits for no one (respond ran before it).
             _run(lambda: write_ledger(obj.root, close_records(ledger, done, format_time(now))))
     folded = sum(1 for o in outcomes if o.decision == "fold")

@@ -152,16 +152,16 @@ def metrics(obj: Context, window_days: int, as_json: bool) -> None:
     Example: crowdcare metrics --window-days 30 --json
     """
     from crowdcare import clock
-    from crowdcare.ledger import load_ledger
+    from crowdcare.ledger import LEDGER_PATH
     from crowdcare.metrics import window_figures
     from crowdcare.store import load_config_or_fail, load_content
 
     config = _run(lambda: load_config_or_fail(obj.root))
-    _, findings = load_ledger(obj.root)
-    if findings:
-        click.echo(f"crowdcare: error: {findings[0]}", err=True)
+    content = load_content(obj.root)  # reads the ledger too: its findings name it
+    broken = [f for f in content.findings if f.path == LEDGER_PATH]
+    if broken:
+        click.echo(f"crowdcare: error: {broken[0]}", err=True)
         sys.exit(2)
-    content = load_content(obj.root)
     figures = window_figures(
         content.ledger,
         content.ideas,

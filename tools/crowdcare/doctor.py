@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crowdcare.errors import ThreadGoneError
+from crowdcare.intake import same_account
 from crowdcare.model import Config
 from crowdcare.ports import SetupPort
 
@@ -19,10 +20,6 @@ class Check:
     ok: bool
     message: str
     fix: str | None = None
-
-
-def same_account(a: str, b: str) -> bool:
-    return a.lower().removesuffix("[bot]") == b.lower().removesuffix("[bot]")
 
 
 def labels_used(config: Config) -> dict[str, str]:

@@ -131,6 +131,13 @@ class LiveGitHub:
     def _rest(self, verb: str, url: str, body: dict[str, Any] | None = None) -> Any:
         return self._request(verb, url, body)[1]
 
+    def get_or_none(self, url: str) -> Any | None:
+        """GET ``url``; None when GitHub answers 404 (or 410)."""
+        try:
+            return self._rest("GET", url)
+        except ThreadGoneError:
+            return None
+
     def _graphql(self, document: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
         """One GraphQL document's data. A read is tried again after a 5xx, a rate limit (403/429, or an ``errors``
         answer of type RATE_LIMITED), a timeout or a dropped connection; a write never is."""

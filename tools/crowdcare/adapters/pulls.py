@@ -15,7 +15,7 @@ import requests
 from github import GithubException
 
 from crowdcare.adapters.live import LiveGitHub, unreachable
-from crowdcare.errors import BranchMovedError, ThreadGoneError
+from crowdcare.errors import BranchMovedError
 from crowdcare.model import PullRequest
 
 
@@ -27,19 +27,12 @@ class LiveRepository:
         self.repo = github.repository
         self.base = base_branch
 
-    def _get(self, url: str) -> Any | None:
-        """GET ``url``; None on 404."""
-        try:
-            return self.github._rest("GET", url)
-        except ThreadGoneError:
-            return None
-
     def branch_head(self, branch: str) -> str | None:
-        data = self._get(f"/repos/{self.repo}/git/ref/heads/{quote(branch)}")
+        data = self.github.get_or_none(f"/repos/{self.repo}/git/ref/heads/{quote(branch)}")
         return str(data["object"]["sha"]) if isinstance(data, dict) else None
 
     def read_file(self, path: str, branch: str) -> str | None:
-        data = self._get(f"/repos/{self.repo}/contents/{quote(path)}?ref={quote(branch, safe='')}")
+        data = self.github.get_or_none(f"/repos/{self.repo}/contents/{quote(path)}?ref={quote(branch, safe='')}")
         if not isinstance(data, dict) or data.get("encoding") != "base64":
             return None
         return base64.b64decode(str(data.get("content", ""))).decode("utf-8")
@@ -72,7 +65,7 @@ class LiveRepository:
     def find_pull_request(self, branch: str) -> PullRequest | None:
         owner = self.repo.split("/", 1)[0]
         query = f"head={quote(owner)}:{quote(branch, safe='')}&base={quote(self.base, safe='')}&state=all"
-        found = self._get(f"/repos/{self.repo}/pulls?{query}&sort=created&direction=desc&per_page=1")
+        found = self.github.get_or_none(f"/repos/{self.repo}/pulls?{query}&sort=created&direction=desc&per_page=1")
         return _pull(found[0]) if found else None
 
     def open_pull_request(self, branch: str, title: str, body: str) -> PullRequest:

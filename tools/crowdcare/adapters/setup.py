@@ -3,12 +3,10 @@ categories, accounts and Pages, read through the LiveGitHub connection (its retr
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from crowdcare.adapters import queries
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.errors import ThreadGoneError
 
 
 class LiveSetup:
@@ -19,14 +17,8 @@ class LiveSetup:
     def viewer_login(self) -> str:
         return self.github.viewer_login()
 
-    def _get(self, url: str) -> Any | None:
-        try:
-            return self.github._rest("GET", url)
-        except ThreadGoneError:
-            return None
-
     def repository(self) -> dict[str, object] | None:
-        found = self._get(f"/repos/{self.repo}")
+        found = self.github.get_or_none(f"/repos/{self.repo}")
         return found if isinstance(found, dict) else None
 
     def label_names(self) -> set[str]:
@@ -43,9 +35,9 @@ class LiveSetup:
         return {str(n["name"]): bool(n.get("isAnswerable")) for n in nodes}
 
     def user_id(self, login: str) -> int | None:
-        found = self._get(f"/users/{quote(login, safe='')}")
+        found = self.github.get_or_none(f"/users/{quote(login, safe='')}")
         return int(found["id"]) if isinstance(found, dict) and "id" in found else None
 
     def pages(self) -> dict[str, object] | None:
-        found = self._get(f"/repos/{self.repo}/pages")
+        found = self.github.get_or_none(f"/repos/{self.repo}/pages")
         return found if isinstance(found, dict) else None

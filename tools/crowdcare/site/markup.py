@@ -8,6 +8,7 @@ live user HTML for whatever renders it (``crowdcare pages --out``). Structure (l
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -55,13 +56,19 @@ EXTENSIONS = [
     "pymdownx.highlight",
     "pymdownx.inlinehilite",
 ]
-_USER_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)  # built once: making one costs a millisecond a page
+
+
+@functools.cache
+def _user_markdown() -> markdown.Markdown:
+    """Built once, on first use: making one costs a millisecond a page, and commands that render nothing (intake,
+    respond) import this module."""
+    return markdown.Markdown(extensions=EXTENSIONS)
 
 
 def user_html(text: str, element: str = "div") -> str:
     """User Markdown rendered as the site renders it, sanitized, images made links, as one closed HTML block."""
     source = close_open_fence(strip_bad_chars(text).strip("\n"))
-    rendered = images_to_links(sanitize_html(_USER_MARKDOWN.reset().convert(source)))
+    rendered = images_to_links(sanitize_html(_user_markdown().reset().convert(source)))
     return f'<{element} class="cc-user">\n{rendered}\n</{element}>'
 
 
