@@ -193,3 +193,110 @@ def test_the_fold_comment_escapes_a_hostile_title(content: Content, snap: Snapsh
     hostile = dataclasses.replace(content.solutions[0], title="Fix](javascript:alert(1)) <img src=x onerror=alert(1)>")
     text = fold_comment(thread(snap, ref), hostile, "https://help.example/x/")
     assert "](javascript:" not in text and "<img" not in text
+
+
+# --- anyone can find a duplicate: /duplicate-of ----------------------------------------------------------------
+
+STAFF = ("maya-okafor", 58102231)  # on the test community's roster
+
+
+def react_to(snap: SnapshotGitHub, number: int, comment_id: str, content: str, who: tuple[str, int]) -> None:
+    path = snap.root / "discussions" / f"{number}.comment-reactions.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    node = {"content": content, "createdAt": iso(2), "user": {"login": who[0], "databaseId": who[1]}}
+    data.setdefault(comment_id, {"nodes": []})["nodes"].append(node)
+    path.write_text(json.dumps(data))
+
+
+def proposal_id(snap: SnapshotGitHub, number: int) -> str:
+    from crowdcare.fold import FINDER
+    from crowdcare.model import Channel, ThreadRef
+
+    found = [r for r in thread(snap, ThreadRef(Channel.DISCUSSION, number)).replies if FINDER.search(r.body)]
+    assert len(found) == 1, "exactly one claim on the finder's behalf"
+    return found[0].id
+
+
+def finders(root: Path, branch: str) -> list[str]:
+    meta = parse_document(git(root, "show", f"{branch}:kb/{KEY}.md")).meta
+    return [c["login"] for c in meta["contributors"] if c["role"] == "finder"]
+
+
+def test_a_participants_find_waits_for_the_asker_and_credits_the_finder(snap: SnapshotGitHub, root: Path) -> None:
+    ref = discussion(snap, 1, comment(HELPER, f"/duplicate-of {KEY}\n\nSame problem as this one.", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:proposed"]
+    posted = thread(snap, ref).replies[-1]
+    assert "@hugo-helper suggests" in posted.body and "@carla-customer" in posted.body
+    assert "duplicates.duplicate_of" in posted.body, "the comment cites its rule"
+    # Silence never folds a participant's find, however long.
+    assert sweep(snap, root, 24 * 60) == ["discussion #1:wait"]
+    assert len(outbox(snap)) == 1, "answered once"
+    react_to(snap, 1, proposal_id(snap, 1), "THUMBS_UP", ASKER)
+    assert sweep(snap, root, 24 * 61) == ["discussion #1:fold"]
+    assert thread(snap, ref).state == "closed"
+    assert finders(root, "crowdcare/fold/discussion-1") == ["hugo-helper"]
+
+
+def test_staff_confirm_a_find_and_someone_elses_thumbs_up_does_not(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, comment(HELPER, f"/duplicate-of {KEY}", 2))
+    discussion(snap, 2, comment(HELPER, f"/duplicate-of {KEY}", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:proposed", "discussion #2:proposed"]
+    react_to(snap, 1, proposal_id(snap, 1), "THUMBS_UP", STAFF)
+    react_to(snap, 2, proposal_id(snap, 2), "THUMBS_UP", ("passer-by", 777))
+    assert sweep(snap, root, 4) == ["discussion #1:fold", "discussion #2:wait"]
+    assert finders(root, "crowdcare/fold/discussion-1") == ["hugo-helper"]
+
+
+def test_a_staff_or_askers_own_find_folds_at_once_and_a_no_cancels(snap: SnapshotGitHub, root: Path) -> None:
+    discussion(snap, 1, comment(STAFF, f"/duplicate-of https://help.example/{KEY}/", 2))
+    discussion(snap, 2, comment(ASKER, f"/duplicate-of kb/{KEY}.md", 2))
+    discussion(snap, 3, comment(HELPER, f"/duplicate-of {KEY}", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:fold", "discussion #2:fold", "discussion #3:proposed"]
+    assert finders(root, "crowdcare/fold/discussion-1") == ["maya-okafor"]
+    posted = thread_comments(snap, 3)
+    later = {**comment(ASKER, "No, mine is a different bank.", 5), "createdAt": posted[-1]["createdAt"][:-1] + ".5Z"}
+    discussion(snap, 3, comment(HELPER, f"/duplicate-of {KEY}", 2), *posted, later)
+    assert sweep(snap, root, 6) == ["discussion #1:done", "discussion #2:done", "discussion #3:objected"]
+
+
+def thread_comments(snap: SnapshotGitHub, number: int) -> list[dict[str, Any]]:
+    """The bot's comments the sweep posted, in the snapshot's shape (to rebuild a thread with a later reply)."""
+    node = json.loads((snap.root / "discussions" / f"{number}.json").read_text())
+    return [c for c in node["comments"]["nodes"] if c["author"]["login"] == BOT]
+
+
+def test_an_unknown_or_hostile_reference_is_refused_once(snap: SnapshotGitHub, root: Path) -> None:
+    ref = discussion(snap, 1, comment(HELPER, "/duplicate-of <img src=x onerror=alert(1)>", 2))
+    discussion(snap, 2, comment(HELPER, "/duplicate-of nope/not-there", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:refused", "discussion #2:refused"]
+    refusal = thread(snap, ref).replies[-1].body
+    assert "<img" not in refusal and "not a solution" in refusal
+    assert sweep(snap, root, 4) == [] and len(outbox(snap)) == 2, "refused once; no claim, nothing folds"
+
+
+def test_a_find_of_a_merged_solution_names_the_one_it_was_merged_into(snap: SnapshotGitHub, root: Path) -> None:
+    old = root / "kb/integrations/google-sheets-export-old.md"
+    old.write_text(old.read_text().replace("status: superseded\n", f"status: superseded\nsuperseded_by: {KEY}\n"))
+    discussion(snap, 1, comment(HELPER, "/duplicate-of integrations/google-sheets-export-old", 2))
+    assert sweep(snap, root, 3) == ["discussion #1:proposed"]
+    found = claim_of(thread(snap, discussion_ref(1)), BOT)
+    assert found is not None and found.key == KEY and found.finder is not None
+
+
+def discussion_ref(number: int) -> Any:
+    from crowdcare.model import Channel, ThreadRef
+
+    return ThreadRef(Channel.DISCUSSION, number)
+
+
+def test_the_response_ledger_records_claims_and_their_outcome(snap: SnapshotGitHub, content: Content) -> None:
+    from crowdcare.fold import claim_state
+
+    assert content.config is not None
+    config = content.config
+    discussion(snap, 1, claim_comment())
+    discussion(snap, 2, claim_comment(), comment(ASKER, "yes, thanks", 2))
+    discussion(snap, 3, claim_comment(), comment(HELPER, "Not the same thing", 2))
+    discussion(snap, 4)
+    states = [claim_state(thread(snap, discussion_ref(n)), BOT, config) for n in (1, 2, 3, 4)]
+    assert states == [(KEY, "pending"), (KEY, "agreed"), (KEY, "objected"), None]

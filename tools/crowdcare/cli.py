@@ -72,9 +72,7 @@ class CrowdcareGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
-@click.group(
-    cls=CrowdcareGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
-)
+@click.group(cls=CrowdcareGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="crowdcare")
 @click.option(
     "--root",

@@ -25,7 +25,10 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     nobody objected (no 👎 on the suggestion, no reply) for duplicates.close_after_days: it opens the reviewed
     pull request that adds the thread to the solution's also_asked (branch crowdcare/fold/<thread>), posts a
     kind comment and closes the thread as a duplicate. Any reply or 👎 cancels for good; related-only
-    suggestions never close anything. Reruns do nothing twice. CROWDCARE_NOW sets the clock.
+    suggestions never close anything. Anyone may find a duplicate with a comment `/duplicate-of TOPIC/SLUG`:
+    the sweep posts a claim naming the finder, which folds only when the asker agrees or staff confirm (a staff
+    👍, or the command was staff's or the asker's), and credits the finder in the solution's front-matter.
+    Reruns do nothing twice. CROWDCARE_NOW sets the clock.
 
     Example: crowdcare fold --snapshot samples/snapshot --dry-run
     """
@@ -62,7 +65,7 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             on_progress=progress,
         )
     )
-    done = [o.ref for o in outcomes if o.done and o.decision in ("fold", "finish-close")]
+    done = {o.ref: o.solution for o in outcomes if o.done and o.decision in ("fold", "finish-close")}
     if done and not dry_run:
         from crowdcare.hours import format_time
         from crowdcare.ledger import close_records, write_ledger

@@ -12,6 +12,12 @@ comment, recognised by marker AND author) and decides:
 - silent: no reply and no 👎 for ``duplicates.close_after_days`` since the claim: fold;
 - otherwise wait. A thread with an accepted answer is left alone (its answer may be promoted on its own).
 
+Anyone can find a duplicate: a participant's ``/duplicate-of <solution>`` (its ``topic/slug``, path or page URL)
+makes the bot post a claim of its own that names the finder. Such a claim folds only with consent: the asker
+agrees (a reply starting with an agree word, or 👍) or staff confirm (a staff member's 👍 on the claim, or the
+command came from staff, or from the asker); silence never folds it. The folding pull request credits the finder
+as ``finder`` in the solution's front-matter.
+
 Folding opens (or updates) the reviewed pull request that adds the thread to the solution's ``also_asked``
 (the path promotion and /merge use: nothing reaches kb/ unreviewed), then posts a kind comment with a marker and
 closes the thread as a duplicate. Like the response sweep it reconciles instead of remembering: the fold comment
@@ -30,8 +36,19 @@ from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError
 from crowdcare.hours import elapsed_hours, parse_time
 from crowdcare.intake import MARKER as INTAKE_MARKER
 from crowdcare.intake import normalize, same_account
-from crowdcare.merge import merge_into
-from crowdcare.model import ChangeProposal, Config, Content, Reaction, Reply, Solution, Thread
+from crowdcare.merge import find_solution, merge_into
+from crowdcare.model import (
+    ChangeProposal,
+    Config,
+    Content,
+    PersonKind,
+    PersonRef,
+    Reaction,
+    Reply,
+    Solution,
+    SolutionStatus,
+    Thread,
+)
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.pulls import Proposed, propose
 from crowdcare.site.markup import inline
@@ -39,6 +56,12 @@ from crowdcare.site.markup import inline
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CLAIM = re.compile(rf"<!-- crowdcare:claim solution=({_SLUG}/{_SLUG}) -->")
 FOLDED = re.compile(rf"<!-- crowdcare:fold solution=({_SLUG}/{_SLUG}) -->")
+# A participant's command, first thing in a reply: /duplicate-of topic/slug (or the solution's path or page URL).
+COMMAND = re.compile(r"\A\s*/duplicate-of(?:\s+(\S{1,300}))?", re.IGNORECASE)
+# The bot's answer to a command: a claim on the finder's behalf, or a refusal; ``command`` is the command's id.
+_ID = r"[A-Za-z0-9_=-]{1,100}"
+FINDER = re.compile(rf"<!-- crowdcare:finder login=([A-Za-z0-9-]{{1,39}}) id=(\d{{1,12}}|-) command=({_ID}) -->")
+REFUSED = re.compile(rf"<!-- crowdcare:duplicate-of-refused command=({_ID}) -->")
 AGREE_REACTIONS = frozenset({"+1", "heart", "hooray", "rocket"})
 OBJECT_REACTION = "-1"
 DEFAULT_AGREE_WORDS = ("yes", "yep", "yeah", "yup", "solved")
@@ -63,12 +86,20 @@ def agree_words(config: Config) -> tuple[str, ...]:
     return DEFAULT_AGREE_WORDS
 
 
+def finder_marker(finder: PersonRef, command_id: str) -> str:
+    ident = finder.id if finder.id is not None else "-"
+    return f"<!-- crowdcare:finder login={finder.login} id={ident} command={command_id} -->"
+
+
 @dataclass(frozen=True)
 class Claim:
-    """The duplicate claim in the bot's intake reply: which solution, and the comment that made it."""
+    """A duplicate claim the bot made: which solution, the comment that made it, and who found the duplicate
+    (None for the intake reply's own claim, which the bot found)."""
 
     key: str  # topic/slug
     comment: Reply
+    finder: PersonRef | None = None
+    command: Reply | None = None  # the finder's /duplicate-of reply
 
 
 def _bots(reply: Reply, bot: str) -> bool:
@@ -76,12 +107,77 @@ def _bots(reply: Reply, bot: str) -> bool:
 
 
 def claim_of(thread: Thread, bot: str) -> Claim | None:
-    """The claim the bot made on ``thread``: intake marker, claim marker AND the bot as author."""
-    for reply in thread.replies:
+    """The latest claim the bot made on ``thread``: a claim marker AND the bot as author, in its intake reply or
+    in its answer to a participant's /duplicate-of (which names the finder). A later claim replaces an earlier."""
+    latest = None
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
         match = CLAIM.search(reply.body)
-        if match and INTAKE_MARKER in reply.body and _bots(reply, bot):
-            return Claim(match.group(1), reply)
+        if match is None or not _bots(reply, bot):
+            continue
+        found = FINDER.search(reply.body)
+        if found is not None:
+            finder = PersonRef(found.group(1), None if found.group(2) == "-" else int(found.group(2)))
+            command = next((r for r in thread.replies if r.id == found.group(3)), None)
+            latest = Claim(match.group(1), reply, finder, command)
+        elif INTAKE_MARKER in reply.body:
+            latest = Claim(match.group(1), reply)
+    return latest
+
+
+@dataclass(frozen=True)
+class Command:
+    reply: Reply
+    reference: str  # as written: empty when the command named nothing
+
+
+def pending_command(thread: Thread, bot: str) -> Command | None:
+    """The newest /duplicate-of by a person that the bot has not answered yet (answered: a claim or a refusal
+    naming the command's id); an older unanswered command is superseded by a newer one."""
+    answered = {m.group(3) for r in thread.replies if _bots(r, bot) for m in FINDER.finditer(r.body)}
+    answered |= {m.group(1) for r in thread.replies if _bots(r, bot) for m in REFUSED.finditer(r.body)}
+    people = [r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot and re.fullmatch(_ID, r.id)]
+    for reply in sorted(people, key=lambda r: r.created_at, reverse=True):
+        match = COMMAND.match(reply.body)
+        if match is not None:
+            return None if reply.id in answered else Command(reply, (match.group(1) or "").strip())
     return None
+
+
+def _rule(text: str) -> str:
+    return f"<sub>crowdcare rule `duplicates.duplicate_of`: {text}.</sub>"
+
+
+def proposal_comment(thread: Thread, command: Command, solution: Solution, url: str) -> str:
+    finder = command.reply.author
+    return (
+        f"@{finder.login} suggests this question is answered by [{inline(solution.title)}]({url}).\n\n"
+        f"@{thread.author.login}, if it answers your question, reply **yes** or react 👍 to this comment: we'll "
+        "file your question there and close this thread. A staff member can confirm it too. Any other reply "
+        "keeps this thread open as it is.\n\n"
+        + _rule("a participant's duplicate is folded when the asker agrees or staff confirm; silence never folds it")
+        + f"\n{claim_marker(solution.key)}\n{finder_marker(finder, command.reply.id)}"
+    )
+
+
+def refusal_comment(command: Command) -> str:
+    named = f"`{command.reference}`" if re.fullmatch(r"[\w./:#?=-]{1,300}", command.reference) else "nothing we know"
+    return (
+        f"@{command.reply.author.login}, thanks for looking: {named} is not a solution in the knowledge base. "
+        "Name one by its `topic/slug` or its page address, as in `/duplicate-of billing/switch-to-annual-billing`.\n\n"
+        + _rule("/duplicate-of names a published solution")
+        + f"\n<!-- crowdcare:duplicate-of-refused command={command.reply.id} -->"
+    )
+
+
+def canonical(content: Content, reference: str) -> Solution | None:
+    """The solution a reference names, followed to the one it was merged into; None when there is none."""
+    solution = find_solution(content, reference) if reference else None
+    seen: set[str] = set()
+    while solution is not None and solution.superseded_by is not None and solution.key not in seen:
+        seen.add(solution.key)
+        solution = next((s for s in content.solutions if s.key == solution.superseded_by), None)
+    offered = solution is not None and solution.status not in (SolutionStatus.DRAFT, SolutionStatus.SUPERSEDED)
+    return solution if offered else None
 
 
 def folded_comment(thread: Thread, bot: str) -> Reply | None:
@@ -139,6 +235,8 @@ def judge(
         return Verdict("objected", f"{who} replied after the duplicate suggestion")
     if any(r.content in AGREE_REACTIONS for r in mine):
         return Verdict("fold", "the asker reacted to the duplicate suggestion")
+    if claim.finder is not None:
+        return _confirmed(thread, claim, reactions, config)
     days = elapsed_hours(claimed_at, now, None) / 24
     window = close_after_days(config)
     if days >= window:
@@ -146,18 +244,55 @@ def judge(
     return Verdict("wait", f"{days:.1f} of {window} days without an objection")
 
 
+def _confirmed(thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config) -> Verdict:
+    """A participant's claim: staff confirm it (their 👍, or the command was theirs), or the asker made it."""
+    command = claim.command
+    if command is not None and command.author.is_same_account(thread.author):
+        return Verdict("fold", "the asker named the solution themselves")
+    if command is not None and config.person_kind(command.author, command.association) is PersonKind.STAFF:
+        return Verdict("fold", f"staff (@{command.author.login}) named the solution")
+    staff = [r.voter for r in reactions if r.voter is not None and r.content in AGREE_REACTIONS]
+    confirmer = next((v for v in staff if config.is_staff(v)), None)
+    if confirmer is not None:
+        found = claim.finder.login if claim.finder else "a participant"
+        return Verdict("fold", f"staff (@{confirmer.login}) confirmed @{found}'s find")
+    return Verdict("wait", "a participant's find waits for the asker or staff (silence never folds it)")
+
+
+def claim_state(thread: Thread, bot: str, config: Config) -> tuple[str, str] | None:
+    """(solution, outcome) of the thread's duplicate claim as its text tells it, without reading reactions:
+    ``folded``, ``agreed`` (the asker said yes, or a finder's claim was confirmed by who made it), ``objected``
+    (any other reply after the claim) or ``pending``; None without a claim. For the response ledger's figures."""
+    done = folded_comment(thread, bot)
+    if done is not None:
+        match = FOLDED.search(done.body)
+        return (match.group(1) if match else "", "folded")
+    claim = claim_of(thread, bot)
+    if claim is None:
+        return None
+    verdict = judge(thread, claim, (), config, parse_time(claim.comment.created_at, "claim time"), bot)
+    outcome = {"fold": "agreed", "objected": "objected"}.get(verdict.decision, "pending")
+    return claim.key, outcome
+
+
 def fold_branch(thread: Thread) -> str:
     return f"crowdcare/fold/{thread.ref.channel.value}-{thread.ref.number}"
 
 
-def fold_change(thread: Thread, solution: Solution, today: dt.date) -> ChangeProposal | None:
-    """The reviewed change that adds the thread to the solution's bucket; None when it is listed already."""
-    files = merge_into(solution, thread_url=thread.url, thread_title=normalize(thread.title, 1000), today=today)
+def fold_change(
+    thread: Thread, solution: Solution, today: dt.date, finder: PersonRef | None = None
+) -> ChangeProposal | None:
+    """The reviewed change that adds the thread to the solution's bucket (and credits the participant who found
+    the duplicate as ``finder``); None when there is nothing to change."""
+    title = normalize(thread.title, 1000)
+    files = merge_into(solution, thread_url=thread.url, thread_title=title, finder=finder, today=today)
     if not files:
         return None
+    found = f" @{finder.login} found the duplicate and is credited as `finder`." if finder is not None else ""
     body = (
         f"Folds {thread.url} into [{inline(solution.title)}]({solution.path}): the question was suggested as a "
-        "duplicate of it and its author agreed or did not object. The thread joins the solution's `also_asked`, so the "
+        "duplicate of it and its author agreed or did not object (or staff confirmed it)."
+        f"{found} The thread joins the solution's `also_asked`, so the "
         'site counts it under "asked N times".\n\nReview the match; closing this pull request leaves the '
         "solution as it is (the thread stays closed as a duplicate: reopen it if the match was wrong)."
     )
@@ -203,6 +338,16 @@ def fold_one(
     config = content.config
     assert config is not None
     bot = github.viewer_login()
+    proposed = None
+    if settled(thread, bot) is None:
+        answered = _answer_command(thread, content, github, solution_url, dry_run=dry_run)
+        if answered is not None:
+            if dry_run or answered.decision != "proposed":
+                return answered
+            fresh = github.get_thread(thread.ref)
+            if fresh is None:
+                raise ThreadGoneError(f"{thread.ref} was deleted")
+            thread, proposed = fresh, answered
     claim = claim_of(thread, bot)
     if claim is None:
         return None
@@ -226,6 +371,8 @@ def fold_one(
         return judge(current, current_claim, reactions, config, now, bot)
 
     verdict = verdict_of(thread)
+    if proposed is not None and verdict.decision == "wait":
+        return proposed
     if verdict.decision not in ("fold", "finish-close") or dry_run:
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
     # Look again right before writing: a reply or a 👎 since the listing cancels.
@@ -240,7 +387,8 @@ def fold_one(
     if verdict.decision != "fold":
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
     pull = ""
-    change = fold_change(thread, solution, now.date())
+    latest = claim_of(thread, bot)
+    change = fold_change(thread, solution, now.date(), latest.finder if latest is not None else None)
     if change is not None:
         proposed: Proposed = propose(repository, change)
         pull = proposed.action
@@ -254,6 +402,45 @@ def fold_one(
     _hand_back(thread, config, github)
     github.close_thread(thread.ref, duplicate=True)
     return FoldOutcome(str(thread.ref), solution.key, "fold", verdict.why, pull=pull, done=True)
+
+
+def _answer_command(
+    thread: Thread,
+    content: Content,
+    github: GitHubPort,
+    solution_url: Callable[[Solution], str],
+    *,
+    dry_run: bool,
+) -> FoldOutcome | None:
+    """Answer a participant's /duplicate-of once: a claim on their behalf, or a refusal naming what is wrong."""
+    bot = github.viewer_login()
+    command = pending_command(thread, bot)
+    if command is None:
+        return None
+    solution = canonical(content, command.reference)
+    finder = command.reply.author
+    if solution is None:
+        if not dry_run:
+            _post_once(thread, refusal_comment(command), github, bot, REFUSED)
+        why = f"@{finder.login}'s /duplicate-of names no solution ({command.reference[:80] or 'nothing'})"
+        return FoldOutcome(str(thread.ref), "", "refused", why, done=not dry_run)
+    if not dry_run:
+        _post_once(thread, proposal_comment(thread, command, solution, solution_url(solution)), github, bot, FINDER)
+    why = f"@{finder.login} found it (/duplicate-of); it waits for the asker or staff"
+    return FoldOutcome(str(thread.ref), solution.key, "proposed", why, done=not dry_run)
+
+
+def _post_once(thread: Thread, body: str, github: GitHubPort, bot: str, marker: re.Pattern[str]) -> None:
+    try:
+        github.post_comment(thread.ref, body)
+    except AmbiguousWriteError:
+        current = github.get_thread(thread.ref)
+        mine = marker.search(body)
+        posted = current is not None and any(
+            _bots(r, bot) and mine is not None and mine.group(0) in r.body for r in current.replies
+        )
+        if not posted:
+            raise TransientError(f"{thread.ref}: answering /duplicate-of failed; the next run answers it") from None
 
 
 def _hand_back(thread: Thread, config: Config, github: GitHubPort) -> None:

@@ -12,7 +12,7 @@ and the idea pages draw their trends from it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -80,13 +80,20 @@ def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
     return write_inside(root, LEDGER_PATH, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
 
 
-def close_records(ledger: ResponseLedger, threads: Iterable[str], at: str) -> ResponseLedger:
-    """The ledger with these threads (``"discussion #301"``) closed at ``at``: a question folded into a solution
-    after the respond sweep leaves the triage page and its count of who is waiting, in the same run."""
-    wanted = set(threads)
+def close_records(ledger: ResponseLedger, folded: Mapping[str, str], at: str) -> ResponseLedger:
+    """The ledger with these threads (``"discussion #301"`` -> the solution it was folded into) closed at ``at``
+    as folded: a question folded after the respond sweep leaves the triage page and its count of who is waiting
+    in the same run, and counts as deflected on the metrics page."""
     records = tuple(
-        replace(r, status=ResponseStatus.CLOSED, closed_at=r.closed_at or at, holder=None)
-        if r.thread in wanted and r.status is not ResponseStatus.CLOSED
+        replace(
+            r,
+            status=ResponseStatus.CLOSED,
+            closed_at=r.closed_at or at,
+            holder=None,
+            claim=folded[r.thread] or r.claim,
+            claim_outcome="folded",
+        )
+        if r.thread in folded and (r.status is not ResponseStatus.CLOSED or r.claim_outcome != "folded")
         else r
         for r in ledger.records
     )

@@ -481,6 +481,9 @@ class ResponseRecord:
     answered_by: str | None = None  # community | staff
     closed_at: str | None = None
     bucket_size: int = 1  # open questions in its pending bucket, itself included
+    first_responder: str | None = None  # the login of the first reply by anyone but the asker and bots
+    claim: str | None = None  # the solution (topic/slug) the bot or a participant called it a duplicate of
+    claim_outcome: str | None = None  # pending | agreed | objected | folded
 
 
 @dataclass(frozen=True)

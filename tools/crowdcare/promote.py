@@ -481,6 +481,7 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
 
 def _thanks(solution: Solution) -> str:
     """Thanks to whoever answered (first: the answer is theirs) and asked, named from the solution's record."""
+
     def names(role: Role) -> list[str]:
         return sorted({f"@{c.person.login}" for c in solution.contributors if c.role is role})
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
+from crowdcare.fold import claim_state
 from crowdcare.hours import elapsed_hours, format_time, parse_time
 from crowdcare.intake import classify, normalize, same_account
 from crowdcare.model import (
@@ -83,6 +84,7 @@ class Facts:
     waiting: bool
     ours: tuple[BotComment, ...]
     holder: str | None
+    claim: tuple[str, str] | None = None  # (solution, outcome) of a duplicate claim, as fold.claim_state reads it
 
     def latest(self, rule: str) -> BotComment | None:
         return next((c for c in reversed(self.ours) if c.rule == rule), None)
@@ -119,6 +121,7 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
         waiting=names.waiting.lower() in labels,
         ours=tuple(ours),
         holder=holder,
+        claim=claim_state(thread, bot, config),
     )
 
 
@@ -281,6 +284,7 @@ def record_of(thread: Thread, facts: Facts, config: Config, status: ResponseStat
         return "staff" if kind is PersonKind.STAFF else "community"
 
     first = facts.others[0] if facts.others else None
+    claim = facts.claim
     return ResponseRecord(
         thread=str(thread.ref),
         url=thread.url,
@@ -293,6 +297,9 @@ def record_of(thread: Thread, facts: Facts, config: Config, status: ResponseStat
         answered_at=format_time(_at(facts.answer)) if facts.answer else None,
         answered_by=by(facts.answer),
         closed_at=thread.closed_at if thread.state != "open" else None,
+        first_responder=first.author.login if first else None,
+        claim=claim[0] or None if claim else None,
+        claim_outcome=claim[1] if claim else None,
     )
 
 

@@ -239,4 +239,3 @@ def actor_of_label(events: Iterable[Any], label: str) -> PersonRef | None:
         if isinstance(name, str) and name.lower() == label.lower():
             found = person_from_rest_user(event.get("actor"))[0]
     return found
-

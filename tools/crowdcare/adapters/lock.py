@@ -23,9 +23,7 @@ _held: set[Path] = set()  # folders this process holds: taking one again is a no
 
 
 @contextlib.contextmanager
-def exclusive(
-    folder: Path, report: Callable[[str], None] = lambda message: None, wait: float = WAIT
-) -> Iterator[None]:
+def exclusive(folder: Path, report: Callable[[str], None] = lambda message: None, wait: float = WAIT) -> Iterator[None]:
     """Hold ``folder``'s run lock for the block."""
     key = folder.resolve()
     if key in _held:

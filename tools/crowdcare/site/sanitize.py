@@ -119,4 +119,3 @@ def images_to_links(sanitized: str) -> str:
         link = f'<a href="{html.escape(src, quote=True)}" rel="noopener noreferrer nofollow ugc">{label}</a>'
         result = result[:offset] + link + result[offset + len(start_tag) :]
     return result
-
