@@ -36,7 +36,10 @@ def test_a_second_process_waits_for_the_lock_and_gets_it_when_it_is_released(tmp
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         said: list[str] = []
-        with pytest.raises(TransientError, match="another crowdcare run held it"), exclusive(tmp_path, said.append, wait=0.3):
+        with (
+            pytest.raises(TransientError, match="another crowdcare run held it"),
+            exclusive(tmp_path, said.append, wait=0.3),
+        ):
             pass
         assert said and "waiting for it to finish" in said[0]
     finally:

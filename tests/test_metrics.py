@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from crowdcare.metrics import compute_metrics, format_hours, nearest_rank
 from crowdcare.model import ResponseLedger, ResponseRecord, ResponseStatus
@@ -110,9 +111,71 @@ def test_the_metrics_command_prints_the_keys(sample_repo: Repo) -> None:
     )
     assert result.exit_code == 0, result.output
     figures = _json.loads(result.stdout)
-    assert {"questions", "waiting", "first_response", "accepted_answer", "community_share", "ideas", "staff"} <= set(figures)
+    assert {"questions", "waiting", "first_response", "accepted_answer", "community_share", "ideas", "staff"} <= set(
+        figures
+    )
     assert figures["questions"] == 2 and figures["waiting"] == 1 and figures["community_share"] == 1.0
     first = figures["first_response"]
     assert first["still_waiting"] == 1 and first["waiting_past_target"] == 1 and first["within_target"] == 0.5
     assert figures["staff"] == [{"login": "staffer", "open_held": 1, "oldest_hours": 192.0}]
     assert figures["ideas"]["count"] == 2 and figures["ideas"]["share_shipped"] == 0.5
+
+
+def test_deflection_counts_folds_and_claims_in_the_window() -> None:
+    from crowdcare.metrics import window_figures
+
+    records = [
+        record(1, "2026-11-01T00:00:00Z", ResponseStatus.CLOSED, claim="a/b", claim_outcome="folded"),
+        record(2, "2026-11-02T00:00:00Z", ResponseStatus.NEW, claim="a/b", claim_outcome="pending"),
+        record(3, "2026-11-03T00:00:00Z", ResponseStatus.ANSWERED, claim="a/c", claim_outcome="objected"),
+        record(4, "2026-11-04T00:00:00Z", ResponseStatus.NEW, claim="a/c", claim_outcome="agreed"),
+        record(5, "2026-11-05T00:00:00Z", ResponseStatus.NEW),
+        record(6, "2026-01-05T00:00:00Z", ResponseStatus.CLOSED, claim="a/b", claim_outcome="folded"),  # before
+    ]
+    ledger = ResponseLedger("2026-11-10T00:00:00Z", records=tuple(records))
+    now = dt.datetime(2026, 11, 10, tzinfo=dt.UTC)
+    figures = window_figures(ledger, (), now, window_days=90, community_target_hours=24, staff_target_hours=16)
+    assert figures["deflected"] == {
+        "folded": 1, "share_of_questions": 0.2, "claims_made": 4, "claims_agreed": 2, "claims_objected": 1,
+        "claims_pending": 1,
+    }  # fmt: skip
+
+
+def test_metrics_from_a_snapshot_need_no_ledger_and_write_nothing(tmp_path: Path) -> None:
+    import json as _json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from crowdcare.cli import cli
+    from tests.builders import copy_community
+    from tests.conftest import COMMUNITY_SNAPSHOT
+
+    root = copy_community(tmp_path / "repo")
+    shutil.copytree(COMMUNITY_SNAPSHOT, tmp_path / "snap")
+    (root / "metrics").mkdir(exist_ok=True)
+    (root / "metrics" / "responses.json").write_text("{broken")  # not read with --snapshot
+    before = sorted(p.name for p in (tmp_path / "snap").rglob("*"))
+    result = CliRunner().invoke(
+        cli, ["--root", str(root), "metrics", "--snapshot", str(tmp_path / "snap"), "--json"],
+        env={"CROWDCARE_NOW": "2026-11-22T12:00:00Z"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    figures = _json.loads(result.stdout)
+    keys = {
+        "questions",
+        "waiting",
+        "first_response",
+        "accepted_answer",
+        "community_share",
+        "deflected",
+        "ideas",
+        "staff",
+    }
+    assert keys <= set(figures) and figures["questions"] > 0
+    for name in ("first_response", "accepted_answer"):
+        assert {"median_hours", "p90_hours", "within_target"} <= set(figures[name])
+    assert {"folded", "claims_made", "claims_agreed", "claims_objected"} <= set(figures["deflected"])
+    assert sorted(p.name for p in (tmp_path / "snap").rglob("*")) == before, "nothing written"
+    missing = CliRunner().invoke(cli, ["--root", str(root), "metrics", "--snapshot", str(tmp_path / "nope")])
+    assert missing.exit_code != 0 and "snapshot" in missing.output

@@ -412,7 +412,8 @@ def test_the_promote_label_counts_only_from_someone_governance_admits(root: Path
     [refused] = sweep(root, snap)
     assert refused.action == "refused" and "governance.promote" in refused.why
     events.write_text(json.dumps([{**labeled, "actor": {"login": STAFF[0], "id": STAFF[1]}}]))
-    snap.record_issue_comments(60, [c for c in json.loads((snap.root / "issues/60.comments.json").read_text())
-                                    if "crowdcare" not in c["body"]])  # the refusal taken away: a fresh start
+    snap.record_issue_comments(
+        60, [c for c in json.loads((snap.root / "issues/60.comments.json").read_text()) if "crowdcare" not in c["body"]]
+    )  # the refusal taken away: a fresh start
     [opened] = sweep(root, snap)
     assert opened.action == "opened", opened

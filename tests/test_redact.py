@@ -55,8 +55,10 @@ def test_check_digits_decide_what_a_number_is() -> None:
         ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz here", f"pat {SECRET} here"),
         ("key sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc" + " oops", f"key {SECRET} oops"),
         ("aws AKIAIOSFODNN7EXAMPLE there", f"aws {SECRET} there"),
-        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U end",
-         f"jwt {SECRET} end"),
+        (
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U end",
+            f"jwt {SECRET} end",
+        ),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\nthanks", f"{SECRET}\nthanks"),
         ("login: jane\npassword: hunter2 (temporary)\nthanks", f"login: jane\n{SECRET}\nthanks"),
         ("my API key = abc123def", f"my {SECRET}"),

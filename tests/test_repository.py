@@ -11,9 +11,9 @@ from crowdcare.store import load_content
 from crowdcare.validate import validate_repository
 from tests.conftest import COMMUNITY, REPO_ROOT
 
-SAMPLE_PRESENT = any((REPO_ROOT / "kb").glob("*/*.md")) and "fictional" in (REPO_ROOT / "crowdcare.yml").read_text(
-    "utf-8"
-).lower()
+SAMPLE_PRESENT = (
+    any((REPO_ROOT / "kb").glob("*/*.md")) and "fictional" in (REPO_ROOT / "crowdcare.yml").read_text("utf-8").lower()
+)
 needs_the_sample = pytest.mark.skipif(
     not SAMPLE_PRESENT, reason="the Tallybook sample has been replaced (an adopted repository): nothing to check"
 )

@@ -162,7 +162,9 @@ def test_shipped_takes_its_release_and_every_file_written_validates(root: Path) 
     idea = {i.slug: i for i in load_content(root).ideas}["credit-union-feeds"]
     assert idea.status.value == "planned" and idea.shipped_in is None  # no release: asked, not written
     asks = [w for w in outbox(root) if w["op"] == "create_comment" and "/status shipped 4.13 WHY" in str(w["body"])]
-    assert len(asks) == 1 and ("ideas/credit-union-feeds.md", "asked-reason") in {(o["ref"], o["action"]) for o in outcomes}
+    assert len(asks) == 1 and ("ideas/credit-union-feeds.md", "asked-reason") in {
+        (o["ref"], o["action"]) for o in outcomes
+    }
     assert validate_repository(root) == []
 
     staff_says(root, 108, "/status shipped v4.13 Credit-union feeds are live for everyone", "2026-11-20T12:00:00Z", 2)

@@ -185,7 +185,14 @@ def test_the_home_page_shows_no_idea_nobody_voted_for(sample_repo: object) -> No
     from tests.builders import Repo, idea_text
 
     assert isinstance(sample_repo, Repo)
-    sample_repo.write("ideas/nobody-wants-this.md", idea_text(title="Nobody wants this", source="https://github.com/acme/community/discussions/70", votes={"up": 0, "down": 0, "score": 0}))
+    sample_repo.write(
+        "ideas/nobody-wants-this.md",
+        idea_text(
+            title="Nobody wants this",
+            source="https://github.com/acme/community/discussions/70",
+            votes={"up": 0, "down": 0, "score": 0},
+        ),
+    )
     home = render_pages(load_content(sample_repo.root))["index.md"]
     top_ideas = home.split("## Top ideas", 1)[1].split("\n## ", 1)[0]
     assert "Dark mode" in top_ideas and "Nobody wants this" not in top_ideas

@@ -203,7 +203,9 @@ class StandIn:
                 body = json.loads(raw) if raw else None
                 transport = standin.transport_fault(self.command, split.path)
                 if transport is not None and transport.reset:
-                    standin.log.append(Logged(self.command, split.path, parse_qs(split.query), body, 0, None, time.time()))
+                    standin.log.append(
+                        Logged(self.command, split.path, parse_qs(split.query), body, 0, None, time.time())
+                    )
                     # An RST instead of an answer: what a dropped connection looks like to the client.
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     self.close_connection = True
@@ -358,7 +360,9 @@ class StandIn:
         if first is None:
             raise GraphQLError("You must provide a `first` or `last` value to properly paginate the connection.")
         if first > 100:
-            raise GraphQLError(f"Requesting {first} records on the connection exceeds the `first` limit of 100 records.")
+            raise GraphQLError(
+                f"Requesting {first} records on the connection exceeds the `first` limit of 100 records."
+            )
         start = int(after or 0)
         page = nodes[start : start + first]
         return page, {"hasNextPage": start + len(page) < len(nodes), "endCursor": str(start + len(page))}

@@ -105,7 +105,9 @@ def test_a_reset_during_a_write_may_have_written_and_is_not_resent(standin: Stan
     assert len(standin.requests("POST")) == 1
 
 
-def test_the_command_line_says_one_line_and_exits_1(standin: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_line_says_one_line_and_exits_1(
+    standin: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = Repo(tmp_path / "repo")
     repo.write("crowdcare.yml", yaml.safe_dump({**CONFIG, "intake": {"bot_login": "github-actions[bot]"}}))
     standin.add_discussion(9)

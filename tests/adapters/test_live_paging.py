@@ -52,7 +52,11 @@ def config(repo: Repo) -> Config:
 
 def customer_comments(standin: StandIn, number: int, count: int = CUSTOMERS, *, issue: bool = False) -> None:
     for index in range(count):
-        login, body, at = f"customer-{index % 7}", f"Me too ({index}).", f"2026-11-20T{10 + index // 60:02d}:{index % 60:02d}:00Z"
+        login, body, at = (
+            f"customer-{index % 7}",
+            f"Me too ({index}).",
+            f"2026-11-20T{10 + index // 60:02d}:{index % 60:02d}:00Z",
+        )
         if issue:
             standin.comments[number].append(
                 {"id": 90_000 + index, "body": body, "created_at": at, "updated_at": at, "author_association": "NONE",
@@ -108,9 +112,7 @@ def test_a_sweep_of_long_discussions_sees_the_bots_reply_on_the_second_page(stan
     assert take_in(again, config, run(standin)).action == "unchanged"
 
 
-def test_three_respond_runs_acknowledge_once_after_120_comments_by_the_asker(
-    standin: StandIn, config: Config
-) -> None:
+def test_three_respond_runs_acknowledge_once_after_120_comments_by_the_asker(standin: StandIn, config: Config) -> None:
     standin.add_issue(7, login="customer-0", created="2026-11-19T09:00:00Z", updated="2026-11-20T09:00:00Z")
     standin.issues[7]["user"]["id"] = 7000
     customer_comments(standin, 7, issue=True)
@@ -146,7 +148,10 @@ def tally_once(standin: StandIn, repo: Repo, config: Config) -> list[tuple[str, 
 
 def an_idea(standin: StandIn, repo: Repo, number: int, labels: tuple[str, ...] = ()) -> None:
     standin.add_idea(number, [], labels=labels)
-    repo.write(f"ideas/idea-{number}.md", idea_text(title=f"Idea {number}", source=f"https://github.com/{REPO}/discussions/{number}"))
+    repo.write(
+        f"ideas/idea-{number}.md",
+        idea_text(title=f"Idea {number}", source=f"https://github.com/{REPO}/discussions/{number}"),
+    )
 
 
 def test_a_staff_command_at_comment_140_is_applied_once(standin: StandIn, repo: Repo, config: Config) -> None:

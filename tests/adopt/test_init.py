@@ -62,7 +62,9 @@ def test_its_workflows_are_this_repositorys_and_zizmor_finds_nothing(made: Path)
     for name in ("intake", "respond", "promote", "tally", "publish"):
         ours = (REPO_ROOT / ".github/workflows" / f"{name}.yml").read_text()
         assert (made / ".github/workflows" / f"{name}.yml").read_text() == ours, f"{name}.yml drifted from the template"
-    assert (made / ".github/scripts/push-to-main.sh").read_text() == (REPO_ROOT / ".github/scripts/push-to-main.sh").read_text()
+    assert (made / ".github/scripts/push-to-main.sh").read_text() == (
+        REPO_ROOT / ".github/scripts/push-to-main.sh"
+    ).read_text()
     for same in ("constraints.txt", "docs/stylesheets/crowdcare.css"):
         assert (made / same).read_text() == (REPO_ROOT / same).read_text(), f"{same} drifted from the template"
     # The theme override: this repository's adds only the sample's banner to the template's.

@@ -48,8 +48,8 @@ def test_metrics_page_shows_the_figures_and_three_charts(sample_repo: Repo) -> N
     assert content.config is not None
     pages = community_pages(content, content.config)
     metrics = pages[METRICS]
-    assert "| Time to first response |" in metrics and "| Time to accepted answer |" in metrics
-    assert metrics.count("![") == 3
+    assert "| Time to first response: median |" in metrics and "| Time to accepted answer: median |" in metrics
+    assert metrics.count("![") == 3 and "| Deflected |" in metrics and "Kaplan-Meier" in metrics
     charts = [path for path in pages if path.endswith(".svg")]
     assert len(charts) == 3
     for path in charts:

@@ -72,12 +72,14 @@ def test_portable_pages_are_safe_in_a_generator_that_sanitizes_nothing(sample_re
         f"<img src='{EVIL}' alt=x>",
         f'<p><img src="{EVIL}"/></p>',
         f'<IMG SRC="{EVIL}">',
-        f"![x](<{EVIL}> \"title\")",
+        f'![x](<{EVIL}> "title")',
     ],
 )
 def test_an_image_from_another_host_becomes_a_link(body: str) -> None:
     """As the site renders a page holding it: the page's Markdown, then the site's sanitizer."""
-    html = sanitize_html(markdown.markdown(f"## The answer\n\n{block(body)}\n\n## Contributors\n", extensions=EXTENSIONS))
+    html = sanitize_html(
+        markdown.markdown(f"## The answer\n\n{block(body)}\n\n## Contributors\n", extensions=EXTENSIONS)
+    )
     assert loads(html) == [] and f'href="{EVIL}"' in html
 
 
@@ -85,7 +87,9 @@ def test_an_image_of_the_site_itself_stays_an_image() -> None:
     assert loads(user_html("![chart](../metrics/backlog.svg)")) == ["../metrics/backlog.svg"]
 
 
-@pytest.mark.parametrize("opener", ["<textarea>", "<div>", "<plaintext>", "<details><summary>x", "<!--", "<table><tr><td>"])
+@pytest.mark.parametrize(
+    "opener", ["<textarea>", "<div>", "<plaintext>", "<details><summary>x", "<!--", "<table><tr><td>"]
+)
 def test_an_unclosed_element_in_the_question_hides_nothing_after_it(sample_repo: Repo, opener: str) -> None:
     sample_repo.write("kb/sync/files-do-not-sync.md", solution_text(question=f"Help {opener} please"))
     content = load_content(sample_repo.root)

@@ -136,20 +136,23 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 @click.option(
     "--window-days", type=click.IntRange(1, 3650), default=90, show_default=True, help="The window, ending now."
 )
+@snapshot_option("Measure the threads of this snapshot folder (offline) instead of the ledger; nothing is written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object on stdout.")
 @click.pass_obj
-def metrics(obj: Context, window_days: int, as_json: bool) -> None:
+def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: bool) -> None:
     """Community figures for a window, counting everyone still waiting (never silently dropped).
 
     From the response ledger (metrics/responses.json, written by `crowdcare respond`) and ideas/: questions asked
     in the window and how many still wait with no reply; time to first response and to an accepted answer
     (median and 90th percentile by the Kaplan-Meier estimate, so a question still waiting counts as waiting at
     least that long; the share within responses.community_window_hours / staff_window_hours, where waiting past
-    the target is a miss); the community's share of first responses; idea decisions in the window, median days to
-    a decision and the share shipped, declined and open; and each staff member's open load. CROWDCARE_NOW sets
-    the clock.
+    the target is a miss); the community's share of first responses; deflection (questions folded into an
+    existing solution, and duplicate claims made, agreed, objected and pending); idea decisions in the window,
+    median days to a decision and the share shipped, declined and open; and each staff member's open load.
+    With --snapshot the questions are read from a snapshot's threads, as a sweep would record them (the
+    ledger is neither needed nor written). CROWDCARE_NOW sets the clock.
 
-    Example: crowdcare metrics --window-days 30 --json
+    Example: crowdcare metrics --snapshot samples/snapshot --json
     """
     from crowdcare import clock
     from crowdcare.ledger import LEDGER_PATH
@@ -159,13 +162,21 @@ def metrics(obj: Context, window_days: int, as_json: bool) -> None:
     config = _run(lambda: load_config_or_fail(obj.root))
     content = load_content(obj.root)  # reads the ledger too: its findings name it
     broken = [f for f in content.findings if f.path == LEDGER_PATH]
-    if broken:
+    if broken and snapshot_dir is None:
         click.echo(f"crowdcare: error: {broken[0]}", err=True)
         sys.exit(2)
+    now = _run(clock.now)
+    ledger = content.ledger
+    if snapshot_dir is not None:
+        from crowdcare.adapters.snapshot import SnapshotGitHub
+        from crowdcare.respond import ledger_of
+
+        snapshot = _run(lambda: SnapshotGitHub.open(snapshot_dir.absolute(), viewer=config.intake.bot_login))
+        ledger = _run(lambda: ledger_of(snapshot.threads_updated_since(None), config, snapshot.viewer_login(), now))
     figures = window_figures(
-        content.ledger,
+        ledger,
         content.ideas,
-        _run(clock.now),
+        now,
         window_days=window_days,
         community_target_hours=config.responses.community_window_hours,
         staff_target_hours=config.responses.staff_window_hours,
@@ -185,3 +196,8 @@ def metrics(obj: Context, window_days: int, as_json: bool) -> None:
             f"{t['still_waiting']} still waiting ({t['waiting_past_target']} past the target)"
         )
     click.echo(f"questions: {figures['questions']} in {window_days} days, {figures['waiting']} with no reply yet")
+    d: Any = figures["deflected"]
+    click.echo(
+        f"deflected: {d['folded']} folded into an existing solution; duplicate claims {d['claims_made']} made, "
+        f"{d['claims_agreed']} agreed, {d['claims_objected']} objected, {d['claims_pending']} pending"
+    )

@@ -390,8 +390,8 @@ def fold_one(
     latest = claim_of(thread, bot)
     change = fold_change(thread, solution, now.date(), latest.finder if latest is not None else None)
     if change is not None:
-        proposed: Proposed = propose(repository, change)
-        pull = proposed.action
+        opened: Proposed = propose(repository, change)
+        pull = opened.action
     comment = fold_comment(thread, solution, solution_url(solution))
     try:
         github.post_comment(thread.ref, comment)

@@ -214,6 +214,7 @@ def window_figures(
         if any(c.status.value in DECIDED for c in i.history)
     ]
     statuses = [i.status.value for i in ideas]
+    claimed = [r for r in records if r.claim_outcome is not None]
     return {
         "window_days": window_days,
         "from": format_time(start),
@@ -223,6 +224,17 @@ def window_figures(
         "first_response": asdict(timing(first, community_target_hours)),
         "accepted_answer": asdict(timing(accepted, staff_target_hours)),
         "community_share": round(by.count("community") / len(by), 4) if by else None,
+        "first_response_by": {"community": by.count("community"), "staff": by.count("staff")},
+        "deflected": {
+            "folded": sum(1 for r in claimed if r.claim_outcome == "folded"),
+            "share_of_questions": (
+                round(sum(1 for r in claimed if r.claim_outcome == "folded") / len(records), 4) if records else None
+            ),
+            "claims_made": len(claimed),
+            "claims_agreed": sum(1 for r in claimed if r.claim_outcome in ("agreed", "folded")),
+            "claims_objected": sum(1 for r in claimed if r.claim_outcome == "objected"),
+            "claims_pending": sum(1 for r in claimed if r.claim_outcome == "pending"),
+        },
         "ideas": {
             "count": len(ideas),
             "decisions_in_window": len(decisions),

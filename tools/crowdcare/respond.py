@@ -34,6 +34,7 @@ from crowdcare.model import (
     Config,
     PersonKind,
     Reply,
+    ResponseLedger,
     ResponseRecord,
     ResponseStatus,
     Thread,
@@ -377,6 +378,22 @@ def respond(
     if rotated is not None:
         record = replace(record, holder=rotated)
     return RespondOutcome(str(thread.ref), record, tuple(taken))
+
+
+def ledger_of(threads: Iterable[Thread], config: Config, bot: str, now: dt.datetime) -> ResponseLedger:
+    """What a sweep at ``now`` would record for these threads, acting on nothing: the figures of a snapshot or
+    of live threads without a ledger (``crowdcare metrics --snapshot``). Unusable threads are left out."""
+    records = []
+    for thread in threads:
+        if not is_question(thread, config):
+            continue
+        try:
+            facts = facts_of(thread, config, bot)
+            records.append(record_of(thread, facts, config, status_of(thread, facts, config)))
+        except BadInputError:
+            continue
+    ordered = tuple(sorted(records, key=lambda r: (r.asked_at, r.thread)))
+    return ResponseLedger(updated_at=format_time(now), records=ordered)
 
 
 def _as_if(thread: Thread, actions: list[Action], now: dt.datetime) -> Thread:

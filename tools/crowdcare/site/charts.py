@@ -53,31 +53,35 @@ def backlog_chart(metrics: ResponseMetrics) -> str:
     return _svg(figure, "Open backlog over time")
 
 
-def response_time_chart(metrics: ResponseMetrics) -> str:
-    """Median and 90th percentile, in hours, of the time to first response and to an accepted answer."""
+def response_time_chart(rows: list[tuple[str, float | None, float | None, float]]) -> str:
+    """Median and 90th percentile, in hours, of the time to first response and to an accepted answer: rows of
+    (name, median, p90, at least). A percentile not reached yet (too many still waiting) is drawn as a hatched
+    bar to the longest wait so far, labelled "over N h": the wait is at least that long."""
     figure = Figure(figsize=(7, 2.4), layout="constrained")
     axes = figure.subplots()
-    rows = [("first response", metrics.first_response), ("accepted answer", metrics.accepted_answer)]
-    for offset, (name, colour, value) in enumerate(
-        [("median", TEAL, lambda s: s.median_hours), ("90th percentile", AMBER, lambda s: s.p90_hours)]
-    ):
-        values = [value(spread) or 0.0 for _, spread in rows]
+    for offset, (label, colour, column) in enumerate([("median", TEAL, 1), ("90th percentile", AMBER, 2)]):
+        values = [row[column] for row in rows]
+        widths = [v if v is not None else row[3] for v, row in zip(values, rows, strict=True)]
         positions = [index + offset * 0.38 for index in range(len(rows))]
-        bars = axes.barh(positions, values, height=0.36, color=colour, label=name)
-        axes.bar_label(bars, labels=[f"{v:.1f} h" for v in values], padding=3, fontsize=9)
-    axes.set_yticks([index + 0.19 for index in range(len(rows))], [name for name, _ in rows])
+        bars = axes.barh(positions, widths, height=0.36, color=colour, label=label)
+        for bar, value in zip(bars, values, strict=True):
+            if value is None:
+                bar.set_hatch("//")
+                bar.set_alpha(0.5)
+        texts = [f"{v:.1f} h" if v is not None else f"over {w:.0f} h" for v, w in zip(values, widths, strict=True)]
+        axes.bar_label(bars, labels=texts, padding=3, fontsize=9)
+    axes.set_yticks([index + 0.19 for index in range(len(rows))], [row[0] for row in rows])
     axes.invert_yaxis()
     axes.set_xlabel("hours")
-    axes.margins(x=0.15)
+    axes.margins(x=0.2)
     axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
     return _svg(figure, "Time to first response and to accepted answer")
 
 
-def answered_by_chart(metrics: ResponseMetrics) -> str:
-    """Accepted answers from the community and from staff, as one stacked bar."""
+def answered_by_chart(community: int, staff: int) -> str:
+    """First responses from the community and from staff, as one stacked bar."""
     figure = Figure(figsize=(7, 1.3), layout="constrained")
     axes = figure.subplots()
-    community, staff = metrics.answered_by_community, metrics.answered_by_staff
     total = community + staff
     for left, width, colour, name in ((0, community, TEAL, "community"), (community, staff, GREY, "staff")):
         bars = axes.barh([0], [width], left=[left], color=colour, label=name, height=0.6)
@@ -86,9 +90,9 @@ def answered_by_chart(metrics: ResponseMetrics) -> str:
             axes.bar_label(bars, labels=[share], label_type="center", color="white", fontsize=9)
     axes.set_xlim(0, max(total, 1))
     axes.set_yticks([])
-    axes.set_xlabel("accepted answers")
+    axes.set_xlabel("first responses")
     axes.spines["left"].set_visible(False)
-    return _svg(figure, "Who answered: community and staff")
+    return _svg(figure, "Who answered first: community and staff")
 
 
 def trend_chart(points: list[tuple[dt.datetime, int, int | None]]) -> str:

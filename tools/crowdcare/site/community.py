@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from crowdcare.hours import parse_time
-from crowdcare.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours
+from crowdcare.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures
 from crowdcare.model import Config, Content, PersonRef, ResponseRecord
 from crowdcare.site.charts import answered_by_chart, backlog_chart, response_time_chart
 from crowdcare.site.markup import external, front_matter, inline, person_link, plural, thread_label
 
 METRICS = "metrics/index.md"
 TRIAGE = "triage.md"
-CHARTS = {
-    "metrics/backlog.svg": ("Open backlog over time", backlog_chart),
-    "metrics/response-times.svg": ("Time to first response and to accepted answer", response_time_chart),
-    "metrics/answered-by.svg": ("Who answered: community and staff", answered_by_chart),
-}
+WINDOW_DAYS = 90  # the metrics page's window, as `crowdcare metrics` has by default
+BACKLOG, TIMES, ANSWERED_BY = "metrics/backlog.svg", "metrics/response-times.svg", "metrics/answered-by.svg"
 STATUS_LABELS = {"new": "New", "needs-staff": "With staff", "escalated": "Escalated"}
 
 
@@ -37,45 +35,148 @@ def community_pages(content: Content, config: Config) -> dict[str, str]:
             TRIAGE: front_matter("Triage") + "# Waiting for a response\n\n" + empty,
         }
     metrics = compute_metrics(content.ledger)
+    figures = window_figures(
+        content.ledger,
+        content.ideas,
+        parse_time(content.ledger.updated_at),
+        window_days=WINDOW_DAYS,
+        community_target_hours=config.responses.community_window_hours,
+        staff_target_hours=config.responses.staff_window_hours,
+    )
     triage = _triage_page(metrics, content, config) if config.triage_public else PRIVATE_TRIAGE
-    pages = {METRICS: _metrics_page(metrics, content), TRIAGE: triage}
-    if metrics.questions:
-        pages.update({path: draw(metrics) for path, (_, draw) in CHARTS.items()})
+    pages = {METRICS: _metrics_page(figures, content, config), TRIAGE: triage}
+    if figures["questions"]:
+        first, accepted = _timing(figures, "first_response"), _timing(figures, "accepted_answer")
+        rows = [
+            (name, t["median_hours"], t["p90_hours"], t["at_least_hours"])
+            for name, t in (("first response", first), ("accepted answer", accepted))
+        ]
+        by: Any = figures["first_response_by"]
+        pages[BACKLOG] = backlog_chart(metrics)
+        pages[TIMES] = response_time_chart(rows)
+        pages[ANSWERED_BY] = answered_by_chart(by["community"], by["staff"])
     return pages
 
 
-def _metrics_page(metrics: ResponseMetrics, content: Content) -> str:
+def _timing(figures: dict[str, Any], name: str) -> dict[str, Any]:
+    timing: dict[str, Any] = figures[name]
+    return timing
+
+
+def _share(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else "–"
+
+
+def _quantile(t: dict[str, Any], key: str, share: str) -> str:
+    if t[key] is not None:
+        return format_hours(t[key])
+    return f"over {format_hours(t['at_least_hours'])} (more than {share} still wait)"
+
+
+def _metrics_page(figures: dict[str, Any], content: Content, config: Config) -> str:
     assert content.ledger is not None
-    answered = metrics.answered_by_community + metrics.answered_by_staff
-    community_share = f"{metrics.answered_by_community / answered:.0%}" if answered else "–"
+    first, accepted = _timing(figures, "first_response"), _timing(figures, "accepted_answer")
+    deflected, ideas = figures["deflected"], figures["ideas"]
+    community_hours, staff_hours = first["target_hours"], accepted["target_hours"]
+    updated = content.ledger.updated_at[:16].replace("T", " ")
+    rows = [
+        ("Questions asked", f"{figures['questions']:,}", "Customer questions opened in the window."),
+        ("Waiting for a first reply", f"{figures['waiting']:,}", "Open, and nobody but the asker has replied yet."),
+        (
+            "Time to first response: median",
+            _quantile(first, "median_hours", "half"),
+            "Half the questions had a reply by then; a question still waiting counts as waiting at least as long "
+            "as it has (Kaplan-Meier), never left out.",
+        ),
+        (
+            "Time to first response: 90th percentile",
+            _quantile(first, "p90_hours", "one in ten"),
+            "Nine in ten by then.",
+        ),
+        (
+            f"First response within {community_hours:g} h",
+            _share(first["within_target"]),
+            f"`responses.community_window_hours`; {first['waiting_past_target']} waiting past it count as misses.",
+        ),
+        (
+            "Time to accepted answer: median",
+            _quantile(accepted, "median_hours", "half"),
+            "Until the reply that was accepted was posted, counting questions still without one.",
+        ),
+        ("Time to accepted answer: 90th percentile", _quantile(accepted, "p90_hours", "one in ten"), "Nine in ten."),
+        (
+            f"Accepted answer within {staff_hours:g} h",
+            _share(accepted["within_target"]),
+            f"`responses.staff_window_hours` (wall-clock here); {accepted['waiting_past_target']} past it are misses.",
+        ),
+        (
+            "Answered first by the community",
+            _share(figures["community_share"]),
+            "Share of first responses not by staff.",
+        ),
+        (
+            "Deflected",
+            f"{deflected['folded']:,} ({_share(deflected['share_of_questions'])})",
+            "Questions folded into an existing solution with their asker's consent.",
+        ),
+        (
+            "Duplicate claims",
+            f"{deflected['claims_made']} made · {deflected['claims_agreed']} agreed · "
+            f"{deflected['claims_objected']} objected · {deflected['claims_pending']} pending",
+            '"This looks like X" said by the bot or a participant\'s `/duplicate-of`, and what the askers said.',
+        ),
+        (
+            "Idea decisions",
+            f"{ideas['decisions_in_window']} in the window · median "
+            + (f"{ideas['median_days_to_decision']:g} days" if ideas["median_days_to_decision"] is not None else "–")
+            + " to a decision",
+            "Status changes to planned, in progress, shipped, declined or duplicate.",
+        ),
+        (
+            "Ideas by status",
+            f"{_share(ideas['share_shipped'])} shipped · {_share(ideas['share_declined'])} declined · "
+            f"{_share(ideas['share_open'])} open",
+            f"Of all {plural(ideas['count'], 'idea')}.",
+        ),
+    ]
     lines = [
         front_matter("Community metrics"),
         "# Community metrics\n",
-        f"How quickly customers hear back, and who answers them. {plural(metrics.questions, 'question')}; "
-        f"updated {content.ledger.updated_at[:16].replace('T', ' ')} UTC by `crowdcare respond`.\n",
-        "| | median | 90th percentile | questions |",
-        "|---|---|---|---|",
-    ]
-    for name, spread in (
-        ("Time to first response", metrics.first_response),
-        ("Time to accepted answer", metrics.accepted_answer),
-    ):
-        lines.append(
-            f"| {name} | {format_hours(spread.median_hours)} | {format_hours(spread.p90_hours)} | {spread.count} |"
-        )
-    lines += [
+        f"How quickly customers hear back, and who answers them: the {WINDOW_DAYS} days to {updated} UTC, from "
+        "the response ledger `crowdcare respond` writes (`crowdcare metrics --json` prints the same figures).\n",
+        "| Figure | Value | What it means |",
+        "|---|---|---|",
+        *(f"| {name} | {value} | {meaning} |" for name, value, meaning in rows),
         "",
-        f"**Answered by the community:** {community_share} of {plural(answered, 'accepted answer')} "
-        f"({metrics.answered_by_community} community, {metrics.answered_by_staff} staff).\n",
     ]
-    if metrics.questions:
-        lines += [f"![{alt}]({path.removeprefix('metrics/')})\n" for path, (alt, _) in CHARTS.items()]
+    staff = figures["staff"]
+    if staff:
+        lines += ["## Staff load\n", "| Staff member | Open questions held | Oldest |", "|---|---:|---|"]
+        lines += [
+            f"| {person_link(PersonRef(s['login']), config, METRICS)} | {s['open_held']} | "
+            f"{format_hours(s['oldest_hours'])} |"
+            for s in staff
+        ]
+        lines.append("")
+    if figures["questions"]:
+        by = figures["first_response_by"]
+        median = _quantile(first, "median_hours", "half")
+        lines += [
+            "## Charts\n",
+            f"![Open backlog over time, the last {WINDOW_DAYS} days: open questions and those without any reply "
+            f"({figures['waiting']} without a reply now)](backlog.svg)\n",
+            f"![Time to first response: median {median}; to accepted answer: median "
+            f"{_quantile(accepted, 'median_hours', 'half')}](response-times.svg)\n",
+            f"![Who answered first: community {by['community']}, staff {by['staff']}](answered-by.svg)\n",
+        ]
     lines += [
         "## How these are measured\n",
         "- *First response*: the first reply by anyone but the asker and bots.",
         "- *Accepted answer*: the time until the reply that was accepted was posted.",
-        "- *Backlog*: questions neither closed nor answered at the end of each day (last 90 days).",
-        "- Questions still waiting are not in the times; the backlog and the [triage page](../triage.md) show them.",
+        "- Questions still waiting are counted, not dropped: the medians are Kaplan-Meier estimates (a question "
+        "waiting 9 days has taken at least 9 days), and waiting past a target is a miss.",
+        "- *Backlog*: questions neither closed nor answered (accepted) at the end of each day.",
+        "- The [triage page](../triage.md) lists who is waiting now.",
         "",
     ]
     return "\n".join(lines)
