@@ -47,6 +47,12 @@ git -C "$DIR" init -q -b main
 printf 'snapshot/\n*.log\n.cache/\nsite/\n' >"$DIR"/.gitignore  # GitHub's side, logs and build output
 git -C "$DIR" add -A
 git -C "$DIR" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "The sample community"
+# A community helper improves a solution through a pull request of her own (a commit made on github.com carries
+# her no-reply address, which is how crowdcare credits git history to a GitHub account: recognition points).
+printf '\n> Tip from the community: banks that changed their app often need consent given again; reconnecting once\n> is enough, and nothing imported before is lost.\n' \
+  >>"$DIR"/kb/bank-feeds/bank-feed-stopped-updating.md
+git -C "$DIR" -c user.name=ruth-ellison -c user.email=38845120+ruth-ellison@users.noreply.github.com \
+  commit -q -a -m "bank-feed-stopped-updating: a tip on reconnecting after a bank changes its app"
 echo "  3. promote: accepted answers, /promote, /merge and the promote label become pull requests (branches here)"
 "$BIN"/crowdcare --root "$DIR" promote --snapshot "$DIR"/snapshot 2>"$DIR"/promote.log
 sed 's/^/     /' "$DIR"/promote.log
@@ -75,7 +81,9 @@ git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
 git -C "$DIR" add metrics && git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
   commit -q -m "Vote history" || true
 merge_reviewed crowdcare/idea/ "     a maintainer merged "
-echo "  7. build the site (validate, strict MkDocs build)"
+echo "  7. metrics: the last 90 days, counting everyone still waiting (crowdcare metrics; --json for the figures)"
+"$BIN"/crowdcare --root "$DIR" metrics | sed 's/^/     /'
+echo "  8. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
 echo "  What the bot posted, labelled, assigned, closed and reopened: $DIR/snapshot/outbox.jsonl"

@@ -29,6 +29,7 @@ LAYERS = {
         "promote",
         "preflight",
         "metrics",
+        "recognition",
         "validate",
         "intake",
         "dedup",
@@ -45,6 +46,7 @@ LAYERS = {
         "site.solutions",
         "site.ideas",
         "site.people",
+        "site.leaderboard",
     },
     # Implementations of the ports on real libraries: GitHub (PyGithub, GraphQL), git, the snapshot folder, and
     # similarity on whoosh's postings and stemmer or sentence embeddings (buckets stem with whoosh's analyser).
@@ -59,6 +61,7 @@ LAYERS = {
         "adapters.queries",
         "adapters.lock",
         "adapters.setup",
+        "adapters.githistory",
         "search_index",
         "index_cache",
         "semantic",

@@ -137,9 +137,11 @@ def pages(obj: Context, out: Path, dry_run: bool, as_json: bool) -> None:
 
     Example: crowdcare pages --out build/pages
     """
+    from crowdcare import clock
+    from crowdcare.adapters.githistory import edits
     from crowdcare.site.pages import render_pages
 
-    rendered = _run(lambda: render_pages(load_content(obj.root)))
+    rendered = _run(lambda: render_pages(load_content(obj.root), edits(obj.root), clock.now().date()))
     if not dry_run:
         _run(lambda: _write_pages(out, rendered))
     if as_json:

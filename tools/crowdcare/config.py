@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crowdcare.frontmatter import Document, FileProblem, load_yaml, read_text
 from crowdcare.model import (
+    Badge,
     BusinessHours,
     Config,
     Finding,
@@ -16,6 +17,7 @@ from crowdcare.model import (
     IntakeConfig,
     IntakeRule,
     PromotionConfig,
+    RecognitionConfig,
     ResponseConfig,
     ResponseLabels,
     StaffMember,
@@ -116,6 +118,24 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         duplicates=dict(data.get("duplicates", {})),
         intake=_intake_from_mapping(data.get("intake", {})),
         promotion=_promotion_from_mapping(data.get("promotion", {})),
+        recognition=_recognition_from_mapping(data.get("recognition", {})),
+    )
+
+
+def _recognition_from_mapping(data: dict[str, Any]) -> RecognitionConfig:
+    defaults = RecognitionConfig()
+    points = {**dict(defaults.points), **{str(k): int(v) for k, v in data.get("points", {}).items()}}
+    badges = defaults.badges
+    if "badges" in data:
+        badges = tuple(
+            Badge(str(b["name"]), tuple((str(k), int(v)) for k, v in b["when"].items()), str(b.get("description", "")))
+            for b in data["badges"]
+        )
+    return RecognitionConfig(
+        staff=str(data.get("staff", defaults.staff)),
+        window_days=int(data.get("window_days", defaults.window_days)),
+        points=tuple(points.items()),
+        badges=badges,
     )
 
 

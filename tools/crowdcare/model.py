@@ -234,6 +234,61 @@ class VoteConfig:
     acceptance_status: IdeaStatus = IdeaStatus.UNDER_REVIEW
 
 
+# What earns recognition: each is an event with a person and a date, read from the record (crowdcare.recognition).
+RECOGNITION_EVENTS = (
+    "answer_accepted",  # the answerer of a solution whose answer someone accepted
+    "answer_published",  # the answerer of any published solution
+    "question_published",  # the asker of a published solution
+    "edit_merged",  # an editor in front-matter, or a commit to kb/ or ideas/ by a GitHub account (git history)
+    "duplicate_found",  # a finder in front-matter (/merge, /duplicate-of)
+    "idea_proposed",  # the author of an idea
+    "idea_shipped",  # the author of an idea that shipped
+    "first_response",  # the first reply to a customer's question (the response ledger)
+)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """Awarded once, dated, when every count in ``when`` is reached (event kind -> at least this many)."""
+
+    name: str
+    when: tuple[tuple[str, int], ...]
+    description: str = ""
+
+
+DEFAULT_POINTS = (
+    ("answer_accepted", 15),
+    ("answer_published", 10),
+    ("question_published", 2),
+    ("edit_merged", 5),
+    ("duplicate_found", 5),
+    ("idea_proposed", 1),
+    ("idea_shipped", 20),
+    ("first_response", 2),
+)
+DEFAULT_BADGES = (
+    Badge("First accepted answer", (("answer_accepted", 1),), "An answer of theirs solved someone's question."),
+    Badge("Ten accepted answers", (("answer_accepted", 10),), "Ten answers that solved someone's question."),
+    Badge("First responder", (("first_response", 5),), "First to reply to five customers."),
+    Badge("Duplicate hunter", (("duplicate_found", 5),), "Found five questions the knowledge base already answers."),
+    Badge("Editor", (("edit_merged", 3),), "Three edits to solutions or ideas merged."),
+    Badge("Idea shipped", (("idea_shipped", 1),), "Proposed an idea that shipped."),
+)
+
+
+@dataclass(frozen=True)
+class RecognitionConfig:
+    """crowdcare.yml ``recognition:``: points per event, badges as rules, and where staff stand."""
+
+    staff: str = "apart"  # apart | exclude | include
+    window_days: int = 365  # the rolling leaderboard
+    points: tuple[tuple[str, int], ...] = DEFAULT_POINTS
+    badges: tuple[Badge, ...] = DEFAULT_BADGES
+
+    def points_for(self, kind: str) -> int:
+        return dict(self.points).get(kind, 0)
+
+
 @dataclass(frozen=True)
 class Config:
     """crowdcare.yml, validated."""
@@ -253,6 +308,7 @@ class Config:
     duplicates: dict[str, object] = field(default_factory=dict)
     intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
     promotion: PromotionConfig = field(default_factory=PromotionConfig)
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""

@@ -6,10 +6,16 @@ as plain files for other generators (Zensical runs no MkDocs plugins).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from crowdcare.errors import ContentError
+from crowdcare.hours import parse_time
 from crowdcare.model import Config, Content, IdeaStatus
+from crowdcare.recognition import Edit, latest_day, standings
 from crowdcare.site.community import community_pages
 from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, idea_pages, idea_path
+from crowdcare.site.leaderboard import LEADERBOARD, leaderboard_page
 from crowdcare.site.markup import (
     STAFF_MARK,
     external,
@@ -38,8 +44,10 @@ HOME = "index.md"
 HOME_LIST = 5
 
 
-def render_pages(content: Content) -> dict[str, str]:
-    """Every generated page. Refuses content with findings: a site is only built from valid content."""
+def render_pages(content: Content, edits: Sequence[Edit] = (), today: dt.date | None = None) -> dict[str, str]:
+    """Every generated page. Refuses content with findings: a site is only built from valid content.
+    ``edits`` (git history) and ``today`` (the leaderboard's rolling window; default: the last response sweep's
+    day, else the newest event's) are given by the caller, which reads git and the clock."""
     findings = [*content.findings, *check_content(content)]
     if findings or content.config is None:
         shown = "\n".join(f"  {f}" for f in findings[:20])
@@ -52,7 +60,11 @@ def render_pages(content: Content) -> dict[str, str]:
     pages = {HOME: _home(content, config)}
     pages.update(solution_pages(content, config))
     pages.update(idea_pages(content, config))
-    pages.update(people_pages(content, config))
+    if today is None:
+        today = parse_time(content.ledger.updated_at).date() if content.ledger else latest_day(content)
+    ranks = standings(content, config, edits, today)
+    pages.update(people_pages(content, config, ranks))
+    pages[LEADERBOARD] = leaderboard_page(ranks, config, today)
     pages.update(community_pages(content, config))
     return dict(sorted(pages.items()))
 
@@ -102,6 +114,7 @@ def _home(content: Content, config: Config) -> str:
     lines.append(f"\n## The team\n\n{STAFF_MARK} marks staff. Answers come from the whole community:\n")
     lines.extend(f"- {link('@' + p.person.login, person_path(p.person), here)}" for p in staff)
     lines.append(
-        f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Browse by tag', TAGS_INDEX, here)}\n"
+        f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Leaderboard', LEADERBOARD, here)} · "
+        f"{link('Browse by tag', TAGS_INDEX, here)}\n"
     )
     return "\n".join(lines)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crowdcare.model import Config, Content, PersonRef, Role, Solution
+from crowdcare.recognition import Standing
 from crowdcare.site.ideas import idea_path
+from crowdcare.site.leaderboard import EVENT_NAMES, LEADERBOARD
 from crowdcare.site.markup import (
     STAFF_MARK,
     Page,
+    external,
     front_matter,
     inline,
     link,
@@ -67,15 +70,21 @@ def collect_profiles(content: Content, config: Config) -> list[Profile]:
     return sorted(profiles.values(), key=lambda p: (-p.answers, -p.total, p.person.login.lower()))
 
 
-def people_pages(content: Content, config: Config) -> dict[str, str]:
+def people_pages(content: Content, config: Config, standings: Sequence[Standing] = ()) -> dict[str, str]:
+    """The contributors listing and a profile for everyone in the content, on the roster or with points."""
     profiles = collect_profiles(content, config)
+    known = {p.person.login.lower() for p in profiles}
+    profiles += [Profile(s.person) for s in standings if s.person.login.lower() not in known]
+    by_login = {s.person.login.lower(): s for s in standings}
 
     def render(chunk: Sequence[Profile], page: Page) -> str:
         return _contributors(chunk, page, len(profiles), config)
 
     pages = paginate(profiles, CONTRIBUTORS_INDEX, config.page_size * 2, render)
+    targets = {s.path: solution_path(s) for s in published(content)} | {i.path: idea_path(i) for i in content.ideas}
     for profile in profiles:
-        pages[person_path(profile.person)] = _profile_page(profile, config)
+        standing = by_login.get(profile.person.login.lower())
+        pages[person_path(profile.person)] = _profile_page(profile, config, standing, targets)
     return pages
 
 
@@ -85,7 +94,8 @@ def _contributors(chunk: Sequence[Profile], page: Page, total: int, config: Conf
         front_matter(title),
         f"# {title}\n",
         f"{plural(total, 'person')} built this knowledge base, most answers first. "
-        f"{STAFF_MARK} marks {inline(config.name)} staff.\n",
+        f"{STAFF_MARK} marks {inline(config.name)} staff. Points and badges: "
+        f"{link('the leaderboard', LEADERBOARD, page.path)}.\n",
         "| Person | Answers | Questions asked | Edits and finds | Ideas |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
@@ -109,7 +119,41 @@ _SECTION_TITLES = {
 }
 
 
-def _profile_page(profile: Profile, config: Config) -> str:
+def _recognition(standing: Standing, config: Config, here: str, targets: Mapping[str, str]) -> list[str]:
+    """Badges and the dated history of points on a profile page."""
+    window = config.recognition.window_days
+    span = "the last 12 months" if window == 365 else f"the last {window} days"
+    lines = [f"{plural(standing.recent_points, 'point')} in {span}; {link('the leaderboard', LEADERBOARD, here)}.\n"]
+    if standing.awards:
+        lines.append(f"## Badges ({len(standing.awards)})\n")
+        lines += [
+            f"- **{inline(a.badge.name)}** · {a.on.isoformat()}"
+            + (f": {inline(a.badge.description)}" if a.badge.description else "")
+            for a in standing.awards
+        ]
+        lines.append("")
+    lines.append(f"## History ({len(standing.events)})\n")
+    for event in standing.events[:PROFILE_LIST_LIMIT]:
+        if event.where in targets:
+            what = link(event.what, targets[event.where], here)
+        elif event.where.startswith("https://"):
+            what = external(event.what, event.where)
+        else:
+            what = inline(event.what)
+        points = config.recognition.points_for(event.kind)
+        source = " (git)" if event.source == "git" else ""
+        lines.append(
+            f"- {event.on.isoformat()} · {EVENT_NAMES.get(event.kind, event.kind)}{source}: {what} · +{points}"
+        )
+    if len(standing.events) > PROFILE_LIST_LIMIT:
+        lines.append(f"- … and {len(standing.events) - PROFILE_LIST_LIMIT} earlier")
+    lines.append("")
+    return lines
+
+
+def _profile_page(
+    profile: Profile, config: Config, standing: Standing | None = None, targets: Mapping[str, str] | None = None
+) -> str:
     person = profile.person
     here = person_path(person)
     member = config.staff_member(person)
@@ -119,8 +163,12 @@ def _profile_page(profile: Profile, config: Config) -> str:
         lines.append(f"{STAFF_MARK} {who}".rstrip() + "\n")
     lines.append(
         f"[GitHub profile](<https://github.com/{person.login}>) · {plural(profile.answers, 'answer')} · "
-        f"{plural(profile.total, 'contribution')}\n"
+        f"{plural(profile.total, 'contribution')}"
+        + (f" · **{plural(standing.points, 'point')}**" if standing is not None else "")
+        + "\n"
     )
+    if standing is not None:
+        lines.extend(_recognition(standing, config, here, targets or {}))
     for role, heading in _SECTION_TITLES.items():
         items = profile.roles.get(role, [])
         if items:

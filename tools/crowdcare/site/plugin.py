@@ -18,6 +18,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from crowdcare import clock
+from crowdcare.adapters.githistory import edits
 from crowdcare.errors import CrowdcareError
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
@@ -49,7 +51,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
                 raise PluginError(f"crowdcare: docs/{file.src_uri} is a symbolic link or leads outside docs/; "
                                   "replace it with a regular file")  # fmt: skip
         try:
-            pages = render_pages(load_content(self._root(config)))
+            root = self._root(config)
+            pages = render_pages(load_content(root), edits(root), clock.now().date())
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
         self._generated = set()
