@@ -179,3 +179,12 @@ def test_metrics_from_a_snapshot_need_no_ledger_and_write_nothing(tmp_path: Path
     assert sorted(p.name for p in (tmp_path / "snap").rglob("*")) == before, "nothing written"
     missing = CliRunner().invoke(cli, ["--root", str(root), "metrics", "--snapshot", str(tmp_path / "nope")])
     assert missing.exit_code != 0 and "snapshot" in missing.output
+
+
+def test_a_question_closed_without_a_reply_is_not_still_waiting() -> None:
+    from crowdcare.metrics import timing
+
+    figures = timing([(1.0, True), (30.0, False), (40.0, False)], 24, closed=[False, True, False])
+    assert (figures.still_waiting, figures.closed_without, figures.waiting_past_target) == (1, 1, 1)
+    assert figures.within_target == round(1 / 3, 4), "both past the target without a reply are misses"
+    assert figures.at_least_hours == 40.0

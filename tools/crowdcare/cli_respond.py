@@ -194,6 +194,7 @@ def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: 
         click.echo(
             f"{name.replace('_', ' ')}: median {median}, {share} within {t['target_hours']} h, "
             f"{t['still_waiting']} still waiting ({t['waiting_past_target']} past the target)"
+            + (f", {t['closed_without']} closed without one" if t["closed_without"] else "")
         )
     click.echo(f"questions: {figures['questions']} in {window_days} days, {figures['waiting']} with no reply yet")
     d: Any = figures["deflected"]

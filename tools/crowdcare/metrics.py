@@ -140,9 +140,10 @@ class Timing:
     within_target: float | None
     target_hours: float
     happened: int
-    still_waiting: int
+    still_waiting: int  # open, without it yet
     waiting_past_target: int
     at_least_hours: float  # the longest a question in the window has waited without it
+    closed_without: int = 0  # closed (folded, closed kindly...) without it: censored at the close
 
 
 def survival_quantile(durations: list[tuple[float, bool]], share: float) -> float | None:
@@ -160,11 +161,15 @@ def survival_quantile(durations: list[tuple[float, bool]], share: float) -> floa
     return None
 
 
-def timing(durations: list[tuple[float, bool]], target_hours: float) -> Timing:
+def timing(durations: list[tuple[float, bool]], target_hours: float, closed: list[bool] | None = None) -> Timing:
+    """Figures over (hours, happened) durations; ``closed`` marks, for each, a question closed without the event
+    (it counts in the estimate and as a miss past the target, but is not "still waiting")."""
+    shut = closed or [False] * len(durations)
     seen = [h for h, happened in durations if happened]
-    waiting = [h for h, happened in durations if not happened]
+    censored = [(h, c) for (h, happened), c in zip(durations, shut, strict=True) if not happened]
+    waiting = [h for h, c in censored if not c]
     hits = sum(1 for h in seen if h <= target_hours)
-    misses = len(seen) - hits + sum(1 for h in waiting if h > target_hours)
+    misses = len(seen) - hits + sum(1 for h, _ in censored if h > target_hours)
     return Timing(
         median_hours=survival_quantile(durations, 0.5),
         p90_hours=survival_quantile(durations, 0.9),
@@ -174,6 +179,7 @@ def timing(durations: list[tuple[float, bool]], target_hours: float) -> Timing:
         still_waiting=len(waiting),
         waiting_past_target=sum(1 for h in waiting if h > target_hours),
         at_least_hours=round(max(waiting, default=0.0), 2),
+        closed_without=len(censored) - len(waiting),
     )
 
 
@@ -221,8 +227,8 @@ def window_figures(
         "to": format_time(now),
         "questions": len(records),
         "waiting": len(waiting),
-        "first_response": asdict(timing(first, community_target_hours)),
-        "accepted_answer": asdict(timing(accepted, staff_target_hours)),
+        "first_response": asdict(timing(first, community_target_hours, [r.closed_at is not None for r in records])),
+        "accepted_answer": asdict(timing(accepted, staff_target_hours, [r.closed_at is not None for r in records])),
         "community_share": round(by.count("community") / len(by), 4) if by else None,
         "first_response_by": {"community": by.count("community"), "staff": by.count("staff")},
         "deflected": {
