@@ -181,3 +181,23 @@ def test_shipped_takes_its_release_and_every_file_written_validates(root: Path) 
     idea = {i.slug: i for i in load_content(root).ideas}["credit-union-feeds"]
     assert (idea.status.value, idea.shipped_in) == ("in-progress", None)
     assert validate_repository(root) == []
+
+
+def test_the_threads_of_merged_duplicates_are_told_of_a_status_change_once(root: Path) -> None:
+    """dark-theme-please (#110) was merged into dark-mode (#101): when dark-mode is planned, #110 hears of it too."""
+    path = root.parent / "snap" / "discussions" / "101.json"
+    node = json.loads(path.read_text())
+    node["labels"] = {"nodes": [{"name": "planned"}]}
+    path.write_text(json.dumps(node))
+    code, outcomes, err = tally(root)
+    assert code == 0, err
+    told = [w for w in outbox(root) if w["op"] == "create_comment" and w["thread"] == "discussion #110"]
+    assert (
+        len(told) == 1 and "is now **planned**" in str(told[0]["body"]) and "votes.duplicates" in str(told[0]["body"])
+    )
+    assert "told" in actions(outcomes, "ideas/dark-mode.md")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "tally")
+    before = len(outbox(root))
+    assert tally(root)[0] == 0
+    assert [w for w in outbox(root)[before:] if w["thread"] == "discussion #110"] == [], "once per change"

@@ -47,6 +47,7 @@ from crowdcare.preflight import check_proposal
 from crowdcare.promote import who_may
 from crowdcare.pulls import propose
 from crowdcare.respond import BotComment, bot_comments
+from crowdcare.site.markup import inline
 from crowdcare.store import idea_from_text
 from crowdcare.text import one_line, slug_from_title
 from crowdcare.votes import (
@@ -209,7 +210,26 @@ def _tally_idea(
         for change in (d.change for d in decided):
             _announce(thread, change, t)
             report(Outcome(idea.path, "status", f"{change.status.value} ({_describe(change)})"))
+            for other in bucket:
+                if _tell_duplicate(other, idea, thread, change, t):
+                    report(Outcome(idea.path, "told", f"{other.ref} (merged into it): now {change.status.value}"))
     return changes, votes
+
+
+def _tell_duplicate(other: Thread, idea: Idea, canonical: Thread, change: StatusChange, t: Tallier) -> bool:
+    """Tell the thread of an idea merged into ``idea`` that it changed status, once per change: its voters'
+    votes count there, and the people following the old thread hear of it where they voted."""
+    label = change.status.value.replace("-", " ")
+    lines = [
+        f"The idea this one was merged into, [{inline(idea.title)}]({canonical.url}), is now **{label}**.",
+        "Votes here count there (each person once), so there is nothing more to do.",
+    ]
+    if change.reason:
+        lines += ["", "> " + _clean(change.reason).replace("\n", " ")]
+    lines += ["", f"<sub>crowdcare rule `votes.duplicates`: {_describe(change)} on the idea it was merged into.</sub>"]
+    return _say_once(
+        other, t, "\n".join(lines), "told", idea=idea.slug, status=change.status.value, on=change.on.isoformat()
+    )
 
 
 # --- status decisions ---------------------------------------------------------------------------------------
