@@ -224,7 +224,8 @@ def judge(
     # Only the asker's 👎 objects: the question is theirs (anyone's 👎 let a passer-by keep it open for good).
     if any(r.content == OBJECT_REACTION for r in mine):
         return Verdict("objected", "the asker's 👎 on the duplicate suggestion")
-    people = (r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot)
+    command = claim.command.id if claim.command is not None else None
+    people = (r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot and r.id != command)
     later = (r for r in people if parse_time(r.created_at, "reply time") > claimed_at)
     since = sorted(later, key=lambda r: r.created_at)
     if since:
