@@ -106,7 +106,7 @@ def test_cli_prints_one_json_object(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(cli, ["bench", "dedup", str(path), "--threshold", "0.3", "--json"])
     assert result.exit_code == 0, result.output
-    assert list(json.loads(result.stdout)) == list(KEYS)
+    assert list(json.loads(result.stdout)) == [*KEYS, "baseline_recall_at_1", "baseline_recall_at_5"]
 
 
 def test_cli_runs_outside_a_crowdcare_repository_on_the_default_thresholds(tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_cli_runs_outside_a_crowdcare_repository_on_the_default_thresholds(tmp_p
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert f"default thresholds (duplicate {DUPLICATE_THRESHOLD}, bucket {BUCKET_THRESHOLD}" in result.stderr
-    assert list(json.loads(result.stdout)) == list(KEYS)
+    assert list(json.loads(result.stdout)) == [*KEYS, "baseline_recall_at_1", "baseline_recall_at_5"]
     (tmp_path / "crowdcare.yml").write_text("duplicates: [\n")  # there, but broken: stop and say so
     broken = CliRunner().invoke(cli, ["--root", str(tmp_path), "bench", "dedup", str(path), "--json"])
     assert broken.exit_code != 0 and "crowdcare.yml:" in broken.stderr and not broken.stdout
@@ -139,3 +139,29 @@ def test_bad_files_name_the_line(tmp_path: Path, content: str, message: str) -> 
     path.write_text(content)
     with pytest.raises(BadInputError, match=message):
         read_items(path)
+
+
+def test_halves_split_by_group_never_share_an_enquiry() -> None:
+    from crowdcare.evaluation import Item, half_of
+
+    items = [Item(f"i{n}", f"question {n}", "", f"g{n % 40}" if n % 7 else None) for n in range(400)]
+    tune, report = half_of(items, "tune"), half_of(items, "report")
+    assert len(tune) + len(report) == len(items) and tune and report
+    assert not {i.group for i in tune if i.group} & {i.group for i in report if i.group}
+    assert half_of(items, "tune") == tune, "the same split every run"
+    assert half_of(items, "all") == items
+
+
+def test_the_baseline_is_plain_bm25_over_the_same_items() -> None:
+    from crowdcare.evaluation import Item, baseline
+
+    items = [
+        Item("a1", "card not arrived yet", "", "arrival"),
+        Item("a2", "my card has not arrived", "", "arrival"),
+        Item("b1", "exchange rate for euros", "", "rate"),
+        Item("b2", "what exchange rate do you use", "", "rate"),
+        Item("c1", "card payment declined", "", None),
+    ]
+    figures = baseline(items)
+    assert set(figures) == {"baseline_recall_at_1", "baseline_recall_at_5"}
+    assert figures["baseline_recall_at_5"] == 1.0 and 0 < figures["baseline_recall_at_1"] <= 1.0

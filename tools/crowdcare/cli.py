@@ -304,24 +304,34 @@ def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
 
 
 def _print_hits(hits: list[Any], content: Any, catalog: Any, limit: int, as_json: bool) -> None:
-    """The best ``limit`` hits, a solution once (its own entry or the best of the ways it was asked, asked_as)."""
-    from crowdcare.dedup import per_solution, solution_url
+    """The best ``limit`` hits in the order of the score shown, a solution or idea once (its own entry or the best
+    of the ways it was asked: asked_as, merged duplicates)."""
+    from crowdcare.dedup import idea_status_words, idea_url, solution_path, solution_url
 
-    by_path = {s.path: s for s in content.solutions}
+    solutions = {s.path: s for s in content.solutions}
+    ideas = {i.path: i for i in content.ideas}
     rows: list[dict[str, Any]] = []
-    for hit, solution in per_solution(hits, by_path):
+    seen: set[str] = set()
+    for hit in hits:
         if len(rows) == limit:
             break
+        path = solution_path(hit.id)
+        if path in seen:
+            continue
+        seen.add(path)
         thread = catalog.threads.get(hit.id)
-        key = solution.path if solution is not None else hit.id
-        if solution is not None:
-            title, url = solution.title, solution_url(solution, content.config)
+        if path in solutions:
+            kind, title, url = "solution", solutions[path].title, solution_url(solutions[path], content.config)
+        elif path in ideas:
+            idea = ideas[path]
+            kind, title, url = "idea", f"{idea.title} (idea, {idea_status_words(idea)})", idea_url(idea, content.config)
         elif thread is not None:
-            title, url = f"{one_line(thread.title)} ({thread.ref}, open)", thread.url
+            kind, title, url = "thread", f"{one_line(thread.title)} ({thread.ref}, open)", thread.url
         else:
-            title, url = hit.id, None
-        kind = "solution" if solution is not None else hit.kind
-        rows.append({"id": key, "kind": kind, "title": title, "score": hit.score, "url": url, "terms": list(hit.terms)})
+            kind, title, url = hit.kind, hit.id, None
+        rows.append(
+            {"id": path, "kind": kind, "title": title, "score": hit.score, "url": url, "terms": list(hit.terms)}
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -362,8 +372,9 @@ def _indexed(obj: Context, refresh: bool, snapshot_dir: Path | None) -> tuple[An
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 @click.pass_obj
 def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Path | None, as_json: bool) -> None:
-    """Search the knowledge base and the open questions: solutions (title, question, tags) and open customer
-    questions (title, body) that match QUERY.
+    """Search the knowledge base, the ideas and the open questions: solutions (title, question, tags, the ways
+    they were asked), ideas (title, text, tags; "kind": "idea" in --json) and open customer questions that match
+    QUERY, best first by the score shown.
 
     Scores are similarities from 0 to 1. The index lives in .cache/crowdcare (or $CROWDCARE_CACHE_DIR) and is
     updated with what changed in kb/ since the last run; open questions come from the last `crowdcare intake`
@@ -386,8 +397,8 @@ def search(obj: Context, query: str, limit: int, refresh: bool, snapshot_dir: Pa
 def similar(
     obj: Context, title: str, body: str, limit: int, refresh: bool, snapshot_dir: Path | None, as_json: bool
 ) -> None:
-    """List the solutions and open questions a new question most likely duplicates, with scores and the terms
-    that matched.
+    """List the solutions, ideas and open questions a new thread most likely duplicates, best first by the score
+    shown, with the terms that matched.
 
     Scores at or above duplicates.related_threshold in crowdcare.yml are suggested in the intake reply; at
     or above duplicates.duplicate_threshold the reply says "this looks like ...". Only a solution can be
@@ -440,22 +451,47 @@ def bench() -> None:
     "from labelled threads of its own.",
 )
 @click.option(
+    "--half",
+    type=click.Choice(["all", "tune", "report"]),
+    default="all",
+    show_default=True,
+    help="Measure one half of the file, split by group: choose thresholds on 'tune', report figures on 'report' "
+    "(never a figure measured on the data it was tuned on).",
+)
+@click.option(
+    "--baseline/--no-baseline",
+    default=True,
+    show_default=True,
+    help="Also measure plain BM25 (whoosh's BM25F over the same texts): baseline_recall_at_1 and _at_5.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON object with exactly the protocol's keys (with --sweep: "
+    help="Print one JSON object with the protocol's keys and the baseline's (with --sweep: "
     '{"claims": [...], "buckets": [...]}, a row per threshold).',
 )
 @click.pass_obj
-def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: bool, sweep: bool, as_json: bool) -> None:
+def bench_dedup(
+    obj: Context,
+    file: Path,
+    threshold: float | None,
+    semantic: bool,
+    sweep: bool,
+    half: str,
+    baseline: bool,
+    as_json: bool,
+) -> None:
     """Measure duplicate detection on a labelled JSON-lines file, following shared/data/dedup/README.md.
 
     Each line is {"id", "title", "body", "group"}; items sharing a group are the same enquiry. Reports
     leave-one-out recall@1/@5 and MRR@10, claim precision and coverage at the production threshold, online
     bucketing in file order (pair precision, recall, F1, ARI, buckets per group) and cost. Progress on stderr.
-    With --sweep, how claims and buckets change with their thresholds.
+    With --sweep, how claims and buckets change with their thresholds. Beside them, plain BM25's recall on the same
+    items (the baseline). --half tune / report measure one half of the file, split by group: tune on one, report
+    on the other.
 
-    Example: crowdcare bench dedup ../shared/data/dedup/seamonkey-bugs.jsonl
+    Example: crowdcare bench dedup labelled.jsonl --half report --json
     """
     from crowdcare.buckets import Buckets
     from crowdcare.dedup import bucket_threshold as bucket_threshold_of
@@ -465,6 +501,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
         SEMANTIC_BUCKET_SWEEP,
         format_report,
         format_sweep,
+        half_of,
         read_items,
         run_benchmark,
     )
@@ -480,7 +517,7 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
         threshold, join = thresholds(config)[1], bucket_threshold_of(config)
     else:
         join = threshold  # --threshold serves buckets too
-    items = _run(lambda: read_items(file))
+    items = half_of(_run(lambda: read_items(file)), half)
     index_factory: Any = SearchIndex
     bucketer: Any = Buckets
     if semantic:
@@ -499,8 +536,9 @@ def bench_dedup(obj: Context, file: Path, threshold: float | None, semantic: boo
         rows = sweep_thresholds(items, progress, index_factory, bucketer, bucket_thresholds=joins)
         click.echo(json.dumps(rows) if as_json else format_sweep(file.name, rows, threshold, join))
         return
-    figures = run_benchmark(items, threshold, progress, join, index_factory, bucketer)
-    title = f"{file.name} (duplicate threshold {threshold:g}, bucket threshold {join:g})"
+    figures = run_benchmark(items, threshold, progress, join, index_factory, bucketer, with_baseline=baseline)
+    part = "" if half == "all" else f", {half} half: {len(items):,} items"
+    title = f"{file.name} (duplicate threshold {threshold:g}, bucket threshold {join:g}{part})"
     click.echo(json.dumps(figures) if as_json else format_report(title, figures))
 
 

@@ -121,9 +121,7 @@ def take_in(
     have = {label.lower() for label in thread.labels}
     missing = tuple(label for label in rule.labels if label.lower() not in have)
     bot = github.viewer_login()
-    body = compose_reply(
-        thread, kind, config, suggest(thread) if suggest is not None and kind is ThreadKind.QUESTION else ""
-    )
+    body = compose_reply(thread, kind, config, suggest(thread) if suggest is not None else "")
     mine = [reply for reply in thread.replies if _ours(reply, bot)]
     warnings = (f"{len(mine)} bot comments found; keeping the first",) if len(mine) > 1 else ()
 
