@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from crowdcare.model import Config, Content, Idea, Solution, SolutionStatus
 from crowdcare.site.markup import (
@@ -24,6 +25,7 @@ from crowdcare.site.markup import (
     thread_label,
     thread_order,
 )
+from crowdcare.text import one_line
 
 SOLUTIONS_INDEX = "solutions/index.md"
 TAGS_INDEX = "tags/index.md"
@@ -75,8 +77,10 @@ def solution_pages(content: Content, config: Config) -> dict[str, str]:
             return _topic_listing(chunk, page, title, first, config)
 
         pages.update(paginate(items, first, config.page_size, render))
+    # What each thread asked and when, from the response ledger (the questions of the last responses.keep_days).
+    asked = {r.url: (r.title, r.asked_at[:10]) for r in (content.ledger.records if content.ledger else ())}
     for solution in solutions:
-        pages[solution_path(solution)] = solution_page(solution, config, keyed)
+        pages[solution_path(solution)] = solution_page(solution, config, keyed, asked)
     for merged, canonical in tombstones(content):
         pages[solution_path(merged)] = tombstone_page(merged, canonical)
     pages.update(_tag_pages(solutions, content.ideas, config))
@@ -121,7 +125,12 @@ def _topic_listing(chunk: Sequence[Solution], page: Page, title: str, first: str
     return "\n".join(lines)
 
 
-def solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]) -> str:
+def solution_page(
+    solution: Solution,
+    config: Config,
+    keyed: dict[str, Solution],
+    asked: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
     here = solution_path(solution)
     topic = config.topic(solution.topic)
     topic_title = topic.title if topic else solution.topic
@@ -151,9 +160,17 @@ def solution_page(solution: Solution, config: Config, keyed: dict[str, Solution]
     lines.append(f"\n## Asked {plural(solution.times_asked, 'time')}\n")
     lines.append("Customers asked this in these threads:\n")
     origin = " (where this answer comes from)"
-    items = "".join(
-        f"<li>{html_link(thread_label(url), url)}{origin if url == solution.source else ''}</li>" for url in threads
-    )
+    known = asked or {}
+
+    def item(url: str) -> str:
+        # The thread's title and date where the response ledger knows them, else its number.
+        title, day = known.get(url, ("", ""))
+        text = one_line(title) if title else thread_label(url)
+        detail = " · ".join(x for x in (thread_label(url) if title else "", day) if x)
+        note = f" <small>{html.escape(detail, quote=False)}</small>" if detail else ""
+        return f"<li>{html_link(text, url)}{note}{origin if url == solution.source else ''}</li>"
+
+    items = "".join(item(url) for url in threads)
     lines.append(f'<ul class="cc-threads">{items}</ul>\n')
     if solution.asked_as:
         # The wordings of the questions folded into it: readers searching the site in their own words find it.
