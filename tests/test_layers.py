@@ -34,6 +34,7 @@ LAYERS = {
         "intake",
         "dedup",
         "fold",
+        "idea_fold",
         "doctor",
         "scaffold",
         "site",

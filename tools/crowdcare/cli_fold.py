@@ -28,13 +28,19 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     suggestions never close anything. Anyone may find a duplicate with a comment `/duplicate-of TOPIC/SLUG`:
     the sweep posts a claim naming the finder, which folds only when the asker agrees or staff confirm (a staff
     👍, or the command was staff's or the asker's), and credits the finder in the solution's front-matter.
+    Idea threads get the same consent: a new idea the intake reply called a duplicate of an existing one (or a
+    participant's `/duplicate-of ideas/SLUG`) is merged through a reviewed pull request marking it `duplicate`
+    (branch crowdcare/fold/idea-<slug>); its thread stays open and its votes count on the canonical idea.
     Reruns do nothing twice. CROWDCARE_NOW sets the clock.
 
     Example: crowdcare fold --snapshot samples/snapshot --dry-run
     """
     from crowdcare import clock
-    from crowdcare.dedup import solution_url
+    from crowdcare.dedup import idea_url, solution_url
     from crowdcare.fold import fold_all
+    from crowdcare.idea_fold import fold_ideas
+    from crowdcare.intake import classify
+    from crowdcare.model import ThreadKind
     from crowdcare.respond import is_question
     from crowdcare.store import load_config_or_fail, load_content
 
@@ -43,7 +49,9 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     now = _run(clock.now)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     repository = _repository(obj.root, snapshot_dir, github, config)
-    threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
+    listed = _run(lambda: list(github.threads_updated_since(None)))
+    threads = [t for t in listed if is_question(t, config)]
+    ideas = [t for t in listed if classify(t, config) is ThreadKind.IDEA and not is_question(t, config)]
 
     def progress(outcome: Any) -> None:
         if as_json:
@@ -65,7 +73,23 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             on_progress=progress,
         )
     )
-    done = {o.ref: o.solution for o in outcomes if o.done and o.decision in ("fold", "finish-close")}
+    outcomes += _run(
+        lambda: fold_ideas(
+            ideas,
+            content,
+            github,
+            repository,
+            now,
+            lambda i: idea_url(i, config),
+            dry_run=dry_run,
+            on_progress=progress,
+        )
+    )
+    done = {
+        o.ref: o.solution
+        for o in outcomes
+        if o.done and o.decision in ("fold", "finish-close") and o.ref in {str(t.ref) for t in threads}
+    }
     if done and not dry_run:
         from crowdcare.hours import format_time
         from crowdcare.ledger import close_records, write_ledger
@@ -76,4 +100,4 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             _run(lambda: write_ledger(obj.root, close_records(ledger, done, format_time(now))))
     folded = sum(1 for o in outcomes if o.decision == "fold")
     verb = "due (dry run)" if dry_run else "folded"
-    click.echo(f"crowdcare fold: {len(outcomes)} claimed question(s), {folded} {verb}", err=True)
+    click.echo(f"crowdcare fold: {len(outcomes)} claimed thread(s) (questions and ideas), {folded} {verb}", err=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crowdcare.fold import claim_marker, close_after_days
+from crowdcare.idea_fold import idea_claim_marker
 from crowdcare.intake import classify, normalize
 from crowdcare.model import Config, Content, Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
 from crowdcare.ports import SimilarityIndex
@@ -370,11 +371,18 @@ def render_idea_suggestions(matches: list[IdeaMatch], config: Config) -> str:
 
     lines = []
     rest = matches
-    if matches[0].is_duplicate:
+    first = matches[0]
+    if first.is_duplicate and first.idea.status is not IdeaStatus.DECLINED:
         lines.append(
-            f"**This looks like {line(matches[0])}: vote there.** A 👍 on that idea counts for it; staff can merge "
-            "this one into it, and then votes here count there too, each person once.\n"
+            f"**This looks like {line(first)}: vote there.** If it is the same idea, reply *yes* or react 👍 to "
+            "this comment and we'll merge this one into it: the votes here will count there, each person once. If "
+            f"it is different, reply or react 👎 and it stays its own idea. With no reply in "
+            f"{close_after_days(config)} days, we'll take it that it is the same.\n"
+            f"{idea_claim_marker(first.idea.slug)}\n"
         )
+        rest = matches[1:]
+    elif first.is_duplicate:
+        lines.append(f"**This looks like {line(first)}**, which was declined; the reason is on its page.\n")
         rest = matches[1:]
     if rest:
         lines.append("Ideas like this one already on the board (vote on the one you mean):\n")

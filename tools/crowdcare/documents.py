@@ -69,7 +69,7 @@ def change_meta(change: StatusChange) -> dict[str, str]:
 
 
 def idea_meta(idea: Idea) -> dict[str, Any]:
-    """The front-matter of a new ``ideas/<slug>.md``, optional keys only when set."""
+    """The front-matter of ``ideas/<slug>.md`` from a validated model, optional keys only when set."""
     meta: dict[str, Any] = {
         "title": idea.title,
         "status": idea.status.value,
@@ -78,8 +78,17 @@ def idea_meta(idea: Idea) -> dict[str, Any]:
         "votes": votes_meta(idea.votes),
         "created": idea.created.isoformat(),
     }
+    if idea.updated is not None:
+        meta["updated"] = idea.updated.isoformat()
     if idea.tags:
         meta["tags"] = list(idea.tags)
+    if idea.duplicate_of is not None:
+        meta["duplicate_of"] = idea.duplicate_of
+    if idea.shipped_in is not None:
+        meta["shipped_in"] = idea.shipped_in
+    if idea.decision is not None:
+        decision = idea.decision
+        meta["decision"] = {"by": decision.by, "on": decision.on.isoformat(), "reason": decision.reason}
     if idea.history:
         meta["history"] = [change_meta(c) for c in idea.history]
     return meta

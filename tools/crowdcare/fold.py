@@ -56,6 +56,9 @@ from crowdcare.site.markup import inline
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CLAIM = re.compile(rf"<!-- crowdcare:claim solution=({_SLUG}/{_SLUG}) -->")
 FOLDED = re.compile(rf"<!-- crowdcare:fold solution=({_SLUG}/{_SLUG}) -->")
+# On an idea thread: the same consent, to merge the new idea into an existing one (idea_fold.py).
+IDEA_CLAIM = re.compile(rf"<!-- crowdcare:claim idea=({_SLUG}) -->")
+IDEA_FOLDED = re.compile(rf"<!-- crowdcare:fold idea=({_SLUG}) -->")
 # A participant's command, first thing in a reply: /duplicate-of topic/slug (or the solution's path or page URL).
 COMMAND = re.compile(r"\A\s*/duplicate-of(?:\s+(\S{1,300}))?", re.IGNORECASE)
 # The bot's answer to a command: a claim on the finder's behalf, or a refusal; ``command`` is the command's id.
@@ -96,10 +99,11 @@ class Claim:
     """A duplicate claim the bot made: which solution, the comment that made it, and who found the duplicate
     (None for the intake reply's own claim, which the bot found)."""
 
-    key: str  # topic/slug
+    key: str  # topic/slug (a solution), or an idea's slug when kind is "idea"
     comment: Reply
     finder: PersonRef | None = None
     command: Reply | None = None  # the finder's /duplicate-of reply
+    kind: str = "solution"  # solution | idea
 
 
 def _bots(reply: Reply, bot: str) -> bool:
@@ -111,16 +115,18 @@ def claim_of(thread: Thread, bot: str) -> Claim | None:
     in its answer to a participant's /duplicate-of (which names the finder). A later claim replaces an earlier."""
     latest = None
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = CLAIM.search(reply.body)
+        match, kind = CLAIM.search(reply.body), "solution"
+        if match is None:
+            match, kind = IDEA_CLAIM.search(reply.body), "idea"
         if match is None or not _bots(reply, bot):
             continue
         found = FINDER.search(reply.body)
         if found is not None:
             finder = PersonRef(found.group(1), None if found.group(2) == "-" else int(found.group(2)))
             command = next((r for r in thread.replies if r.id == found.group(3)), None)
-            latest = Claim(match.group(1), reply, finder, command)
+            latest = Claim(match.group(1), reply, finder, command, kind)
         elif INTAKE_MARKER in reply.body:
-            latest = Claim(match.group(1), reply)
+            latest = Claim(match.group(1), reply, kind=kind)
     return latest
 
 
@@ -143,7 +149,7 @@ def pending_command(thread: Thread, bot: str) -> Command | None:
     return None
 
 
-def _rule(text: str) -> str:
+def cite_rule(text: str) -> str:
     return f"<sub>crowdcare rule `duplicates.duplicate_of`: {text}.</sub>"
 
 
@@ -154,17 +160,23 @@ def proposal_comment(thread: Thread, command: Command, solution: Solution, url: 
         f"@{thread.author.login}, if it answers your question, reply **yes** or react 👍 to this comment: we'll "
         "file your question there and close this thread. A staff member can confirm it too. Any other reply "
         "keeps this thread open as it is.\n\n"
-        + _rule("a participant's duplicate is folded when the asker agrees or staff confirm; silence never folds it")
+        + cite_rule(
+            "a participant's duplicate is folded when the asker agrees or staff confirm; silence never folds it"
+        )
         + f"\n{claim_marker(solution.key)}\n{finder_marker(finder, command.reply.id)}"
     )
 
 
-def refusal_comment(command: Command) -> str:
+def refusal_comment(command: Command, what: str = "solution") -> str:
     named = f"`{command.reference}`" if re.fullmatch(r"[\w./:#?=-]{1,300}", command.reference) else "nothing we know"
+    where, example = {
+        "solution": ("a solution in the knowledge base", "its `topic/slug` or its page address, as in "
+                     "`/duplicate-of billing/switch-to-annual-billing`"),
+        "idea": ("an idea on the board", "its page address or `ideas/SLUG`, as in `/duplicate-of ideas/dark-mode`"),
+    }[what]  # fmt: skip
     return (
-        f"@{command.reply.author.login}, thanks for looking: {named} is not a solution in the knowledge base. "
-        "Name one by its `topic/slug` or its page address, as in `/duplicate-of billing/switch-to-annual-billing`.\n\n"
-        + _rule("/duplicate-of names a published solution")
+        f"@{command.reply.author.login}, thanks for looking: {named} is not {where}. Name one by {example}.\n\n"
+        + cite_rule(f"/duplicate-of names a published {what}")
         + f"\n<!-- crowdcare:duplicate-of-refused command={command.reply.id} -->"
     )
 
@@ -350,8 +362,8 @@ def fold_one(
                 raise ThreadGoneError(f"{thread.ref} was deleted")
             thread, proposed = fresh, answered
     claim = claim_of(thread, bot)
-    if claim is None:
-        return None
+    if claim is None or claim.kind != "solution":
+        return None  # an idea's claim is idea_fold's
     solution = next((s for s in content.solutions if s.key == claim.key), None)
     if solution is not None and solution.superseded_by is not None:
         solution = next((s for s in content.solutions if s.key == solution.superseded_by), None)
@@ -422,16 +434,16 @@ def _answer_command(
     finder = command.reply.author
     if solution is None:
         if not dry_run:
-            _post_once(thread, refusal_comment(command), github, bot, REFUSED)
+            post_once(thread, refusal_comment(command), github, bot, REFUSED)
         why = f"@{finder.login}'s /duplicate-of names no solution ({command.reference[:80] or 'nothing'})"
         return FoldOutcome(str(thread.ref), "", "refused", why, done=not dry_run)
     if not dry_run:
-        _post_once(thread, proposal_comment(thread, command, solution, solution_url(solution)), github, bot, FINDER)
+        post_once(thread, proposal_comment(thread, command, solution, solution_url(solution)), github, bot, FINDER)
     why = f"@{finder.login} found it (/duplicate-of); it waits for the asker or staff"
     return FoldOutcome(str(thread.ref), solution.key, "proposed", why, done=not dry_run)
 
 
-def _post_once(thread: Thread, body: str, github: GitHubPort, bot: str, marker: re.Pattern[str]) -> None:
+def post_once(thread: Thread, body: str, github: GitHubPort, bot: str, marker: re.Pattern[str]) -> None:
     try:
         github.post_comment(thread.ref, body)
     except AmbiguousWriteError:

@@ -104,6 +104,11 @@ def events_of(content: Content, edits: Sequence[Edit], bot: str | None = None) -
             found.extend(_solution_events(solution, edited_in_git))
     for idea in content.ideas:
         found.append(Event(idea.author, "idea_proposed", idea.created, idea.title, idea.path, "front-matter"))
+        for change in idea.history:
+            if change.status is IdeaStatus.DUPLICATE and change.by and change.via != "label":
+                # Who found it: a participant's /duplicate-of, or staff's /status duplicate.
+                finder = PersonRef(change.by)
+                found.append(Event(finder, "duplicate_found", change.on, idea.title, idea.path, "front-matter"))
         if idea.status is IdeaStatus.SHIPPED:
             shipped = [c.on for c in idea.history if c.status is IdeaStatus.SHIPPED]
             on = shipped[-1] if shipped else (idea.decision.on if idea.decision else idea.updated or idea.created)

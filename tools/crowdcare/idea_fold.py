@@ -1,0 +1,242 @@
+"""Consent-based merging of duplicate ideas: the same rules as fold.py, for idea threads.
+
+The reply to a new idea says "this looks like X: vote there" above the duplicate threshold and asks its author to
+reply *yes* or react 👍 if it is the same idea, carrying a hidden claim marker (``crowdcare:claim idea=SLUG``).
+A participant's ``/duplicate-of ideas/SLUG`` (or the idea's page address) makes the bot post such a claim naming
+the finder. Consent is judged as for questions (``fold.judge``): the author's yes or 👍, or for the bot's own claim
+nobody objecting for ``duplicates.close_after_days``; a participant's claim needs the author or staff.
+
+Merging opens a reviewed pull request (branch ``crowdcare/fold/<thread>``) that marks the new idea's file
+``status: duplicate`` with ``duplicate_of`` and a history entry naming who found it; once merged, `crowdcare tally`
+counts its votes on the canonical idea, each voter once. The thread stays open (closing it would hide its votes
+from a tally that lists open threads) and gets one comment saying where its votes now count. An idea whose file is
+not in ``ideas/`` yet (the tally's pull request for it is still open) waits: the fold never races that proposal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+
+from crowdcare.documents import idea_document
+from crowdcare.errors import BadInputError, ThreadGoneError
+from crowdcare.fold import (
+    FINDER,
+    IDEA_FOLDED,
+    REFUSED,
+    Claim,
+    Command,
+    FoldOutcome,
+    Verdict,
+    cite_rule,
+    claim_of,
+    finder_marker,
+    judge,
+    pending_command,
+    post_once,
+    refusal_comment,
+)
+from crowdcare.intake import same_account
+from crowdcare.model import ChangeProposal, Content, Idea, IdeaStatus, StatusChange, Thread
+from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.pulls import propose
+from crowdcare.site.markup import inline
+from crowdcare.store import idea_from_text
+
+_IDEA_REF = re.compile(r"(?:^|/)(?:ideas/)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)?$")
+
+
+def idea_claim_marker(slug: str) -> str:
+    return f"<!-- crowdcare:claim idea={slug} -->"
+
+
+def idea_fold_marker(slug: str) -> str:
+    return f"<!-- crowdcare:fold idea={slug} -->"
+
+
+def find_idea(content: Content, reference: str) -> Idea | None:
+    """The idea a reference names (``ideas/SLUG``, ``SLUG``, its file or page address, its thread's URL), followed
+    to the idea it was merged into; None when there is none."""
+    reference = reference.strip().strip("<>")
+    by_slug = {i.slug: i for i in content.ideas}
+    found = next((i for i in content.ideas if i.source == reference), None)
+    if found is None:
+        match = _IDEA_REF.search(reference.split("#", 1)[0].split("?", 1)[0])
+        found = by_slug.get(match.group(1)) if match else None
+    seen: set[str] = set()
+    while found is not None and found.duplicate_of and found.slug not in seen:
+        seen.add(found.slug)
+        found = by_slug.get(found.duplicate_of)
+    return found
+
+
+def own_idea(content: Content, thread: Thread) -> Idea | None:
+    return next((i for i in content.ideas if i.source == thread.url), None)
+
+
+def proposal_comment(thread: Thread, command: Command, idea: Idea, url: str) -> str:
+    finder = command.reply.author
+    return (
+        f"@{finder.login} suggests this is the same idea as [{inline(idea.title)}]({url}).\n\n"
+        f"@{thread.author.login}, if it is, reply **yes** or react 👍 to this comment: we'll merge this idea into "
+        "it, and the votes here will count there (each person once). A staff member can confirm it too. Any other "
+        "reply keeps this idea on its own.\n\n"
+        + cite_rule("a participant's duplicate is merged when the author agrees or staff confirm; silence never does")
+        + f"\n{idea_claim_marker(idea.slug)}\n{finder_marker(finder, command.reply.id)}"
+    )
+
+
+def fold_comment(thread: Thread, idea: Idea, url: str) -> str:
+    return (
+        f"Thanks, @{thread.author.login}. This idea is merged into [{inline(idea.title)}]({url}): the votes here "
+        "count there, each person once, and you'll hear here when its status changes. If they are not the same "
+        "idea after all, just reply and staff will split them again.\n\n"
+        f"{idea_fold_marker(idea.slug)}"
+    )
+
+
+def merge_change(own: Idea, target: Idea, claim: Claim, why: str, today: dt.date) -> ChangeProposal:
+    """The reviewed change marking ``own`` a duplicate of ``target``, with who found it in its history."""
+    finder = claim.finder.login if claim.finder is not None else None
+    url = claim.comment.url or ""
+    via = url if re.fullmatch(r"https://[^\s<>\"'`]{1,480}", url) else "rule"
+    change = StatusChange(IdeaStatus.DUPLICATE, today, finder, f"The same idea as {target.title}: {why}.", via)
+    merged = dataclasses.replace(
+        own, status=IdeaStatus.DUPLICATE, duplicate_of=target.slug, history=(*own.history, change), updated=today
+    )
+    found = f" @{finder} found it and is credited in the idea's history." if finder else ""
+    return ChangeProposal(
+        branch=fold_branch_for(own),
+        title=f"Merge idea {own.slug} into {target.slug}",
+        body=(
+            f"Marks [{inline(own.title)}]({own.path}) a duplicate of [{inline(target.title)}]({target.path}): {why}."
+            f"{found} Once merged, `crowdcare tally` counts its votes on the canonical idea, each voter once. "
+            "Closing this pull request leaves both ideas as they are."
+        ),
+        files={own.path: idea_document(merged)},
+        message=f"Merge idea {own.slug} into {target.slug} (duplicate_of)",
+    )
+
+
+def fold_branch_for(own: Idea) -> str:
+    return f"crowdcare/fold/idea-{own.slug}"
+
+
+def fold_idea_one(
+    thread: Thread,
+    content: Content,
+    github: GitHubPort,
+    repository: RepositoryPort,
+    now: dt.datetime,
+    idea_url: Callable[[Idea], str],
+    *,
+    dry_run: bool = False,
+) -> FoldOutcome | None:
+    """Reconcile one idea thread's duplicate claim (answering a /duplicate-of first); None without one."""
+    config = content.config
+    assert config is not None
+    bot = github.viewer_login()
+    ref = str(thread.ref)
+    if thread.state != "open" or _folded(thread, bot):
+        return None if claim_of(thread, bot) is None else FoldOutcome(ref, "", "done", "merged already or closed")
+    proposed = _answer_command(thread, content, github, idea_url, dry_run=dry_run)
+    if proposed is not None:
+        if dry_run or proposed.decision != "proposed":
+            return proposed
+        fresh = github.get_thread(thread.ref)
+        if fresh is None:
+            raise ThreadGoneError(f"{thread.ref} was deleted")
+        thread = fresh
+    claim = claim_of(thread, bot)
+    if claim is None or claim.kind != "idea":
+        return proposed
+    target = find_idea(content, claim.key)
+    own = own_idea(content, thread)
+    if target is None:
+        return FoldOutcome(ref, claim.key, "skipped", f"ideas/{claim.key}.md is no longer on the board")
+    if own is None:
+        why = "its idea file is not in ideas/ yet (the tally's pull request proposes it)"
+        return proposed or FoldOutcome(ref, target.slug, "wait", why)
+    if own.status is IdeaStatus.DUPLICATE or own.slug == target.slug:
+        return FoldOutcome(ref, target.slug, "done", f"already {own.status.value}")
+    verdict = _verdict(thread, claim, github, content, now, bot)
+    if proposed is not None and verdict.decision == "wait":
+        return proposed
+    if verdict.decision != "fold" or dry_run:
+        return FoldOutcome(ref, target.slug, verdict.decision, verdict.why)
+    fresh = github.get_thread(thread.ref)  # a reply or a 👎 since the listing cancels
+    if fresh is None:
+        raise ThreadGoneError(f"{thread.ref} was deleted")
+    current = claim_of(fresh, bot)
+    if current is None or current.key != claim.key:
+        return FoldOutcome(ref, target.slug, "withdrawn", "the duplicate suggestion was withdrawn or changed")
+    verdict = _verdict(fresh, current, github, content, now, bot)
+    if verdict.decision != "fold":
+        return FoldOutcome(ref, target.slug, verdict.decision, verdict.why)
+    change = merge_change(own, target, current, verdict.why, now.date())
+    checked, findings = idea_from_text(own.path, change.files[own.path])
+    if checked is None:  # never propose a file the site's build would refuse
+        return FoldOutcome(ref, target.slug, "skipped", "; ".join(str(f) for f in findings)[:300])
+    pull = propose(repository, change).action
+    post_once(fresh, fold_comment(fresh, target, idea_url(target)), github, bot, IDEA_FOLDED)
+    return FoldOutcome(ref, target.slug, "fold", verdict.why, pull=pull, done=True)
+
+
+def _verdict(thread: Thread, claim: Claim, github: GitHubPort, content: Content, now: dt.datetime, bot: str) -> Verdict:
+    assert content.config is not None
+    return judge(thread, claim, github.comment_reactions(thread.ref, claim.comment), content.config, now, bot)
+
+
+def _folded(thread: Thread, bot: str) -> bool:
+    return any(IDEA_FOLDED.search(r.body) and same_account(r.author.login, bot) for r in thread.replies)
+
+
+def _answer_command(
+    thread: Thread, content: Content, github: GitHubPort, idea_url: Callable[[Idea], str], *, dry_run: bool
+) -> FoldOutcome | None:
+    bot = github.viewer_login()
+    command = pending_command(thread, bot)
+    if command is None:
+        return None
+    target = find_idea(content, command.reference) if command.reference else None
+    own = own_idea(content, thread)
+    if target is None or (own is not None and target.slug == own.slug) or target.source == thread.url:
+        if not dry_run:
+            post_once(thread, refusal_comment(command, "idea"), github, bot, REFUSED)
+        named = command.reference[:80] or "nothing"
+        why = f"@{command.reply.author.login}'s /duplicate-of names no other idea ({named})"
+        return FoldOutcome(str(thread.ref), "", "refused", why, done=not dry_run)
+    if not dry_run:
+        post_once(thread, proposal_comment(thread, command, target, idea_url(target)), github, bot, FINDER)
+    why = f"@{command.reply.author.login} found it (/duplicate-of); it waits for the author or staff"
+    return FoldOutcome(str(thread.ref), target.slug, "proposed", why, done=not dry_run)
+
+
+def fold_ideas(
+    threads: Iterable[Thread],
+    content: Content,
+    github: GitHubPort,
+    repository: RepositoryPort,
+    now: dt.datetime,
+    idea_url: Callable[[Idea], str],
+    *,
+    dry_run: bool = False,
+    on_progress: Callable[[FoldOutcome], None] | None = None,
+) -> list[FoldOutcome]:
+    """The sweep over idea threads (see fold.fold_all: the same handling of deleted and unusable threads)."""
+    outcomes = []
+    for thread in threads:
+        try:
+            outcome = fold_idea_one(thread, content, github, repository, now, idea_url, dry_run=dry_run)
+        except ThreadGoneError:
+            continue
+        except BadInputError as exc:
+            outcome = FoldOutcome(str(thread.ref), "", "skipped", str(exc))
+        if outcome is None:
+            continue
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(outcome)
+    return outcomes
