@@ -1,6 +1,9 @@
 """Duplicate-detection cost at scale: index N items (default 100,000) and time queries against it.
 
-    .venv/bin/python bench/dedup_scale.py [--n 100000] [--queries 500] [--data ../shared/data/dedup]
+    .venv/bin/python bench/dedup_scale.py --data FOLDER [--n 100000] [--queries 500]
+
+FOLDER holds labelled JSON-lines files (one {"id", "title", "body", "group"} per line, the format of
+`crowdcare bench dedup`); the figures in bench/README.md used Banking77, CLINC150 and SeaMonkey.
 
 Items are the labelled enquiries of every file in --data, repeated with a few words swapped in from the same
 vocabulary until there are N distinct texts, so the index has the term statistics of real enquiries. Prints
@@ -51,6 +54,8 @@ def recall_at_scale(index: SearchIndex, entries: list[IndexEntry], folder: Path,
     rng = random.Random(5)
     hit1 = hit5 = 0
     chosen = rng.sample(short, min(queries, len(short)))
+    if not chosen:
+        return {"recall_at_1": float("nan"), "recall_at_5": float("nan")}  # no short labelled enquiries
     for n in chosen:
         hits = index.similar(entries[n].title, entries[n].body, limit=40, exclude=entries[n].id)
         others = [int(h.id.removeprefix("item-")) % len(base) for h in hits]
@@ -82,10 +87,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument(
-        "--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared/data/dedup"
-    )
+    parser.add_argument("--data", type=Path, required=True, help="a folder of labelled JSON-lines files")
     args = parser.parse_args()
+    if not args.data.is_dir() or not any(args.data.glob("*.jsonl")):
+        parser.error(f"--data {args.data}: no *.jsonl files there (labelled items: id, title, body, group)")
     rng = random.Random(11)
     base = texts(args.data)
     vocabulary = sorted({word for title, _ in base for word in title.split()})

@@ -425,7 +425,7 @@ def _need_words(text: str, param: str, what: str) -> None:
 def bench() -> None:
     """Benchmarks that print figures (they never assert timings).
 
-    Example: crowdcare bench dedup ../shared/data/dedup/banking77-train.jsonl --json
+    Example: crowdcare bench dedup labelled.jsonl --half report --json
     """
 
 
@@ -482,7 +482,7 @@ def bench_dedup(
     baseline: bool,
     as_json: bool,
 ) -> None:
-    """Measure duplicate detection on a labelled JSON-lines file, following shared/data/dedup/README.md.
+    """Measure duplicate detection on a labelled JSON-lines file (the protocol in bench/README.md).
 
     Each line is {"id", "title", "body", "group"}; items sharing a group are the same enquiry. Reports
     leave-one-out recall@1/@5 and MRR@10, claim precision and coverage at the production threshold, online

@@ -1,4 +1,4 @@
-"""`crowdcare bench dedup`: the duplicate-detection benchmark protocol of shared/data/dedup/README.md, on any
+"""`crowdcare bench dedup`: the duplicate-detection benchmark protocol (bench/README.md), on any
 JSON-lines file of {"id", "title", "body", "group"} (group null: no counterpart in the file).
 
 1. Retrieval, leave-one-out: every item is indexed; each item that has a partner is a query over all others.
