@@ -81,6 +81,14 @@ git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
 git -C "$DIR" add metrics && git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
   commit -q -m "Vote history" || true
 merge_reviewed crowdcare/idea/ "     a maintainer merged "
+echo "     fold again: a new idea whose author found it on the board (/duplicate-of) is merged into that idea"
+"$BIN"/crowdcare --root "$DIR" fold --snapshot "$DIR"/snapshot 2>"$DIR"/fold-ideas.log
+grep -v "^crowdcare fold\|: done:\|: answered:\|: objected:" "$DIR"/fold-ideas.log | sed 's/^/     /'
+merge_reviewed "crowdcare/fold/idea-*" "     a maintainer merged "
+"$BIN"/crowdcare --root "$DIR" tally --snapshot "$DIR"/snapshot 2>"$DIR"/tally-after-merge.log
+grep "dark-mode" "$DIR"/tally-after-merge.log | sed 's/^/     /'
+git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
+  commit -q -a -m "Tally after the idea merge" || true
 echo "  7. metrics: the last 90 days, counting everyone still waiting (crowdcare metrics; --json for the figures)"
 "$BIN"/crowdcare --root "$DIR" metrics | sed 's/^/     /'
 echo "  8. build the site (validate, strict MkDocs build)"

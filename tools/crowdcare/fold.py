@@ -261,7 +261,7 @@ def _confirmed(thread: Thread, claim: Claim, reactions: Iterable[Reaction], conf
     """A participant's claim: staff confirm it (their 👍, or the command was theirs), or the asker made it."""
     command = claim.command
     if command is not None and command.author.is_same_account(thread.author):
-        return Verdict("fold", "the asker named the solution themselves")
+        return Verdict("fold", "the asker named it themselves")
     if command is not None and config.person_kind(command.author, command.association) is PersonKind.STAFF:
         return Verdict("fold", f"staff (@{command.author.login}) named the solution")
     staff = [r.voter for r in reactions if r.voter is not None and r.content in AGREE_REACTIONS]

@@ -39,11 +39,12 @@ from crowdcare.fold import (
     refusal_comment,
 )
 from crowdcare.intake import same_account
-from crowdcare.model import ChangeProposal, Content, Idea, IdeaStatus, StatusChange, Thread
+from crowdcare.model import ChangeProposal, Content, Decision, Idea, IdeaStatus, StatusChange, Thread
 from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
 from crowdcare.site.markup import inline
-from crowdcare.store import idea_from_text
+from crowdcare.text import one_line
 
 _IDEA_REF = re.compile(r"(?:^|/)(?:ideas/)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)?$")
 
@@ -97,14 +98,21 @@ def fold_comment(thread: Thread, idea: Idea, url: str) -> str:
     )
 
 
-def merge_change(own: Idea, target: Idea, claim: Claim, why: str, today: dt.date) -> ChangeProposal:
-    """The reviewed change marking ``own`` a duplicate of ``target``, with who found it in its history."""
+def merge_change(own: Idea, target: Idea, claim: Claim, why: str, today: dt.date, bot: str) -> ChangeProposal:
+    """The reviewed change marking ``own`` a duplicate of ``target``: its history names who found it (None for the
+    bot's own match); the decision is the consent rule's, applied by the bot, with the reason it was due."""
     finder = claim.finder.login if claim.finder is not None else None
     url = claim.comment.url or ""
     via = url if re.fullmatch(r"https://[^\s<>\"'`]{1,480}", url) else "rule"
-    change = StatusChange(IdeaStatus.DUPLICATE, today, finder, f"The same idea as {target.title}: {why}.", via)
+    reason = f"The same idea as {one_line(target.title)[:200]}: {why}."
+    change = StatusChange(IdeaStatus.DUPLICATE, today, finder, reason, via)
     merged = dataclasses.replace(
-        own, status=IdeaStatus.DUPLICATE, duplicate_of=target.slug, history=(*own.history, change), updated=today
+        own,
+        status=IdeaStatus.DUPLICATE,
+        duplicate_of=target.slug,
+        decision=Decision(bot, today, reason),
+        history=(*own.history, change),
+        updated=today,
     )
     found = f" @{finder} found it and is credited in the idea's history." if finder else ""
     return ChangeProposal(
@@ -175,10 +183,10 @@ def fold_idea_one(
     verdict = _verdict(fresh, current, github, content, now, bot)
     if verdict.decision != "fold":
         return FoldOutcome(ref, target.slug, verdict.decision, verdict.why)
-    change = merge_change(own, target, current, verdict.why, now.date())
-    checked, findings = idea_from_text(own.path, change.files[own.path])
-    if checked is None:  # never propose a file the site's build would refuse
-        return FoldOutcome(ref, target.slug, "skipped", "; ".join(str(f) for f in findings)[:300])
+    change = merge_change(own, target, current, verdict.why, now.date(), bot)
+    problems, _ = check_proposal(content, config, change.files)
+    if problems:  # never propose a file `crowdcare validate` or the site's build would refuse
+        return FoldOutcome(ref, target.slug, "skipped", "; ".join(problems[:3])[:300])
     pull = propose(repository, change).action
     post_once(fresh, fold_comment(fresh, target, idea_url(target)), github, bot, IDEA_FOLDED)
     return FoldOutcome(ref, target.slug, "fold", verdict.why, pull=pull, done=True)

@@ -215,10 +215,27 @@ def _check_idea(content: Content, idea: Idea) -> Iterable[Finding]:
             f"score is {idea.votes.score} but up - down is {idea.votes.up - idea.votes.down}",
         )
     config = content.config
-    if idea.decision is not None and config is not None and not config.may_change_idea_status(idea.decision.by):
+    # A duplicate merged under the consent rule (crowdcare fold) is decided by the bot applying it; the maintainer
+    # who merges its pull request reviews it. Any other decision is a person's whom the governance admits.
+    by_rule = (
+        idea.decision is not None
+        and status is IdeaStatus.DUPLICATE
+        and config is not None
+        and _is_bot(idea.decision.by, config.intake.bot_login)
+    )
+    if (
+        idea.decision is not None
+        and config is not None
+        and not by_rule
+        and not config.may_change_idea_status(idea.decision.by)
+    ):
         yield finding(
             "CC305",
             idea.path,
             line(idea.path, "decision"),
             f"{idea.decision.by!r} may not decide on ideas (governance.change_idea_status)",
         )
+
+
+def _is_bot(login: str, bot_login: str) -> bool:
+    return login.endswith("[bot]") or login.lower() == bot_login.lower().removesuffix("[bot]")

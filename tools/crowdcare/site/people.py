@@ -65,8 +65,10 @@ def collect_profiles(content: Content, config: Config) -> list[Profile]:
                 bucket.append(solution)
     for idea in content.ideas:
         profile(idea.author).ideas.append((idea.title, idea_path(idea)))
-        if idea.decision is not None:
-            profile(PersonRef(idea.decision.by)).decisions.append((idea.title, idea_path(idea)))
+        by = idea.decision.by if idea.decision is not None else ""
+        bot = config.intake.bot_login.lower().removesuffix("[bot]")
+        if by and not by.endswith("[bot]") and by.lower() != bot:  # a rule the bot applied is nobody's decision
+            profile(PersonRef(by)).decisions.append((idea.title, idea_path(idea)))
     return sorted(profiles.values(), key=lambda p: (-p.answers, -p.total, p.person.login.lower()))
 
 
