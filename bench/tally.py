@@ -6,7 +6,8 @@ The stand-in serves GitHub's GraphQL schema (documents validated, executed over 
 query GitHub's published rate-limit cost; real PyGithub talks to it over HTTP on 127.0.0.1. Ideas are 90 %
 discussions and 10 % issues; reactions follow a long tail (a few ideas hold thousands, most a few dozen), as on
 real idea boards. Each idea has its file in ideas/, so the run is a full `crowdcare tally`: list, page, count,
-patch each file's vote fields, append the history. Figures: GraphQL queries and points (the workflow token gets
+patch each file's vote fields, append the history. Then the ideas are read again with the reaction cache the first
+run left (`points_rerun`: nothing changed in between). Figures: GraphQL queries and points (the workflow token gets
 1,000 points an hour), wall time, peak memory (Python allocations during the tally, and the process's RSS).
 Figures only: no assertions.
 """
@@ -32,6 +33,7 @@ from tests.builders import CONFIG
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
+from crowdcare.adapters.reaction_cache import ReactionCache
 from crowdcare.documents import idea_document
 from crowdcare.model import Idea as IdeaModel
 from crowdcare.model import IdeaStatus, PersonRef, Votes
@@ -103,6 +105,7 @@ def run(ideas: int, reactions: int) -> dict[str, float | int]:
         standin.log.clear()
         standin.graphql_points = 0
         github = LiveGitHub("bench-token", REPO, base_url=standin.url)
+        github.reaction_cache = ReactionCache()  # empty: the first run reads everything
         tracemalloc.start()
         started = time.perf_counter()
         threads = list(github.idea_threads(content.config.intake.idea))
@@ -121,13 +124,30 @@ def run(ideas: int, reactions: int) -> dict[str, float | int]:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         queries = [r for r in standin.log if r.path == "/graphql"]
+        # A rerun with nothing changed: the reaction cache the first run filled (written and read back, as the
+        # workflow keeps it between runs) spares the follow-up pages of every idea whose votes did not change.
+        rest = len(standin.log) - len(queries)
+        cache_file = root / "reactions.json"
+        assert github.reaction_cache is not None
+        github.reaction_cache.save(cache_file)
+        again = LiveGitHub("bench-token", REPO, base_url=standin.url)
+        again.reaction_cache = ReactionCache.load(cache_file)
+        before = len(standin.log)
+        rerun_threads = list(again.idea_threads(content.config.intake.idea))
+        rerun_queries = [r for r in standin.log[before:] if r.path == "/graphql"]
+        assert sum(len(t.reactions) for t in rerun_threads) == sum(len(t.reactions) for t in threads)
         return {
             "ideas": len(threads),
             "reactions": sum(len(t.reactions) for t in threads),
             "graphql_queries": len(queries),
             "follow_up_queries": sum("MoreReactions" in r.body["query"] for r in queries),
-            "rest_requests": len(standin.log) - len(queries),
+            "rest_requests": rest,
             "graphql_points": github.graphql_points,
+            "points_first": github.graphql_points,
+            "points_rerun": again.graphql_points,
+            "rerun_queries": len(rerun_queries),
+            "rerun_follow_up_queries": sum("MoreReactions" in r.body["query"] for r in rerun_queries),
+            "cache_bytes": cache_file.stat().st_size,
             "read_s": round(read, 1),
             "wall_s": round(wall, 1),
             "files_changed": len(result.files),

@@ -63,6 +63,7 @@ LAYERS = {
         "adapters.lock",
         "adapters.setup",
         "adapters.githistory",
+        "adapters.reaction_cache",
         "search_index",
         "index_cache",
         "semantic",

@@ -317,7 +317,17 @@ class StandIn:
         """The node with its reactions connection resolved page by page, as GitHub pages it."""
         every = self.reactions.get(node["id"], [])
 
-        def connection(info: Any, first: int | None = None, after: str | None = None, **_: Any) -> dict[str, Any]:
+        def connection(
+            info: Any, first: int | None = None, after: str | None = None, last: int | None = None, **_: Any
+        ) -> dict[str, Any]:
+            if last is not None and first is None and after is None:  # the newest, as GitHub serves `last`
+                if last > 100:
+                    from graphql import GraphQLError
+
+                    raise GraphQLError(f"Requesting {last} records on the connection exceeds the `last` limit of 100.")
+                page = every[len(every) - last :] if last else []
+                info_ = {"hasNextPage": False, "endCursor": str(len(every))}
+                return {"totalCount": len(every), "nodes": page, "pageInfo": info_}
             page, page_info = self._paged(every, first, after)
             return {"totalCount": len(every), "nodes": page, "pageInfo": page_info}
 

@@ -49,3 +49,30 @@ def test_the_cost_follows_githubs_published_formula() -> None:
       issues(first: 50) { nodes { title labels(first: 60) { nodes { name } } } } } } } }"""
     assert graphql_cost(query, {}) == round((1 + 100 + 100 * 50) / 100)
     assert graphql_cost("query { viewer { login } }", {}) == 1
+
+
+def test_a_rerun_reuses_the_reactions_of_ideas_whose_votes_did_not_change(standin: StandIn, tmp_path: Any) -> None:
+    from crowdcare.adapters.reaction_cache import ReactionCache
+
+    big = standin.add_idea(1, [reaction(i) for i in range(250)])
+    standin.add_idea(2, [reaction(i) for i in range(130)], issue=True)
+    path = tmp_path / "reactions.json"
+
+    def run() -> tuple[dict[int, int], int]:
+        github = LiveGitHub("test-token", REPO, base_url=standin.url)
+        github.reaction_cache = ReactionCache.load(path)
+        before = len(standin.log)
+        counts = {t.ref.number: len(t.reactions) for t in github.idea_threads(RULE)}
+        github.reaction_cache.save(path)
+        follow_ups = sum("MoreReactions" in r.body["query"] for r in standin.log[before:] if r.path == "/graphql")
+        return counts, follow_ups
+
+    assert run() == ({1: 250, 2: 130}, 3)  # the first run reads every page and fills the cache
+    assert run() == ({1: 250, 2: 130}, 0), "nothing changed: no follow-up page is read"
+    standin.reactions[big].append(reaction(300))  # a new vote is the newest reaction
+    assert run() == ({1: 251, 2: 130}, 2), "the idea whose votes changed is read again, the other is not"
+    standin.reactions[big].pop(5)  # a vote taken back lowers the count
+    assert run() == ({1: 250, 2: 130}, 2)
+    path.write_text("{not json")  # a damaged cache is an empty one
+    assert run() == ({1: 250, 2: 130}, 3)
+    assert standin.invalid == []

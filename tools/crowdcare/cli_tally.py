@@ -59,6 +59,15 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
     repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
     threads: list[Any] = []
+    cache_path = None
+    if hasattr(github, "reaction_cache"):  # live: an idea whose votes did not change is not read on
+        from crowdcare.adapters.reaction_cache import ReactionCache
+        from crowdcare.cli import hold_lock
+        from crowdcare.index_cache import cache_dir
+
+        hold_lock(cache_dir(obj.root))
+        cache_path = cache_dir(obj.root) / "reactions.json"
+        github.reaction_cache = ReactionCache.load(cache_path)
 
     def read_threads() -> list[Any]:
         for thread in github.idea_threads(config.intake.idea):
@@ -68,6 +77,10 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         return threads
 
     _run(read_threads)
+    if cache_path is not None and not dry_run:
+        cache = github.reaction_cache
+        _run(lambda: cache.save(cache_path))
+        click.echo(f"crowdcare tally: reaction cache {cache.hits} reused, {cache.misses} read again", err=True)
     tallier = Tallier(
         config=config,
         content=content,

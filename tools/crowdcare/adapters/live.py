@@ -32,6 +32,7 @@ from crowdcare.adapters.convert import (
     thread_from_graphql_issue,
     thread_from_issue,
 )
+from crowdcare.adapters.reaction_cache import ReactionCache, fingerprint
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
 
@@ -115,6 +116,7 @@ class LiveGitHub:
         self._node_ids: dict[ThreadRef, str] = {}
         self._label_ids: dict[str, str | None] = {}
         self.graphql_points = 0
+        self.reaction_cache: ReactionCache | None = None  # set by `crowdcare tally` (kept between its runs)
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
@@ -306,8 +308,22 @@ class LiveGitHub:
         return nodes
 
     def _all_reactions(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Every reaction of an idea; with a reaction cache, an idea whose count and newest reaction are what the
+        last run saw is not read on (see adapters/reaction_cache.py)."""
+        connection = node.get("reactions") or {}
+        total = connection.get("totalCount", len(connection.get("nodes") or []))
+        cache = self.reaction_cache
+        more = (connection.get("pageInfo") or {}).get("hasNextPage")
+        if cache is None or not more or "newestReaction" not in node:
+            nodes = self._read_on(node, "reactions", queries.MORE_REACTIONS)
+            return {"nodes": nodes, "totalCount": total}
+        key = fingerprint(connection, node.get("newestReaction") or {})
+        cached = cache.lookup(str(node["id"]), key)
+        if cached is not None and len(cached) == total:
+            return {"nodes": cached, "totalCount": total}
         nodes = self._read_on(node, "reactions", queries.MORE_REACTIONS)
-        return {"nodes": nodes, "totalCount": (node.get("reactions") or {}).get("totalCount", len(nodes))}
+        cache.store(str(node["id"]), key, nodes)
+        return {"nodes": nodes, "totalCount": total}
 
     def _all_comments(self, node: dict[str, Any]) -> dict[str, Any]:
         """``node`` with every comment (MORE_COMMENTS aliases them by the thread's type)."""
