@@ -160,3 +160,48 @@ def test_the_demo_shows_response_metrics_with_charts_and_the_triage_list(demo_ur
             assert outside == []
         finally:
             browser.close()
+
+
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = {
+    "home": "",
+    "solution": "kb/bank-feeds/bank-feed-stopped-updating/",
+    "topic listing": "solutions/bank-feeds/",
+    "idea board": "board/",
+    "idea": "ideas/dark-mode/",
+    "roadmap": "roadmap/",
+    "contributors": "contributors/",
+    "profile": "people/maya-okafor/",
+    "leaderboard": "leaderboard/",
+    "metrics": "metrics/",
+    "triage": "triage/",
+    "tag": "tags/",
+}
+
+
+def test_every_page_type_meets_wcag_2_2_aa_by_axe_core(demo_url: str) -> None:
+    """axe-core (npm, the engine browsers' own audits use) on each page type, WCAG 2.0-2.2 A and AA rules."""
+    from playwright.sync_api import sync_playwright
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test runs npm ci)")
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for name, path in PAGE_TYPES.items():
+                page.goto(demo_url + path)
+                page.wait_for_load_state("networkidle")
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate(
+                    "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+                    "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations"
+                    ".map(v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 2).map(n => n.target.join(' '))"
+                    ".join(', '))"
+                )
+                if result:
+                    found[name] = result
+        finally:
+            browser.close()
+    assert found == {}, found
