@@ -207,3 +207,25 @@ def test_every_page_type_meets_wcag_2_2_aa_by_axe_core(demo_url: str) -> None:
         finally:
             browser.close()
     assert found == {}, found
+
+
+def test_tables_keep_every_column_on_a_phone(demo_url: str) -> None:
+    """At 390 px the board's, triage's and leaderboard's tables fit the screen: cells wrap instead of hiding the
+    Status and Author columns off to the side (Material's tables scroll, with 100 px columns)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            widths = {}
+            for path in ("board/", "triage/", "leaderboard/", "contributors/", "metrics/"):
+                page.goto(demo_url + path)
+                widths[path] = page.evaluate(
+                    "() => [...document.querySelectorAll('article table')].map(t => "
+                    "[t.scrollWidth, (t.closest('.md-typeset__scrollwrap') || t.parentElement).clientWidth])"
+                )
+        finally:
+            browser.close()
+    too_wide = {path: found for path, found in widths.items() if any(w > room + 1 for w, room in found)}
+    assert all(widths.values()) and too_wide == {}, widths
