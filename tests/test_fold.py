@@ -80,6 +80,8 @@ def test_the_askers_thumbs_up_folds_through_a_pull_request_and_closes_as_duplica
     assert sweep(snap, root, 3) == ["discussion #1:fold"]
     closed = thread(snap, ref)
     assert closed.state == "closed" and FOLDED.search(closed.replies[-1].body)
+    assert "crowdcare rule `duplicates.close_after_days`" in closed.replies[-1].body, "the comment cites its rule"
+    assert "the asker reacted" in closed.replies[-1].body, "... and why it applied"
     assert [(r["op"], r.get("reason")) for r in outbox(snap)][-1] == ("close", "duplicate")
     text = git(root, "show", f"crowdcare/fold/discussion-1:kb/{KEY}.md")
     assert closed.url in parse_document(text).meta["also_asked"]

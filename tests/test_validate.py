@@ -299,7 +299,9 @@ def test_config_is_validated_with_the_same_rules(repo: Repo) -> None:
 
 def test_only_a_duplicate_may_be_decided_by_the_bot_applying_the_consent_rule(repo: Repo) -> None:
     """crowdcare fold merges a duplicate idea under the consent rule: the bot decides it; nothing else may."""
-    repo.write("ideas/offline.md", idea_text(title="Offline", source="https://github.com/acme/community/discussions/51"))
+    repo.write(
+        "ideas/offline.md", idea_text(title="Offline", source="https://github.com/acme/community/discussions/51")
+    )
     merged = {"by": "github-actions[bot]", "on": "2026-03-01", "reason": "The same idea as Offline: the author agreed."}
     repo.write(IDEA, idea_text(status="duplicate", duplicate_of="offline", decision=merged))
     assert [f.code for f in validate_repository(repo.root)] == []

@@ -149,8 +149,9 @@ def pending_command(thread: Thread, bot: str) -> Command | None:
     return None
 
 
-def cite_rule(text: str) -> str:
-    return f"<sub>crowdcare rule `duplicates.duplicate_of`: {text}.</sub>"
+def cite_rule(text: str, rule: str = "duplicates.duplicate_of") -> str:
+    """The line every deciding comment ends with: the rule (in crowdcare.yml or the README) and why it applied."""
+    return f"<sub>crowdcare rule `{rule}`: {text}.</sub>"
 
 
 def proposal_comment(thread: Thread, command: Command, solution: Solution, url: str) -> str:
@@ -318,12 +319,15 @@ def fold_change(
     )
 
 
-def fold_comment(thread: Thread, solution: Solution, url: str) -> str:
+def fold_comment(thread: Thread, solution: Solution, url: str, why: str = "") -> str:
+    """The kind comment a fold closes with; it cites the consent rule and why it applied (``why``: the verdict)."""
+    reason = f": {why}" if why else ""
     return (
         f"Thanks, @{thread.author.login}. We've filed your question under [{inline(solution.title)}]({url}), which "
         "answers it, and are closing this thread as a duplicate. If it comes back, or the answer stops working, "
         "just reply here and we'll reopen it.\n\n"
-        f"{fold_marker(solution.key)}"
+        + cite_rule(f"a duplicate is folded with its asker's consent{inline(reason)}", "duplicates.close_after_days")
+        + f"\n{fold_marker(solution.key)}"
     )
 
 
@@ -405,7 +409,7 @@ def fold_one(
     if change is not None:
         opened: Proposed = propose(repository, change)
         pull = opened.action
-    comment = fold_comment(thread, solution, solution_url(solution))
+    comment = fold_comment(thread, solution, solution_url(solution), verdict.why)
     try:
         github.post_comment(thread.ref, comment)
     except AmbiguousWriteError:

@@ -89,12 +89,19 @@ def proposal_comment(thread: Thread, command: Command, idea: Idea, url: str) -> 
     )
 
 
-def fold_comment(thread: Thread, idea: Idea, url: str) -> str:
+CONSENT_RULE = "duplicates.close_after_days"
+
+
+def fold_comment(thread: Thread, idea: Idea, url: str, why: str = "") -> str:
+    reason = f": {why}" if why else ""
     return (
         f"Thanks, @{thread.author.login}. This idea is merged into [{inline(idea.title)}]({url}): the votes here "
         "count there, each person once, and you'll hear here when its status changes. If they are not the same "
         "idea after all, just reply and staff will split them again.\n\n"
-        f"{idea_fold_marker(idea.slug)}"
+        + cite_rule(
+            f"a duplicate idea is merged with its author's consent{inline(reason)}", "duplicates.close_after_days"
+        )
+        + f"\n{idea_fold_marker(idea.slug)}"
     )
 
 
@@ -188,7 +195,7 @@ def fold_idea_one(
     if problems:  # never propose a file `crowdcare validate` or the site's build would refuse
         return FoldOutcome(ref, target.slug, "skipped", "; ".join(problems[:3])[:300])
     pull = propose(repository, change).action
-    post_once(fresh, fold_comment(fresh, target, idea_url(target)), github, bot, IDEA_FOLDED)
+    post_once(fresh, fold_comment(fresh, target, idea_url(target), verdict.why), github, bot, IDEA_FOLDED)
     return FoldOutcome(ref, target.slug, "fold", verdict.why, pull=pull, done=True)
 
 
