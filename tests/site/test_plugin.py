@@ -58,11 +58,18 @@ class Audit(HTMLParser):
         self.ids: list[str] = []
         self._in: str | None = None
         self._article_depth = 0
+        self._edit_button: re.Match[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "article":
             self._article_depth += 1
-        if tag in DANGEROUS_ELEMENTS and self._article_depth:
+        values = dict(attrs)
+        if tag == "a" and "md-content__button" in (values.get("class") or "").split():
+            # Material's own "Edit this page" button (its icon is an <svg>), pointing at the file on GitHub.
+            self._edit_button = re.fullmatch(
+                r"https://github\.com/[\w.-]+/[\w.-]+/edit/[\w./-]+", values.get("href") or ""
+            )
+        if tag in DANGEROUS_ELEMENTS and self._article_depth and not (tag == "svg" and self._edit_button):
             self.problems.append(f"<{tag}> element in the article")
         if any(name in URL_ATTRIBUTES and "XSS" in (value or "") for name, value in attrs):
             self.problems.append(f"<{tag}> loading a payload URL")
@@ -86,6 +93,8 @@ class Audit(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self._article_depth -= 1
+        if tag == "a":
+            self._edit_button = None
         self._in = None
 
     def handle_data(self, data: str) -> None:
@@ -208,3 +217,15 @@ def test_a_merged_solution_leaves_a_tombstone_that_redirects_to_the_canonical_pa
     assert "files-do-not-sync" not in listing  # readers find the canonical solution, not the tombstone
     index = json.loads((site / "search/search_index.json").read_text("utf-8"))
     assert not any(doc["location"].startswith("kb/sync/files-do-not-sync/") for doc in index["docs"])
+
+
+def test_edit_this_page_opens_the_solutions_own_file_and_listings_have_none(sample_repo: Repo) -> None:
+    result = build_site(sample_repo)
+    assert result.returncode == 0, result.stderr
+    site = sample_repo.root / "site"
+    solution = (site / "kb/sync/files-do-not-sync/index.html").read_text()
+    idea = (site / "ideas/dark-mode/index.html").read_text()
+    assert "/edit/main/kb/sync/files-do-not-sync.md" in solution and "/edit/main/ideas/dark-mode.md" in idea
+    for listing in ("contributors/index.html", "board/index.html", "index.html"):
+        assert "/edit/main/" not in (site / listing).read_text(), listing
+    assert "/edit/main/docs/about.md" in (site / "about/index.html").read_text()

@@ -35,6 +35,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
 
     def __init__(self) -> None:
         self._generated: set[str] = set()
+        self._edit_urls: dict[str, str] = {}
 
     def _root(self, config: Any) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -52,16 +53,30 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
                                   "replace it with a regular file")  # fmt: skip
         try:
             root = self._root(config)
-            pages = render_pages(load_content(root), edits(root), clock.now().date())
+            content = load_content(root)
+            pages = render_pages(content, edits(root), clock.now().date())
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
         self._generated = set()
+        # "Edit this page" on a solution or an idea opens its own file in kb/ or ideas/ (a pull request on GitHub);
+        # the other generated pages (listings, profiles, the board) have no file to edit.
+        repo_url = str(config.get("repo_url") or "").rstrip("/")
+        branch = content.config.promotion.base_branch if content.config else "main"
+        sources = {s.path: s.path for s in content.solutions} | {i.path: i.path for i in content.ideas}
+        self._edit_urls = {
+            path: f"{repo_url}/edit/{branch}/{source}" for path, source in sources.items() if repo_url and path in pages
+        }
         for path, markdown in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"crowdcare: docs/{path} collides with a generated page; rename or remove it")
             files.append(File.generated(config, path, content=markdown))
             self._generated.add(path)
         return files
+
+    def on_page_context(self, context: Any, page: Page, config: Any, nav: Any) -> Any:
+        if page.file.src_uri in self._generated:
+            page.edit_url = self._edit_urls.get(page.file.src_uri)
+        return context
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         if page.file.src_uri in self._generated:
