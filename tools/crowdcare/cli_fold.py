@@ -85,10 +85,9 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             on_progress=progress,
         )
     )
+    questions = {str(t.ref) for t in threads}
     done = {
-        o.ref: o.solution
-        for o in outcomes
-        if o.done and o.decision in ("fold", "finish-close") and o.ref in {str(t.ref) for t in threads}
+        o.ref: o.solution for o in outcomes if o.done and o.decision in ("fold", "finish-close") and o.ref in questions
     }
     if done and not dry_run:
         from crowdcare.hours import format_time

@@ -23,6 +23,7 @@ from crowdcare.respond import is_question
 from crowdcare.site.markup import inline
 from crowdcare.site.solutions import published
 from crowdcare.text import one_line
+from crowdcare.votes import canonical_idea
 
 MAX_SUGGESTIONS = 3
 NEAR = 0.05  # scores this close count as equal: the solution is offered before the open question
@@ -96,15 +97,6 @@ def idea_entries(content: Content) -> list[IndexEntry]:
         else:
             entries.append(IndexEntry(id=f"{canonical.path}#dup-{idea.slug}", title=idea.title, body="", kind="idea"))
     return entries
-
-
-def canonical_idea(idea: Idea, by_slug: Mapping[str, Idea]) -> Idea:
-    """The idea a duplicate was merged into, followed to the end (a cycle stops where it closes)."""
-    seen = {idea.slug}
-    while idea.duplicate_of and idea.duplicate_of in by_slug and idea.duplicate_of not in seen:
-        idea = by_slug[idea.duplicate_of]
-        seen.add(idea.slug)
-    return idea
 
 
 def idea_status_words(idea: Idea) -> str:

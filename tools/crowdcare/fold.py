@@ -49,7 +49,7 @@ from crowdcare.model import (
     SolutionStatus,
     Thread,
 )
-from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.ports import GitHubPort, RepositoryPort, read_again
 from crowdcare.pulls import Proposed, propose
 from crowdcare.site.markup import inline
 
@@ -193,8 +193,9 @@ def canonical(content: Content, reference: str) -> Solution | None:
     return solution if offered else None
 
 
-def folded_comment(thread: Thread, bot: str) -> Reply | None:
-    return next((r for r in thread.replies if FOLDED.search(r.body) and _bots(r, bot)), None)
+def folded_comment(thread: Thread, bot: str, pattern: re.Pattern[str] = FOLDED) -> Reply | None:
+    """The bot's fold comment (marker AND author); ``pattern`` IDEA_FOLDED for an idea merged."""
+    return next((r for r in thread.replies if pattern.search(r.body) and _bots(r, bot)), None)
 
 
 @dataclass(frozen=True)
@@ -361,9 +362,7 @@ def fold_one(
         if answered is not None:
             if dry_run or answered.decision != "proposed":
                 return answered
-            fresh = github.get_thread(thread.ref)
-            if fresh is None:
-                raise ThreadGoneError(f"{thread.ref} was deleted")
+            fresh = read_again(github, thread.ref)
             thread, proposed = fresh, answered
     claim = claim_of(thread, bot)
     if claim is None or claim.kind != "solution":
@@ -393,9 +392,7 @@ def fold_one(
     if verdict.decision not in ("fold", "finish-close") or dry_run:
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
     # Look again right before writing: a reply or a 👎 since the listing cancels.
-    fresh = github.get_thread(thread.ref)
-    if fresh is None:
-        raise ThreadGoneError(f"{thread.ref} was deleted")
+    fresh = read_again(github, thread.ref)
     thread, verdict = fresh, verdict_of(fresh)
     if verdict.decision == "finish-close":
         _hand_back(thread, config, github)
@@ -480,12 +477,26 @@ def fold_all(
     dry_run: bool = False,
     on_progress: Callable[[FoldOutcome], None] | None = None,
 ) -> list[FoldOutcome]:
-    """A sweep over threads: those with a claim are reconciled; a deleted one is skipped; a thread whose data is
-    unusable is noted; a transient failure stops the sweep (the next run carries on, nothing is done twice)."""
+    """A sweep over threads: those with a claim are reconciled (see ``sweep``)."""
+
+    def one(thread: Thread) -> FoldOutcome | None:
+        return fold_one(thread, content, github, repository, now, solution_url, dry_run=dry_run)
+
+    return sweep(threads, one, on_progress)
+
+
+def sweep(
+    threads: Iterable[Thread],
+    one: Callable[[Thread], FoldOutcome | None],
+    on_progress: Callable[[FoldOutcome], None] | None = None,
+) -> list[FoldOutcome]:
+    """``one`` over every thread: a thread without a claim gives nothing; a deleted one is skipped; a thread whose
+    data is unusable is noted; a transient failure stops the sweep (the next run carries on, nothing is done
+    twice). The sweep of questions (``fold_all``) and of ideas (idea_fold.fold_ideas) alike."""
     outcomes = []
     for thread in threads:
         try:
-            outcome = fold_one(thread, content, github, repository, now, solution_url, dry_run=dry_run)
+            outcome = one(thread)
         except ThreadGoneError:
             continue
         except BadInputError as exc:

@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable, Iterable
 
 from crowdcare.documents import idea_document
-from crowdcare.errors import BadInputError, ThreadGoneError
 from crowdcare.fold import (
     FINDER,
     IDEA_FOLDED,
@@ -33,14 +32,15 @@ from crowdcare.fold import (
     cite_rule,
     claim_of,
     finder_marker,
+    folded_comment,
     judge,
     pending_command,
     post_once,
     refusal_comment,
+    sweep,
 )
-from crowdcare.intake import same_account
 from crowdcare.model import ChangeProposal, Content, Decision, Idea, IdeaStatus, StatusChange, Thread
-from crowdcare.ports import GitHubPort, RepositoryPort
+from crowdcare.ports import GitHubPort, RepositoryPort, read_again
 from crowdcare.preflight import check_proposal
 from crowdcare.pulls import propose
 from crowdcare.site.markup import inline
@@ -154,15 +154,13 @@ def fold_idea_one(
     assert config is not None
     bot = github.viewer_login()
     ref = str(thread.ref)
-    if thread.state != "open" or _folded(thread, bot):
+    if thread.state != "open" or folded_comment(thread, bot, IDEA_FOLDED) is not None:
         return None if claim_of(thread, bot) is None else FoldOutcome(ref, "", "done", "merged already or closed")
     proposed = _answer_command(thread, content, github, idea_url, dry_run=dry_run)
     if proposed is not None:
         if dry_run or proposed.decision != "proposed":
             return proposed
-        fresh = github.get_thread(thread.ref)
-        if fresh is None:
-            raise ThreadGoneError(f"{thread.ref} was deleted")
+        fresh = read_again(github, thread.ref)
         thread = fresh
     claim = claim_of(thread, bot)
     if claim is None or claim.kind != "idea":
@@ -181,9 +179,7 @@ def fold_idea_one(
         return proposed
     if verdict.decision != "fold" or dry_run:
         return FoldOutcome(ref, target.slug, verdict.decision, verdict.why)
-    fresh = github.get_thread(thread.ref)  # a reply or a 👎 since the listing cancels
-    if fresh is None:
-        raise ThreadGoneError(f"{thread.ref} was deleted")
+    fresh = read_again(github, thread.ref)  # a reply or a 👎 since the listing cancels
     current = claim_of(fresh, bot)
     if current is None or current.key != claim.key:
         return FoldOutcome(ref, target.slug, "withdrawn", "the duplicate suggestion was withdrawn or changed")
@@ -202,10 +198,6 @@ def fold_idea_one(
 def _verdict(thread: Thread, claim: Claim, github: GitHubPort, content: Content, now: dt.datetime, bot: str) -> Verdict:
     assert content.config is not None
     return judge(thread, claim, github.comment_reactions(thread.ref, claim.comment), content.config, now, bot)
-
-
-def _folded(thread: Thread, bot: str) -> bool:
-    return any(IDEA_FOLDED.search(r.body) and same_account(r.author.login, bot) for r in thread.replies)
 
 
 def _answer_command(
@@ -240,18 +232,9 @@ def fold_ideas(
     dry_run: bool = False,
     on_progress: Callable[[FoldOutcome], None] | None = None,
 ) -> list[FoldOutcome]:
-    """The sweep over idea threads (see fold.fold_all: the same handling of deleted and unusable threads)."""
-    outcomes = []
-    for thread in threads:
-        try:
-            outcome = fold_idea_one(thread, content, github, repository, now, idea_url, dry_run=dry_run)
-        except ThreadGoneError:
-            continue
-        except BadInputError as exc:
-            outcome = FoldOutcome(str(thread.ref), "", "skipped", str(exc))
-        if outcome is None:
-            continue
-        outcomes.append(outcome)
-        if on_progress is not None:
-            on_progress(outcome)
-    return outcomes
+    """The sweep over idea threads (see fold.sweep: the same handling of deleted and unusable threads)."""
+
+    def one(thread: Thread) -> FoldOutcome | None:
+        return fold_idea_one(thread, content, github, repository, now, idea_url, dry_run=dry_run)
+
+    return sweep(threads, one, on_progress)

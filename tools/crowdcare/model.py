@@ -317,9 +317,13 @@ class Config:
     def is_staff(self, person: PersonRef) -> bool:
         return self.staff_member(person) is not None
 
+    def is_bot_login(self, login: str) -> bool:
+        """A GitHub App or Actions account ("...[bot]") or this community's bot (intake.bot_login)."""
+        return login.endswith("[bot]") or login.lower() == self.intake.bot_login.lower()
+
     def person_kind(self, person: PersonRef, association: str = "NONE", is_bot: bool = False) -> PersonKind:
         """Bot, staff (on the roster, or by GitHub association where configured) or customer."""
-        if is_bot or person.login.endswith("[bot]") or person.login.lower() == self.intake.bot_login.lower():
+        if is_bot or self.is_bot_login(person.login):
             return PersonKind.BOT
         if self.is_staff(person) or association in self.intake.staff_associations:
             return PersonKind.STAFF

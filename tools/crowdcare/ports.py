@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from crowdcare.errors import ThreadGoneError
 from crowdcare.model import IntakeRule, PersonRef, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
 
 
@@ -124,3 +125,12 @@ class SetupPort(Protocol):
     def pages(self) -> dict[str, object] | None:
         """The repository's GitHub Pages site (build_type "workflow" when Actions publish it), or None."""
         ...
+
+
+def read_again(github: GitHubPort, ref: ThreadRef) -> Thread:
+    """The thread as GitHub has it now, read right before a write (a reply since the listing may cancel it);
+    ThreadGoneError when it was deleted."""
+    fresh = github.get_thread(ref)
+    if fresh is None:
+        raise ThreadGoneError(f"{ref} was deleted")
+    return fresh

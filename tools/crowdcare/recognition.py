@@ -93,9 +93,14 @@ def _solution_events(solution: Solution, edited_in_git: set[tuple[str, str]]) ->
 
 def events_of(content: Content, edits: Sequence[Edit], bot: str | None = None) -> list[Event]:
     """Every recognised event in the record. Superseded solutions are left out (their contributors were merged
-    into the canonical one); the bot's own commits earn nothing."""
-    bots = {bot.lower()} if bot else set()
-    people_edits = [e for e in edits if e.person.login.lower() not in bots and not e.person.login.endswith("[bot]")]
+    into the canonical one); bots earn nothing (GitHub's "[bot]" accounts, the configured bot and ``bot``, the
+    account GitHub says the token writes as)."""
+
+    def is_bot(login: str) -> bool:
+        configured = content.config.is_bot_login(login) if content.config else login.endswith("[bot]")
+        return configured or (bot is not None and login.lower() == bot.lower())
+
+    people_edits = [e for e in edits if not is_bot(e.person.login)]
     edited_in_git = {(e.person.login.lower(), e.path) for e in people_edits}
     titles = {s.path: s.title for s in content.solutions} | {i.path: i.title for i in content.ideas}
     found: list[Event] = []
@@ -117,7 +122,7 @@ def events_of(content: Content, edits: Sequence[Edit], bot: str | None = None) -
         if edit.path in titles:
             found.append(Event(edit.person, "edit_merged", edit.on, titles[edit.path], edit.path, "git"))
     for record in content.ledger.records if content.ledger else ():
-        if record.first_responder and record.first_response_at and not record.first_responder.endswith("[bot]"):
+        if record.first_responder and record.first_response_at and not is_bot(record.first_responder):
             on = parse_time(record.first_response_at).date()
             person = PersonRef(record.first_responder)
             found.append(Event(person, "first_response", on, record.title, record.url, "ledger"))

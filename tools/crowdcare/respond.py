@@ -40,7 +40,7 @@ from crowdcare.model import (
     Thread,
     ThreadKind,
 )
-from crowdcare.ports import GitHubPort
+from crowdcare.ports import GitHubPort, read_again
 
 _MARK = re.compile(r"<!-- crowdcare:respond:([a-z-]+)((?: [a-z]+=[A-Za-z0-9-]+)*) -->")
 
@@ -356,9 +356,7 @@ def respond(
     actions = plan(thread, facts, config, now, rotation.peek())
     if actions and not dry_run:
         # Look again right before writing: a reply that arrived since the sweep read the list cancels.
-        fresh = github.get_thread(thread.ref)
-        if fresh is None:
-            raise ThreadGoneError(f"{thread.ref} was deleted")
+        fresh = read_again(github, thread.ref)
         thread, facts = fresh, facts_of(fresh, config, bot)
         actions = plan(thread, facts, config, now, rotation.peek())
     taken = []

@@ -54,6 +54,7 @@ from crowdcare.votes import (
     Ballots,
     as_of,
     ballots_of,
+    canonical_idea,
     figures_of,
     recent_verified,
     record_tally,
@@ -129,7 +130,7 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
     ideas = {idea.slug: idea for idea in t.content.ideas}
     folded: dict[str, list[Idea]] = {}  # canonical idea -> the ideas marked duplicates of it, directly or not
     for idea in ideas.values():
-        canonical = _canonical(idea, ideas)
+        canonical = canonical_idea(idea, ideas)
         if canonical.slug != idea.slug:
             folded.setdefault(canonical.slug, []).append(idea)
     figures = {}
@@ -156,14 +157,6 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
             report(_propose_idea(thread, t))
     result.history = record_tally(t.history, figures, t.now, t.config.votes.hourly_history_days)
     return result
-
-
-def _canonical(idea: Idea, ideas: dict[str, Idea]) -> Idea:
-    seen = {idea.slug}
-    while idea.duplicate_of and idea.duplicate_of in ideas and idea.duplicate_of not in seen:
-        idea = ideas[idea.duplicate_of]
-        seen.add(idea.slug)
-    return idea
 
 
 def _bucket_ballots(thread: Thread, bucket: list[Thread], c: Config) -> Ballots:

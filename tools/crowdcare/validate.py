@@ -221,7 +221,7 @@ def _check_idea(content: Content, idea: Idea) -> Iterable[Finding]:
         idea.decision is not None
         and status is IdeaStatus.DUPLICATE
         and config is not None
-        and _is_bot(idea.decision.by, config.intake.bot_login)
+        and config.is_bot_login(idea.decision.by)
     )
     if (
         idea.decision is not None
@@ -235,7 +235,3 @@ def _check_idea(content: Content, idea: Idea) -> Iterable[Finding]:
             line(idea.path, "decision"),
             f"{idea.decision.by!r} may not decide on ideas (governance.change_idea_status)",
         )
-
-
-def _is_bot(login: str, bot_login: str) -> bool:
-    return login.endswith("[bot]") or login.lower() == bot_login.lower().removesuffix("[bot]")

@@ -201,3 +201,12 @@ def trending(ideas: Sequence[Idea], scores: Mapping[str, float]) -> list[Idea]:
 
 def newest(ideas: Sequence[Idea]) -> list[Idea]:
     return sorted(ideas, key=lambda i: (i.created, i.slug), reverse=True)
+
+
+def canonical_idea(idea: Idea, by_slug: Mapping[str, Idea]) -> Idea:
+    """The idea a duplicate was merged into, followed to the end (a cycle stops where it closes)."""
+    seen = {idea.slug}
+    while idea.duplicate_of and idea.duplicate_of in by_slug and idea.duplicate_of not in seen:
+        idea = by_slug[idea.duplicate_of]
+        seen.add(idea.slug)
+    return idea

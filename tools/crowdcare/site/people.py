@@ -66,8 +66,7 @@ def collect_profiles(content: Content, config: Config) -> list[Profile]:
     for idea in content.ideas:
         profile(idea.author).ideas.append((idea.title, idea_path(idea)))
         by = idea.decision.by if idea.decision is not None else ""
-        bot = config.intake.bot_login.lower().removesuffix("[bot]")
-        if by and not by.endswith("[bot]") and by.lower() != bot:  # a rule the bot applied is nobody's decision
+        if by and not config.is_bot_login(by):  # a rule the bot applied is nobody's decision
             profile(PersonRef(by)).decisions.append((idea.title, idea_path(idea)))
     return sorted(profiles.values(), key=lambda p: (-p.answers, -p.total, p.person.login.lower()))
 

@@ -62,10 +62,9 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # the other generated pages (listings, profiles, the board) have no file to edit.
         repo_url = str(config.get("repo_url") or "").rstrip("/")
         branch = content.config.promotion.base_branch if content.config else "main"
-        sources = {s.path: s.path for s in content.solutions} | {i.path: i.path for i in content.ideas}
-        self._edit_urls = {
-            path: f"{repo_url}/edit/{branch}/{source}" for path, source in sources.items() if repo_url and path in pages
-        }
+        # A solution's or idea's page has its file's path (kb/<topic>/<slug>.md, ideas/<slug>.md).
+        sources = [s.path for s in content.solutions] + [i.path for i in content.ideas]
+        self._edit_urls = {path: f"{repo_url}/edit/{branch}/{path}" for path in sources if repo_url and path in pages}
         for path, markdown in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"crowdcare: docs/{path} collides with a generated page; rename or remove it")
