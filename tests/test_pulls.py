@@ -55,3 +55,24 @@ def test_a_merged_pull_request_is_recognised(repo: LocalRepository) -> None:
     git(repo.root, "merge", "-q", "--no-ff", "-m", "m", CHANGE.branch)
     result = propose(repo, CHANGE)
     assert result.action == "merged" and result.pull is not None and result.pull.merged
+
+
+def test_a_merged_pull_request_reads_merged_for_whichever_command_looks_next(repo: LocalRepository) -> None:
+    """As on GitHub, the pull request's own record says merged (and when) once its branch is in main, even when no
+    command asks for that branch again (the demo's snapshot used to keep every merged pull request 'open')."""
+    opened = propose(repo, CHANGE).pull
+    assert opened is not None
+    git(repo.root, "merge", "-q", "--no-ff", "-m", "m", CHANGE.branch)
+    path = repo.snapshot.root / "pulls" / f"{opened.number}.json"
+    assert json.loads(path.read_text())["state"] == "open"
+    LocalRepository(repo.root, repo.snapshot, "main")
+    record = json.loads(path.read_text())
+    assert (record["state"], record["merged"]) == ("closed", True) and record["merged_at"]
+
+
+def test_an_unmerged_pull_request_stays_open_when_the_repository_is_opened(repo: LocalRepository) -> None:
+    opened = propose(repo, CHANGE).pull
+    assert opened is not None
+    LocalRepository(repo.root, repo.snapshot, "main")
+    record = json.loads((repo.snapshot.root / "pulls" / f"{opened.number}.json").read_text())
+    assert (record["state"], record["merged"], record["merged_at"]) == ("open", False, None)

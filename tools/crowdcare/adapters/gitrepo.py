@@ -42,6 +42,10 @@ class LocalRepository:
             raise BadInputError(f"{root}: not a git repository (offline promotion commits to branches: git init)")
         if self.branch_head(base_branch) is None:
             raise BadInputError(f"{root}: no branch {base_branch!r} (promotion.base_branch in crowdcare.yml)")
+        # As on GitHub, a pull request reads as merged from the moment its branch is in the base branch, whichever
+        # command looks next, not only when a command asks for that branch's pull request.
+        for data in self._pulls():
+            self._pull(data)
 
     def _run(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[int, bytes, str]:
         result = subprocess.run(
@@ -104,7 +108,7 @@ class LocalRepository:
         if not merged and data["state"] == "open" and head is not None:
             merged = self._is_ancestor(head)
             if merged:
-                data.update(state="closed", merged=True)
+                data.update(state="closed", merged=True, merged_at=self._merged_at(head))
                 write_json(self.snapshot.root / "pulls" / f"{data['number']}.json", data)
         return PullRequest(
             number=int(data["number"]),
@@ -114,6 +118,14 @@ class LocalRepository:
             merged=merged,
             body=str(data.get("body") or ""),
         )
+
+    def _merged_at(self, head: str) -> str | None:
+        """When the base branch took the commit in: the committer date of the first base commit past it (the merge
+        commit, or the commit itself when the branch was fast-forwarded)."""
+        path = self._git("rev-list", "--ancestry-path", "--reverse", f"{head}..refs/heads/{self.base}", check=False)
+        first = path.split()[0] if path.split() else head
+        when = self._git("log", "-1", "--format=%cI", first, check=False).strip()
+        return when.replace("+00:00", "Z") or None
 
     def _is_ancestor(self, commit: str) -> bool:
         return self._run("merge-base", "--is-ancestor", commit, f"refs/heads/{self.base}")[0] == 0
@@ -129,6 +141,7 @@ class LocalRepository:
             "html_url": f"https://github.com/{self.snapshot.meta['repository']}/pull/{number}",
             "state": "open",
             "merged": False,
+            "merged_at": None,
             "title": title,
             "body": body,
             "head": {"ref": branch},
