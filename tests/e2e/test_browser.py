@@ -83,16 +83,22 @@ def test_search_open_a_solution_and_see_contributors_with_staff_mark(site_url: s
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors: list[str] = []
+            searched: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("request", lambda r: searched.append(r.url) if "/pagefind/" in r.url else None)
             page.goto(site_url)
             expect(page.locator("h1")).to_contain_text("Tallybook community")
+            page.wait_for_load_state("networkidle")
+            assert searched == []  # a page view that does not search downloads no search data
 
-            page.wait_for_load_state("networkidle")  # the search worker has fetched its index
-            box = page.locator("input.md-search__input")
-            box.click()
-            box.press_sequentially("bank feed stopped updating", delay=30)
-            result = page.locator(".md-search-result__item a").first
-            expect(result).to_contain_text("bank feed stopped updating", ignore_case=True, timeout=15_000)
+            box = page.locator("#cc-header-q")  # the header's search box goes to the search page (Pagefind)
+            box.fill("bank feed stopped")
+            box.press("Enter")
+            page.wait_for_url("**/search/?q=bank+feed+stopped")
+            result = page.locator("#cc-search-results li a").first
+            expect(result).to_have_text("My bank feed stopped updating", timeout=15_000)
+            expect(page.locator("#cc-search-results mark").first).to_be_visible()  # the words found, marked
+            assert searched and all(url.startswith(site_url) for url in searched)
             page.screenshot(path=str(SHOTS / "search.png"))
             result.click()
 
@@ -176,6 +182,7 @@ PAGE_TYPES = {
     "metrics": "metrics/",
     "triage": "triage/",
     "tag": "tags/",
+    "search results": "search/?q=bank+feed",
 }
 
 

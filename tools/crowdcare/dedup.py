@@ -39,10 +39,10 @@ class Suggestion:
 
 
 def solution_entry(solution: Solution) -> IndexEntry:
-    """What a new question is compared with: the solution's title, the customer's question and its tags. The
+    """What a new question is compared with: the solution's title, the customer's question, its tags and aliases. The
     answer is left out on purpose: its length dilutes the score of a question that matches exactly (a title
     match scored 0.28 with the answer in, 1.0 without). Readers search answers with the site's search."""
-    body = "\n".join([solution.question, " ".join(solution.tags)])
+    body = "\n".join([solution.question, " ".join(solution.tags), " ".join(solution.aliases)])
     return IndexEntry(id=solution.path, title=solution.title, body=body, kind="solution")
 
 

@@ -24,6 +24,8 @@ def solution_meta(solution: Solution) -> dict[str, Any]:
     }
     if solution.tags:
         meta["tags"] = list(solution.tags)
+    if solution.aliases:
+        meta["aliases"] = list(solution.aliases)
     meta["contributors"] = [
         {"login": c.person.login, **({"id": c.person.id} if c.person.id is not None else {}), "role": c.role.value}
         for c in solution.contributors

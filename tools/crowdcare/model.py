@@ -93,6 +93,7 @@ class Solution:
     related: tuple[str, ...] = ()  # "topic/slug" of other solutions
     superseded_by: str | None = None  # "topic/slug" of the solution this one was merged into
     asked_as: tuple[str, ...] = ()  # the titles of threads folded into its bucket: more ways to find it
+    aliases: tuple[str, ...] = ()  # other words customers use for it ("2FA"): search and duplicates find it by them
 
     @property
     def key(self) -> str:

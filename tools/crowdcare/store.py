@@ -215,6 +215,7 @@ def _load_solution(
         source=meta["source"],
         also_asked=tuple(meta.get("also_asked", ())),
         asked_as=tuple(meta.get("asked_as", ())),
+        aliases=tuple(meta.get("aliases", ())),
         created=_date(meta["created"]),
         updated=_date(meta["updated"]),
         body=doc.body,

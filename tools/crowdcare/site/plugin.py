@@ -1,13 +1,14 @@
-"""The MkDocs plugin: a thin adapter that adds the generated pages and sanitizes what users wrote.
+"""The MkDocs plugin: a thin adapter that adds the generated pages, sanitizes what users wrote and builds the
+site's search index (Pagefind, after the build).
 
 plugins:
-  - search
   - crowdcare:
       root: .        # the repository holding crowdcare.yml, kb/ and ideas/ (relative to mkdocs.yml)
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,25 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from pagefind_bin import get_executable
 
 from crowdcare import clock
 from crowdcare.adapters.githistory import edits
 from crowdcare.errors import CrowdcareError
+from crowdcare.model import SolutionStatus
+from crowdcare.site.ideas import idea_path
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
+from crowdcare.site.solutions import published, solution_path
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
+
+SEARCH_PAGE = "search/index.md"
+# The search page's words are in its template (overrides/search.html); search/?q=WORDS searches at once.
+SEARCH_MARKDOWN = "---\ntitle: Search\ntemplate: search.html\nhide:\n  - navigation\n  - toc\n---\n"
+
+
+# Chrome inside an indexed page that is no reader's words: heading anchors (¶), the edit button, the page's buttons.
+SEARCH_IGNORES = (".headerlink", ".md-content__button", ".cc-actions")
 
 
 class CrowdcarePluginConfig(MkDocsConfig):
@@ -36,6 +49,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
     def __init__(self) -> None:
         self._generated: set[str] = set()
         self._edit_urls: dict[str, str] = {}
+        self._searchable: dict[str, str] = {}
 
     def _root(self, config: Any) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -65,6 +79,13 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # A solution's or idea's page has its file's path (kb/<topic>/<slug>.md, ideas/<slug>.md).
         sources = [s.path for s in content.solutions] + [i.path for i in content.ideas]
         self._edit_urls = {path: f"{repo_url}/edit/{branch}/{path}" for path in sources if repo_url and path in pages}
+        # What site search indexes, and the kind its results name: published solutions and ideas that stand on
+        # their own (merged, superseded and tombstone pages send readers elsewhere); listings, tags and profiles
+        # only repeat those pages' words and would outrank them.
+        current = [s for s in published(content) if s.status is not SolutionStatus.SUPERSEDED]
+        self._searchable = {solution_path(s): "Solution" for s in current}
+        self._searchable |= {idea_path(i): "Idea" for i in content.ideas if i.duplicate_of is None}
+        pages = {**pages, SEARCH_PAGE: SEARCH_MARKDOWN}
         for path, markdown in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"crowdcare: docs/{path} collides with a generated page; rename or remove it")
@@ -73,14 +94,28 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return files
 
     def on_page_context(self, context: Any, page: Page, config: Any, nav: Any) -> Any:
-        if page.file.src_uri in self._generated:
-            page.edit_url = self._edit_urls.get(page.file.src_uri)
+        path = page.file.src_uri
+        if path in self._generated:
+            page.edit_url = self._edit_urls.get(path)
+            page.meta["cc_search"] = self._searchable.get(path)
+        else:  # a hand-written page: a guide, unless it is a redirect
+            page.meta["cc_search"] = None if page.meta.get("redirect") else "Guide"
         return context
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         if page.file.src_uri in self._generated:
             return sanitize_html(html)
         return html
+
+    def on_post_build(self, config: Any) -> None:
+        """Index the built site with Pagefind (the binary pinned from PyPI): site/pagefind/ holds the index, split
+        so a query downloads only the chunks its words need. Pages are marked for it by overrides/main.html."""
+        command = [str(get_executable()), "--site", str(config.site_dir), "--silent"]
+        for selector in SEARCH_IGNORES:
+            command += ["--exclude-selectors", selector]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        if result.returncode != 0:
+            raise PluginError(f"crowdcare: pagefind could not index {config.site_dir}: {result.stderr.strip()[-500:]}")
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         root = self._root(config)

@@ -181,6 +181,8 @@ def solution_page(
     if related:
         lines.append("\n## Related solutions\n")
         lines.extend(f"- {link(r.title, solution_path(r), here)}" for r in related)
+    if solution.aliases:
+        lines.append("\nAlso called: " + ", ".join(inline(alias) for alias in solution.aliases))
     if solution.tags:
         lines.append("\nTags: " + ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags))
     lines.append(
