@@ -12,9 +12,11 @@ after the MkDocs build, serves it on 127.0.0.1 and opens it in Debian's Chromium
   scripts and the WebAssembly are compressed here at level 6). The median and the largest over the queries.
 - `search_page_bytes`: everything that first search view downloaded (page, theme, search), gzipped likewise.
 
-Vocabulary: `sample` draws every sentence from the words of this repository's kb/ (a real community's words);
-`worst` adds 40 random 8-letter tokens to each page (order numbers, error codes: every page new words), the
-largest index per page Pagefind will see. Figures only: no assertions.
+Vocabulary: `sample` writes each page from the sample community's own titles and sentences (this repository's kb/
+and ideas/: its words, as often as it uses them); `worst` takes bench/site.py's pages (every word drawn uniformly
+from a small vocabulary, so every word is on thousands of pages) and adds 40 random 8-letter tokens to each page
+(order numbers, error codes: new words on every page), the largest index per page Pagefind will see.
+`--keep DIR` keeps the built site. Figures only: no assertions.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -50,17 +53,33 @@ generator = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generator)
 
 
-def sample_words() -> list[str]:
-    words: set[str] = set()
-    for path in (ROOT / "kb").rglob("*.md"):
-        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", path.read_text("utf-8")))
-    return sorted(words)
+def sample_sentences() -> tuple[list[str], list[str]]:
+    """The sample community's own titles and sentences (kb/ and ideas/): its words, as often as it uses them."""
+    titles: list[str] = []
+    sentences: list[str] = []
+    for path in sorted([*(ROOT / "kb").rglob("*.md"), *(ROOT / "ideas").glob("*.md")]):
+        text = path.read_text("utf-8")
+        title = re.search(r"^title: (.+)$", text, re.MULTILINE)
+        titles += [title.group(1).strip("'\"")] if title else []
+        body = text.split("\n---\n", 1)[-1]
+        sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if len(s.split()) >= 4]
+    return titles, sentences
+
+
+def sample_content(n: int) -> list[dict[str, object]]:
+    """N solutions written in the sample's words: a real title, a question and an answer of real sentences."""
+    rng = random.Random(7)
+    titles, sentences = sample_sentences()
+    items: list[dict[str, object]] = generator.make_content(n, max(10, n // 4))
+    for i, item in enumerate(items):
+        item["title"] = f"{rng.choice(titles)} ({i})"
+        item["question"] = " ".join(rng.sample(sentences, 2)).replace("\n", " ")
+        item["body"] = "\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(4)) + "\n"
+    return items
 
 
 def build(n: int, vocabulary: str, folder: Path) -> float:
-    if vocabulary == "sample":
-        generator.WORDS[:] = [*sample_words(), "bank", "feed", "invoice", "reminder", "export", "report"]
-    items = generator.make_content(n, max(10, n // 4))
+    items = sample_content(n) if vocabulary == "sample" else generator.make_content(n, max(10, n // 4))
     if vocabulary == "worst":
         rng = random.Random(11)
         for item in items:
@@ -121,7 +140,11 @@ def measure(site: Path, queries: list[str], sample_page: str) -> dict[str, objec
                 context = browser.new_context()  # an empty cache: a reader's first search
                 page = context.new_page()
                 fetched: list[str] = []
-                page.on("requestfinished", lambda r, into=fetched: into.append(urlsplit(r.url).path))
+
+                def note(request: Any, into: list[str] = fetched) -> None:
+                    into.append(urlsplit(request.url).path)
+
+                page.on("requestfinished", note)
                 start = time.perf_counter()
                 page.goto(base + "search/?q=" + query.replace(" ", "+"))
                 page.wait_for_function(
@@ -156,6 +179,7 @@ def main() -> None:
     parser.add_argument("--vocabulary", choices=["sample", "worst"], default="sample")
     parser.add_argument("--query", action="append", help=f"words searched (repeatable); default {QUERIES}")
     parser.add_argument("--json", action="store_true", help="print one JSON object per N")
+    parser.add_argument("--keep", type=Path, help="copy the built site here (DIR/N)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit("bench/search.py: Debian's chromium is needed (apt-get install chromium)")
@@ -165,7 +189,9 @@ def main() -> None:
             build_s = build(n, args.vocabulary, folder)
             site = folder / "site"
             index_bytes = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
-            result = {"n": n, "vocabulary": args.vocabulary, "build_s": round(build_s, 1),
+            if args.keep:
+                shutil.copytree(site, args.keep / str(n), dirs_exist_ok=True)
+            result: dict[str, Any] = {"n": n, "vocabulary": args.vocabulary, "build_s": round(build_s, 1),
                       "index_files_bytes": index_bytes,
                       **measure(site, args.query or QUERIES, "kb/accounts/problem-00000/")}  # fmt: skip
         if args.json:
@@ -174,10 +200,10 @@ def main() -> None:
             print(
                 f"N={n} ({args.vocabulary} vocabulary, build {build_s:.1f} s, index {index_bytes / 1e6:.1f} MB on disk): "
                 f"a page view downloads {result['page_view_search_bytes']} B of search data; a first query "
-                f"{int(result['first_query_bytes']) / 1024:.0f} KB gzipped (median; largest "  # type: ignore[call-overload]
-                f"{int(result['first_query_bytes_max']) / 1024:.0f} KB)"  # type: ignore[call-overload]
+                f"{int(result['first_query_bytes']) / 1024:.0f} KB gzipped (median; largest "
+                f"{int(result['first_query_bytes_max']) / 1024:.0f} KB)"
             )
-            for query, figures in result["queries"].items():  # type: ignore[attr-defined]
+            for query, figures in result["queries"].items():
                 print(f"  {query!r}: {figures}")
 
 

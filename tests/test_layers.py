@@ -64,6 +64,7 @@ LAYERS = {
         "adapters.setup",
         "adapters.githistory",
         "adapters.reaction_cache",
+        "adapters.etag_cache",
         "search_index",
         "index_cache",
         "semantic",

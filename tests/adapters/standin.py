@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import http.server
 import json
 import re
@@ -216,12 +217,20 @@ class StandIn:
                     status, payload, headers, template = standin.answer(
                         self.command, split.path, parse_qs(split.query), body
                     )
+                data = json.dumps(payload).replace("https://api.github.com", standin.url).encode()
+                if self.command == "GET" and status == 200 and split.path != "/graphql":
+                    # Conditional requests, as GitHub's REST API: every GET answer carries its ETag, and a GET whose
+                    # If-None-Match names the current one is answered 304 with no body (and does not count).
+                    etag = f'W/"{hashlib.sha256(data).hexdigest()}"'
+                    headers = {**headers, "ETag": etag}
+                    if self.headers.get("If-None-Match") == etag:
+                        status, data = 304, b""
                 standin.log.append(
                     Logged(self.command, split.path, parse_qs(split.query), body, status, template, time.time())
                 )
-                data = json.dumps(payload).replace("https://api.github.com", standin.url).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                if status != 304:
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 for key, value in headers.items():
                     self.send_header(key, value)

@@ -29,6 +29,20 @@ def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Pat
     return {str(t.ref): len(group) for group in groups for t in group}
 
 
+def _etag_cache(root: Path, github: Any) -> tuple[Any, Path] | None:
+    """Live: the pages the last sweep read, with their ETags (a page that did not change is a free 304)."""
+    if not hasattr(github, "etag_cache"):
+        return None
+    from crowdcare.adapters.etag_cache import EtagCache
+    from crowdcare.cli import hold_lock
+    from crowdcare.index_cache import cache_dir
+
+    hold_lock(cache_dir(root))
+    path = cache_dir(root) / "etags.json"
+    github.etag_cache = EtagCache.load(path)
+    return github.etag_cache, path
+
+
 @cli.command()
 @snapshot_option("Work on a snapshot folder (offline) instead of live GitHub.")
 @click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and write no ledger.")
@@ -64,6 +78,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
         sys.exit(2)
     now = _run(clock.now)
     github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+    etags = _etag_cache(obj.root, github)
     threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
     seen = {str(t.ref) for t in threads}
     # Threads closed recently are not listed by a live sweep (open issues only): read them one by one, so an
@@ -86,6 +101,10 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
             click.echo(f"{outcome.ref}: {outcome.record.status.value}" + (f" · {done}" if done else ""), err=True)
 
     outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
+    if etags is not None and not dry_run:
+        cache, path = etags
+        _run(lambda: cache.save(path))
+        click.echo(f"crowdcare respond: {cache.not_modified} page(s) unchanged (free), {cache.read} read", err=True)
     waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
     waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
     sizes = bucket_sizes(waiting_threads, config, threads, obj.root)

@@ -32,6 +32,7 @@ from crowdcare.adapters.convert import (
     thread_from_graphql_issue,
     thread_from_issue,
 )
+from crowdcare.adapters.etag_cache import EtagCache
 from crowdcare.adapters.reaction_cache import ReactionCache, fingerprint
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
@@ -117,6 +118,7 @@ class LiveGitHub:
         self._label_ids: dict[str, str | None] = {}
         self.graphql_points = 0
         self.reaction_cache: ReactionCache | None = None  # set by `crowdcare tally` (kept between its runs)
+        self.etag_cache: EtagCache | None = None  # set by `crowdcare respond`: unchanged pages cost nothing
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
@@ -208,10 +210,30 @@ class LiveGitHub:
         complete themselves lazily: reading a listed issue's fields cost one more GET per issue.)"""
         next_url: str | None = url
         while next_url:
-            headers, data = self._request("GET", next_url)
+            headers, data = self._get_page(next_url)
             yield from data or []
             match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("link", ""))
             next_url = match.group(1) if match else None
+
+    def _get_page(self, url: str) -> tuple[dict[str, Any], Any]:
+        """One GET of a list page; with the ETag cache, a conditional one: a 304 (free: it does not count against
+        the rate limit) means the page the last run read is still the page."""
+        cache = self.etag_cache
+        etag = cache.etag(url) if cache is not None else None
+        if cache is None or etag is None:
+            headers, data = self._request("GET", url)
+        else:
+            try:
+                headers, data = self.requester.requestJsonAndCheck("GET", url, headers={"If-None-Match": etag})
+            except GithubException as exc:
+                raise self._error(exc, "GET", url) from None
+            except requests.RequestException as exc:
+                raise unreachable(exc, "GET", url) from None
+            if data is None:  # 304 Not Modified: no body
+                return cache.unchanged(url)
+        if cache is not None:
+            cache.store(url, headers, data)
+        return headers, data
 
     def issue_records(
         self, since: str | None, state: str = "open"
