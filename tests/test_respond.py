@@ -306,3 +306,33 @@ def test_only_customer_questions_are_covered(snap: SnapshotGitHub, config: Confi
     discussion(snap, 1, category={"name": "Ideas"})
     discussion(snap, 2, author={"__typename": "User", "login": STAFF[0], "databaseId": STAFF[1]})
     assert sweep(snap, config, 500) == []
+
+
+def test_a_sweep_acts_on_its_budget_of_threads_the_longest_waiting_first_and_the_next_run_on_the_rest(
+    snap: SnapshotGitHub, config: Config
+) -> None:
+    """A first sweep of a busy repository must not post hundreds of comments at once (GitHub refuses content
+    creation past about 500 requests an hour): the oldest questions first, the rest on the next run."""
+    budget = replace(config, responses=replace(config.responses, max_actions_per_run=2))
+    for number, asked in ((1, "2026-11-16T09:00:00Z"), (2, "2026-11-16T07:00:00Z"), (3, "2026-11-16T08:00:00Z")):
+        discussion(snap, number, createdAt=asked)
+    rotation = Rotation(budget)
+    first = {o.ref: o for o in sweep(snap, budget, 25, rotation)}
+    acted = {ref for ref, o in first.items() if o.actions and all(a.done for a in o.actions)}
+    assert acted == {"discussion #2", "discussion #3"}  # asked at 07:00 and 08:00
+    held = first["discussion #1"]
+    assert [a.done for a in held.actions] == [False] and "max_actions_per_run: 2" in held.note
+    assert held.record.holder is None and rotation.last == "tomas-lindqvist"  # nobody assigned to the held one
+    assert len([e for e in outbox(snap) if e["op"] == "create_comment"]) == 2
+    second = {o.ref: o for o in sweep(snap, budget, 26, rotation)}
+    assert [a.done for a in second["discussion #1"].actions] == [True]
+    assert second["discussion #1"].record.holder == "priya-raman"
+    assert second["discussion #2"].actions == ()
+
+
+def test_without_more_due_than_the_budget_every_thread_is_acted_on(snap: SnapshotGitHub, config: Config) -> None:
+    budget = replace(config, responses=replace(config.responses, max_actions_per_run=3))
+    for number in (1, 2, 3):
+        discussion(snap, number)
+    outcomes = sweep(snap, budget, 25)
+    assert all(o.actions and o.actions[0].done and not o.note for o in outcomes)

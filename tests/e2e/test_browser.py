@@ -186,6 +186,25 @@ PAGE_TYPES = {
 }
 
 
+def test_site_search_finds_a_solution_by_its_alias_and_shows_some_words_when_none_has_all(site_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(site_url + "search/?q=2FA")
+            first = page.locator("#cc-search-results li a").first
+            expect(first).to_have_text("I lost my phone and can't sign in with two-factor authentication")
+            page.goto(site_url + "search/?q=bank+feed+zzyzzx")  # no page has the last word
+            expect(page.locator("#cc-search-status")).to_contain_text("these have some of them")
+            expect(page.locator("#cc-search-results li").first).to_be_visible()
+            titles = page.locator("#cc-search-results li a").all_text_contents()
+            assert not any(title.startswith(("Solutions", "Tags", "@")) for title in titles), titles
+        finally:
+            browser.close()
+
+
 def test_every_page_type_meets_wcag_2_2_aa_by_axe_core(demo_url: str) -> None:
     """axe-core (npm, the engine browsers' own audits use) on each page type, WCAG 2.0-2.2 A and AA rules."""
     from playwright.sync_api import sync_playwright

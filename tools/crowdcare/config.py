@@ -220,6 +220,7 @@ def _responses_from_mapping(data: dict[str, Any]) -> ResponseConfig:
         reminder_days=int(data.get("reminder_days", defaults.reminder_days)),
         waiting_days=int(data.get("waiting_days", defaults.waiting_days)),
         reopen_days=int(data.get("reopen_days", defaults.reopen_days)),
+        max_actions_per_run=int(data.get("max_actions_per_run", defaults.max_actions_per_run)),
         keep_days=int(data.get("keep_days", defaults.keep_days)),
         escalate_to=data.get("escalate_to"),
         labels=ResponseLabels(**{k: str(v) for k, v in labels.items()}),

@@ -503,6 +503,9 @@ class ResponseConfig:
     reminder_days: int = 5
     waiting_days: int = 7
     reopen_days: int = 30  # how long after a kind close an author's reply still reopens the thread
+    # Threads acted on in one sweep at most (the longest waiting first; the rest wait for the next hourly run): a
+    # first sweep of a busy repository stays inside GitHub's limits on content creation (about 500 an hour).
+    max_actions_per_run: int = 100
     keep_days: int = 365  # how long the ledger keeps a question's record
     escalate_to: str | None = None  # e.g. "@fernhill-sample/support-leads"
     labels: ResponseLabels = field(default_factory=ResponseLabels)

@@ -348,24 +348,34 @@ def is_question(thread: Thread, config: Config) -> bool:
 
 
 def respond(
-    thread: Thread, config: Config, github: GitHubPort, now: dt.datetime, rotation: Rotation, *, dry_run: bool = False
+    thread: Thread,
+    config: Config,
+    github: GitHubPort,
+    now: dt.datetime,
+    rotation: Rotation,
+    *,
+    dry_run: bool = False,
+    held: bool = False,
 ) -> RespondOutcome:
-    """Reconcile one question with the guarantee at ``now``."""
+    """Reconcile one question with the guarantee at ``now``. ``held``: over the sweep's budget, so its actions
+    are only reported as due, and its record is the thread as it is (nobody assigned, nothing labelled)."""
     bot = github.viewer_login()
     facts = facts_of(thread, config, bot)
     actions = plan(thread, facts, config, now, rotation.peek())
-    if actions and not dry_run:
+    if actions and not dry_run and not held:
         # Look again right before writing: a reply that arrived since the sweep read the list cancels.
         fresh = read_again(github, thread.ref)
         thread, facts = fresh, facts_of(fresh, config, bot)
         actions = plan(thread, facts, config, now, rotation.peek())
-    taken = []
-    for action in actions:
+    taken = [Taken(action.rule, action.why, done=False) for action in actions] if held else []
+    for action in [] if held else actions:
         if not dry_run:
             _apply(thread, action, github, bot)
         if action.rotated_to is not None:
             rotation.take(action.rotated_to)
         taken.append(Taken(action.rule, action.why, done=not dry_run))
+    if held:
+        actions = []
     # The record describes the thread as the actions leave it, worked out rather than read back: a read after
     # every write doubled a sweep's requests.
     if actions:
@@ -442,13 +452,16 @@ def respond_all(
     on_progress: Callable[[RespondOutcome], None] | None = None,
 ) -> list[RespondOutcome]:
     """A sweep. Threads that are not customer questions are left alone; a deleted one is noted and skipped;
-    a transient failure stops the sweep (the next run carries on, nothing is done twice)."""
+    a transient failure stops the sweep (the next run carries on, nothing is done twice). At most
+    ``responses.max_actions_per_run`` threads are acted on, the longest waiting first; the others are reported
+    with their actions due and are taken up by the next run."""
+    questions = [t for t in threads if is_question(t, config)]
+    acting = None if dry_run else _within_budget(questions, config, github.viewer_login(), now, rotation)
     outcomes = []
-    for thread in threads:
-        if not is_question(thread, config):
-            continue
+    for thread in questions:
+        held = acting is not None and str(thread.ref) not in acting
         try:
-            result = respond(thread, config, github, now, rotation, dry_run=dry_run)
+            result = respond(thread, config, github, now, rotation, dry_run=dry_run, held=held)
         except ThreadGoneError:
             continue
         except BadInputError as exc:
@@ -456,7 +469,26 @@ def respond_all(
                 str(thread.ref), thread.url, normalize(thread.title, 300), "", ResponseStatus.NEW
             )
             result = RespondOutcome(str(thread.ref), facts_record, note=f"skipped: {exc}")
+        if held and result.actions:
+            limit = config.responses.max_actions_per_run
+            result = replace(result, note=f"held for the next run (responses.max_actions_per_run: {limit})")
         outcomes.append(result)
         if on_progress is not None:
             on_progress(result)
     return outcomes
+
+
+def _within_budget(
+    questions: list[Thread], config: Config, bot: str, now: dt.datetime, rotation: Rotation
+) -> set[str] | None:
+    """The threads this sweep acts on when more are due than its budget allows (the longest waiting first);
+    None when every due thread fits. Planning reads nothing and writes nothing."""
+    due = []
+    for thread in questions:
+        try:
+            if plan(thread, facts_of(thread, config, bot), config, now, rotation.peek()):
+                due.append((thread.created_at, str(thread.ref)))
+        except BadInputError:
+            continue
+    limit = config.responses.max_actions_per_run
+    return {ref for _, ref in sorted(due)[:limit]} if len(due) > limit else None
