@@ -240,7 +240,10 @@ class LiveGitHub:
     ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
         """(REST issue, its REST comments) for every issue in ``state`` (open, closed or all) updated since
         ``since``; pull requests skipped."""
-        query = f"state={state}&sort=updated&direction=desc&per_page=100" + (f"&since={since}" if since else "")
+        # Everything (a sweep) comes oldest first: a page changes only when one of its own issues does, so with the
+        # ETag cache most pages are a free 304 (newest-updated first, one update shifts every later page).
+        order = f"sort=updated&direction=desc&since={since}" if since else "sort=created&direction=asc"
+        query = f"state={state}&{order}&per_page=100"
         for issue in self._pages(f"/repos/{self.repository}/issues?{query}"):
             if "pull_request" in issue:
                 continue
