@@ -98,8 +98,8 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
             click.echo(json.dumps(dataclasses.asdict(outcome), default=str))
         elif not report:
             done = "; ".join(f"{t.rule}{'' if t.done else ' (due)'}: {t.why}" for t in outcome.actions)
-            note = f" · {outcome.note}" if outcome.note else ""
-            click.echo(f"{outcome.ref}: {outcome.record.status.value}" + (f" · {done}" if done else "") + note, err=True)
+            parts = [outcome.record.status.value, *([done] if done else []), *([outcome.note] if outcome.note else [])]
+            click.echo(f"{outcome.ref}: " + " · ".join(parts), err=True)
 
     outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
     if etags is not None and not dry_run:
