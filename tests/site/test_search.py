@@ -11,7 +11,7 @@ import material  # type: ignore[import-untyped]
 
 from tests.conftest import REPO_ROOT
 
-OURS = REPO_ROOT / "overrides" / "partials" / "header.html"
+OURS = REPO_ROOT / "tools" / "crowdcare" / "site" / "theme" / "partials" / "header.html"
 
 
 THEIRS = Path(material.__file__).parent / "templates" / "partials" / "header.html"

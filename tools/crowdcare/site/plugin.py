@@ -30,8 +30,9 @@ from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import published, solution_path
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
+THEME = Path(__file__).parent / "theme"
 SEARCH_PAGE = "search/index.md"
-# The search page's words are in its template (overrides/search.html); search/?q=WORDS searches at once.
+# The search page's words are in its template (site/theme/search.html); search/?q=WORDS searches at once.
 SEARCH_MARKDOWN = "---\ntitle: Search\ntemplate: search.html\nhide:\n  - navigation\n  - toc\n---\n"
 
 
@@ -50,6 +51,15 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._generated: set[str] = set()
         self._edit_urls: dict[str, str] = {}
         self._searchable: dict[str, str] = {}
+
+    def on_config(self, config: Any) -> Any:
+        """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
+        page and its script, and the header whose search box goes there (a site's overrides can still replace
+        them). Material's search plugin is not needed: site search is Pagefind's (on_post_build)."""
+        dirs = config.theme.dirs
+        if str(THEME) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        return config
 
     def _root(self, config: Any) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -94,22 +104,26 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return files
 
     def on_page_context(self, context: Any, page: Page, config: Any, nav: Any) -> Any:
-        path = page.file.src_uri
-        if path in self._generated:
-            page.edit_url = self._edit_urls.get(path)
-            page.meta["cc_search"] = self._searchable.get(path)
-        else:  # a hand-written page: a guide, unless it is a redirect
-            page.meta["cc_search"] = None if page.meta.get("redirect") else "Guide"
+        if page.file.src_uri in self._generated:
+            page.edit_url = self._edit_urls.get(page.file.src_uri)
         return context
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
-        if page.file.src_uri in self._generated:
-            return sanitize_html(html)
-        return html
+        path = page.file.src_uri
+        if path in self._generated:
+            html = sanitize_html(html)
+            kind = self._searchable.get(path)
+        else:  # a hand-written page is a guide, unless it only sends readers elsewhere
+            kind = None if page.meta.get("redirect") else "Guide"
+        # Site search (Pagefind) indexes only the pages marked so: solutions, ideas and guides. Listings, tags,
+        # profiles, merged and superseded pages stay out, so a page that lists a solution never outranks it.
+        if kind is None:
+            return html
+        return f'<div data-pagefind-body data-pagefind-meta="kind:{kind}">\n{html}\n</div>'
 
     def on_post_build(self, config: Any) -> None:
         """Index the built site with Pagefind (the binary pinned from PyPI): site/pagefind/ holds the index, split
-        so a query downloads only the chunks its words need. Pages are marked for it by overrides/main.html."""
+        so a query downloads only the chunks its words need. Pages are marked for it by on_page_content."""
         command = [str(get_executable()), "--site", str(config.site_dir), "--silent"]
         for selector in SEARCH_IGNORES:
             command += ["--exclude-selectors", selector]
