@@ -48,6 +48,7 @@ LAYERS = {
         "site.ideas",
         "site.people",
         "site.leaderboard",
+        "site.structured",
     },
     # Implementations of the ports on real libraries: GitHub (PyGithub, GraphQL), git, the snapshot folder, and
     # similarity on whoosh's postings and stemmer or sentence embeddings (buckets stem with whoosh's analyser).

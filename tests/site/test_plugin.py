@@ -94,7 +94,7 @@ class Audit(HTMLParser):
             if name == "id":
                 self.ids.append(value)
         if tag in ("script", "style"):
-            self._in = tag
+            self._in = "json-ld" if tag == "script" and values.get("type") == "application/ld+json" else tag
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
@@ -106,6 +106,12 @@ class Audit(HTMLParser):
         self._in = None
 
     def handle_data(self, data: str) -> None:
+        if self._in == "json-ld":  # structured data: user text is fine in it as long as it stays JSON
+            if "<" in data or ">" in data:
+                self.problems.append(f"<script type=application/ld+json> with markup: {data[:60]!r}")
+            else:
+                json.loads(data)
+            return
         if self._in is not None and "XSS" in data:
             self.problems.append(f"<{self._in}> with user content: {data[:60]!r}")
 
@@ -208,10 +214,11 @@ def test_the_audit_catches_what_it_looks_for() -> None:
         '<html><head><title>x</title><script id="__config"></script></head><body><article>'
         '<script>alert("XSS")</script><a href=" JavaScript:alert(1)" onclick="x">a</a><iframe></iframe>'
         '<p id="__search2">p</p><meta http-equiv="refresh" content="0"><img src="https://e.example/XSS">'
+        '<script type="application/ld+json">{"name": "<b>XSS</b>"}</script>'
         "</article></body></html>"
     )
     problems = audit(page)
-    assert len(problems) == 7, problems
+    assert len(problems) == 8, problems
 
 
 def test_a_merged_solution_leaves_a_tombstone_that_redirects_to_the_canonical_page(sample_repo: Repo) -> None:
@@ -223,6 +230,14 @@ def test_a_merged_solution_leaves_a_tombstone_that_redirects_to_the_canonical_pa
     site = sample_repo.root / "site"
     tombstone = (site / "kb/sync/files-do-not-sync/index.html").read_text("utf-8")
     assert '<meta http-equiv="refresh" content="0; url=../../billing/refund/">' in tombstone
+    assert '<meta name="robots" content="noindex">' in tombstone
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert "/kb/sync/files-do-not-sync/" not in sitemap and "/kb/billing/refund/</loc>" in sitemap
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+    canonical = (site / "kb/billing/refund/index.html").read_text("utf-8")
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', canonical)
+    assert ld is not None and json.loads(ld[1])["@type"] == "QAPage"
+    assert '<meta name="description" content="' in canonical
     assert "This question was merged into" in tombstone and audit(tombstone) == []
     assert (site / "kb/billing/refund/index.html").exists()
     listing = (site / "solutions/sync/index.html").read_text("utf-8")

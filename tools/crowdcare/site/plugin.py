@@ -8,6 +8,7 @@ plugins:
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,12 @@ from pagefind_bin import get_executable
 from crowdcare import clock
 from crowdcare.adapters.githistory import edits
 from crowdcare.errors import CrowdcareError
-from crowdcare.model import SolutionStatus
+from crowdcare.model import Solution, SolutionStatus
 from crowdcare.site.ideas import idea_path
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
-from crowdcare.site.solutions import published, solution_path
+from crowdcare.site.solutions import published, solution_path, tombstones
+from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
 THEME = Path(__file__).parent / "theme"
@@ -51,6 +53,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._generated: set[str] = set()
         self._edit_urls: dict[str, str] = {}
         self._searchable: dict[str, str] = {}
+        self._solutions: dict[str, Solution] = {}  # page path -> the published solution it shows
+        self._redirects: list[str] = []  # page paths of merged solutions (tombstones that redirect)
 
     def on_config(self, config: Any) -> Any:
         """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
@@ -94,6 +98,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # only repeat those pages' words and would outrank them.
         current = [s for s in published(content) if s.status is not SolutionStatus.SUPERSEDED]
         self._searchable = {solution_path(s): "Solution" for s in current}
+        self._solutions = {solution_path(s): s for s in current}
+        self._redirects = [solution_path(merged) for merged, _ in tombstones(content)]
         self._searchable |= {idea_path(i): "Idea" for i in content.ideas if i.duplicate_of is None}
         pages = {**pages, SEARCH_PAGE: SEARCH_MARKDOWN}
         for path, markdown in pages.items():
@@ -106,7 +112,18 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
     def on_page_context(self, context: Any, page: Page, config: Any, nav: Any) -> Any:
         if page.file.src_uri in self._generated:
             page.edit_url = self._edit_urls.get(page.file.src_uri)
+        solution = self._solutions.get(page.file.src_uri)
+        if solution is not None:  # Material prints it into an attribute as it is: escaped by description()
+            page.meta["description"] = description(solution)
         return context
+
+    def on_post_page(self, output: str, page: Page, config: Any) -> str:
+        """A solution's page carries QAPage structured data for search engines."""
+        solution = self._solutions.get(page.file.src_uri)
+        if solution is None:
+            return output
+        script = json_ld_script(qa_page(solution, page.canonical_url or page.url))
+        return output.replace("</head>", f"  {script}\n  </head>", 1)
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         path = page.file.src_uri
@@ -130,6 +147,18 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
         if result.returncode != 0:
             raise PluginError(f"crowdcare: pagefind could not index {config.site_dir}: {result.stderr.strip()[-500:]}")
+        self._drop_redirects_from_sitemap(config)
+
+    def _drop_redirects_from_sitemap(self, config: Any) -> None:
+        """A merged solution's page only redirects (and says noindex): search engines should not list it."""
+        sitemap = Path(config.site_dir) / "sitemap.xml"
+        base = str(config.site_url or "")
+        if not sitemap.is_file() or not self._redirects or not base:
+            return
+        urls = [base.rstrip("/") + "/" + path.removesuffix(".md") + "/" for path in self._redirects]
+        text = without_pages(sitemap.read_text("utf-8"), urls)
+        sitemap.write_text(text, "utf-8")
+        (sitemap.parent / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         root = self._root(config)
