@@ -66,6 +66,7 @@ LAYERS = {
         "adapters.githistory",
         "adapters.reaction_cache",
         "adapters.etag_cache",
+        "adapters.json_cache",
         "search_index",
         "index_cache",
         "semantic",

@@ -13,14 +13,12 @@ repository content), never the token.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from crowdcare.documents import write_atomically
+from crowdcare.adapters.json_cache import read_cache, write_cache
 
 VERSION = 1
-MAX_BYTES = 256 * 1024 * 1024
 
 
 class EtagCache:
@@ -32,15 +30,7 @@ class EtagCache:
 
     @classmethod
     def load(cls, path: Path) -> EtagCache:
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-                return cls()
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return cls()
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("pages"), dict):
-            return cls()
-        return cls(data["pages"])
+        return cls(read_cache(path, VERSION, "pages"))
 
     def etag(self, url: str) -> str | None:
         """The ETag to send for ``url``: the one of the page the last run read, if it has one."""
@@ -64,4 +54,4 @@ class EtagCache:
 
     def save(self, path: Path) -> None:
         """Write the pages this run read or reused (pages not asked for this time are dropped)."""
-        write_atomically(path, json.dumps({"version": VERSION, "pages": self._seen}, separators=(",", ":")))
+        write_cache(path, VERSION, "pages", self._seen)

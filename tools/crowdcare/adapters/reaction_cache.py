@@ -12,14 +12,12 @@ it is written atomically with only the ideas seen in the run.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from crowdcare.documents import write_atomically
+from crowdcare.adapters.json_cache import read_cache, write_cache
 
 VERSION = 1
-MAX_BYTES = 256 * 1024 * 1024
 
 
 def fingerprint(connection: dict[str, Any], newest: dict[str, Any]) -> str:
@@ -39,15 +37,7 @@ class ReactionCache:
 
     @classmethod
     def load(cls, path: Path) -> ReactionCache:
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-                return cls()
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return cls()
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("ideas"), dict):
-            return cls()
-        return cls(data["ideas"])
+        return cls(read_cache(path, VERSION, "ideas"))
 
     def lookup(self, node_id: str, key: str) -> list[Any] | None:
         """The reactions the last run read for this idea, when its fingerprint is the same; else None."""
@@ -64,4 +54,4 @@ class ReactionCache:
 
     def save(self, path: Path) -> None:
         """Write what this run saw (ideas gone since are dropped)."""
-        write_atomically(path, json.dumps({"version": VERSION, "ideas": self._seen}, separators=(",", ":")))
+        write_cache(path, VERSION, "ideas", self._seen)
