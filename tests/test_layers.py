@@ -49,6 +49,7 @@ LAYERS = {
         "site.people",
         "site.leaderboard",
         "site.structured",
+        "site.feeds",
     },
     # Implementations of the ports on real libraries: GitHub (PyGithub, GraphQL), git, the snapshot folder, and
     # similarity on whoosh's postings and stemmer or sentence embeddings (buckets stem with whoosh's analyser).

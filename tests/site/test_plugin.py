@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import Repo, solution_text
+from tests.builders import CONFIG, Repo, solution_text
 from tests.conftest import REPO_ROOT
 from tests.site.hostile import write_hostile
 
@@ -305,3 +305,17 @@ def test_edit_this_page_opens_the_solutions_own_file_and_listings_have_none(samp
     for listing in ("contributors/index.html", "board/index.html", "index.html"):
         assert "/edit/main/" not in (site / listing).read_text(), listing
     assert "/edit/main/docs/about.md" in (site / "about/index.html").read_text()
+
+
+def test_the_built_site_has_its_feeds_and_every_page_names_them(sample_repo: Repo) -> None:
+    community = {**CONFIG["community"], "site_url": "https://acme.example/help/"}  # type: ignore[dict-item]
+    sample_repo.config(community=community)
+    result = build_site(sample_repo)
+    assert result.returncode == 0, result.stderr
+    site = sample_repo.root / "site"
+    assert (site / "feeds/solutions.xml").is_file() and (site / "feeds/ideas/dark-mode.xml").is_file()
+    idea = (site / "ideas/dark-mode/index.html").read_text("utf-8")
+    assert 'type="application/atom+xml" title="This idea\'s status" href="../../feeds/ideas/dark-mode.xml"' in idea
+    assert re.search(r'<a href="../../feeds/ideas/dark-mode.xml"[^>]*>Atom feed</a>', idea)  # visible, resolves
+    home = (site / "index.html").read_text("utf-8")
+    assert 'title="New solutions" href="feeds/solutions.xml"' in home and "This idea" not in home

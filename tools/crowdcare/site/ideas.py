@@ -30,8 +30,13 @@ TRENDING = "board/trending.md"
 NEWEST = "board/new.md"
 ROADMAP = "roadmap.md"
 CHANGELOG = "changelog.md"
+CHANGELOG_FEED = "feeds/changelog.xml"  # Atom (site/feeds.py), with community.site_url
 ROADMAP_SHIPPED_LIMIT = 50
 RANKING_LIMIT = 50  # trending and new list this many ideas
+
+
+def idea_feed(idea: Idea) -> str:
+    return f"feeds/ideas/{idea.slug}.xml"
 
 
 def idea_path(idea: Idea) -> str:
@@ -55,7 +60,7 @@ def idea_pages(content: Content, config: Config) -> dict[str, str]:
     pages: dict[str, str] = {
         TRENDING: _ranking("Trending ideas", trending(ideas, scores)[:RANKING_LIMIT], TRENDING, config, scores),
         NEWEST: _ranking("New ideas", newest(ideas)[:RANKING_LIMIT], NEWEST, config, scores),
-        CHANGELOG: _changelog(ideas),
+        CHANGELOG: _changelog(ideas, config),
     }
 
     def render_all(chunk: Sequence[Idea], page: Page) -> str:
@@ -183,6 +188,8 @@ def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequen
         for change in reversed(idea.history):
             lines.append("- " + _change_line(change, config, here))
         lines.append("")
+    if config.site_url:
+        lines.append(f"Follow its status in a feed reader: {link('Atom feed', idea_feed(idea), here)}\n")
     lines.append(
         f"{external('Vote and discuss on the thread', idea.source)}{{ .md-button .md-button--primary }} "
         f"{link('Back to the idea board', BOARD_INDEX, here)}\n"
@@ -211,13 +218,15 @@ def _since(idea: Idea) -> dt.date:
     return entered[-1] if entered else (idea.decision.on if idea.decision else idea.created)
 
 
-def _changelog(ideas: Sequence[Idea]) -> str:
+def _changelog(ideas: Sequence[Idea], config: Config) -> str:
     here = CHANGELOG
     shipped = sorted((i for i in ideas if i.status is IdeaStatus.SHIPPED), key=lambda i: (_since(i), i.slug))
     lines = [
         front_matter("Shipped ideas"),
         "# Shipped ideas\n",
-        "The changelog of what the community asked for and we built, newest first.\n",
+        "The changelog of what the community asked for and we built, newest first."
+        + (f" Follow it in a feed reader: {link('Atom feed', CHANGELOG_FEED, here)}." if config.site_url else "")
+        + "\n",
         _sorts(here, here),
     ]
     month = ""

@@ -25,10 +25,11 @@ from crowdcare import clock
 from crowdcare.adapters.githistory import edits
 from crowdcare.errors import CrowdcareError
 from crowdcare.model import Solution, SolutionStatus
-from crowdcare.site.ideas import idea_path
+from crowdcare.site.feeds import feeds
+from crowdcare.site.ideas import CHANGELOG_FEED, idea_path
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
-from crowdcare.site.solutions import published, solution_path, tombstones
+from crowdcare.site.solutions import SOLUTIONS_FEED, published, solution_path, tombstones
 from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
@@ -56,6 +57,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._solutions: dict[str, Solution] = {}  # page path -> the published solution it shows
         self._redirects: list[str] = []  # page paths of merged solutions (tombstones that redirect)
         self._indexed: set[str] = set()  # the built files site search indexes (their dest_uri)
+        self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
 
     def on_config(self, config: Any) -> Any:
         """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
@@ -104,6 +106,11 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._redirects = [solution_path(merged) for merged, _ in tombstones(content)]
         self._searchable |= {idea_path(i): "Idea" for i in content.ideas if i.duplicate_of is None}
         pages = {**pages, SEARCH_PAGE: SEARCH_MARKDOWN}
+        self._feeds = {}
+        if content.config is not None:
+            self._feeds = feeds(content, content.config)
+            for path, xml in self._feeds.items():
+                files.append(File.generated(config, path, content=xml))
         for path, markdown in pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"crowdcare: docs/{path} collides with a generated page; rename or remove it")
@@ -120,12 +127,27 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: Any) -> str:
-        """A solution's page carries QAPage structured data for search engines."""
+        """Every page names the site's feeds (an idea's page its own too); a solution's page carries QAPage
+        structured data for search engines."""
+        head = [
+            f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{url}">'
+            for title, url in self._feed_links(page)
+        ]
         solution = self._solutions.get(page.file.src_uri)
-        if solution is None:
+        if solution is not None:
+            head.append(json_ld_script(qa_page(solution, page.canonical_url or page.url)))
+        if not head:
             return output
-        script = json_ld_script(qa_page(solution, page.canonical_url or page.url))
-        return output.replace("</head>", f"  {script}\n  </head>", 1)
+        return output.replace("</head>", "".join(f"  {line}\n" for line in head) + "  </head>", 1)
+
+    def _feed_links(self, page: Page) -> list[tuple[str, str]]:
+        """(title, URL relative to the page) of the feeds a page announces; titles are ours, URLs are slugs."""
+        up = "../" * page.url.count("/")
+        links = [("New solutions", SOLUTIONS_FEED), ("Shipped ideas", CHANGELOG_FEED)]
+        own = page.file.src_uri.removeprefix("ideas/").removesuffix(".md")
+        if page.file.src_uri.startswith("ideas/") and f"feeds/ideas/{own}.xml" in self._feeds:
+            links.append(("This idea's status", f"feeds/ideas/{own}.xml"))
+        return [(title, up + path) for title, path in links if path in self._feeds]
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         path = page.file.src_uri

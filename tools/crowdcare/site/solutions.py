@@ -29,6 +29,7 @@ from crowdcare.text import one_line
 
 SOLUTIONS_INDEX = "solutions/index.md"
 TAGS_INDEX = "tags/index.md"
+SOLUTIONS_FEED = "feeds/solutions.xml"  # Atom (site/feeds.py), with community.site_url
 
 # Most asked first: "answer once, serve many" means the busiest buckets lead.
 _VISIBLE = (SolutionStatus.OFFICIAL, SolutionStatus.ACCEPTED, SolutionStatus.COMMUNITY, SolutionStatus.SUPERSEDED)
@@ -98,7 +99,9 @@ def _solutions_index(solutions: list[Solution], config: Config) -> str:
         front_matter("Solutions"),
         "# Solutions\n",
         f"{plural(len(solutions), 'answer')} to customer questions, in {plural(len(config.topics), 'topic')}. "
-        "Use the search box to find yours, or browse by topic.\n",
+        "Use the search box to find yours, or browse by topic."
+        + (f" New solutions in a feed reader: {link('Atom feed', SOLUTIONS_FEED, here)}." if config.site_url else "")
+        + "\n",
         "| Topic | Solutions | Times asked |",
         "| --- | ---: | ---: |",
     ]
