@@ -30,6 +30,7 @@ LAYERS = {
         "preflight",
         "metrics",
         "recognition",
+        "freshness",
         "validate",
         "intake",
         "dedup",

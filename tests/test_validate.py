@@ -40,6 +40,14 @@ def _two(first: tuple[str, str], second: tuple[str, str]) -> Callable[[Repo], No
     return make
 
 
+def _two_steps(*steps: Callable[[Repo], None]) -> Callable[[Repo], None]:
+    def make(repo: Repo) -> None:
+        for step in steps:
+            step(repo)
+
+    return make
+
+
 def _config(**changes: object) -> Callable[[Repo], None]:
     return lambda repo: repo.config(**changes)
 
@@ -100,6 +108,14 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
         _write(SOL, solution_text(status="superseded", superseded_by="sync/gone")),
         SOL,
         "superseded_by: sync/gone",
+    ),
+    "CC208": (
+        _two_steps(
+            _config(product={"current_version": "4.12", "stale_after_releases": 3}),
+            _write(SOL, solution_text(verified_with="4.9")),
+        ),
+        SOL,
+        "verified_with:",
     ),
     "CC301": (_write(IDEA, idea_text(status="declined")), IDEA, "status: declined"),
     "CC302": (_write(IDEA, idea_text(duplicate_of="offline")), IDEA, "duplicate_of: offline"),

@@ -102,7 +102,8 @@ def validate(obj: Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
     With PATHS, report only findings in those files or folders (rules across files still see everything).
     Each finding reads `path:line: CODE message (how to fix)`; the codes are listed in CONTRIBUTING.md.
-    Exits 0 when clean, 1 on findings, 2 on usage errors. Files are never rewritten.
+    Warnings (CC208: an answer verified with a release far behind product.current_version) are printed but do not
+    fail. Exits 0 when clean or warnings only, 1 on findings, 2 on usage errors. Files are never rewritten.
 
     Example: crowdcare validate kb/sync/ --json
     """
@@ -112,9 +113,12 @@ def validate(obj: Context, paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         for f in findings:
             click.echo(str(f))
-        summary = f"{len(findings)} finding(s)" if findings else "no findings"
+        errors = sum(f.severity != "warning" for f in findings)
+        warnings = len(findings) - errors
+        summary = f"{errors} finding(s)" if errors else "no findings"
+        summary += f" and {warnings} warning(s)" if warnings else ""
         click.echo(f"crowdcare validate: {summary} in {obj.root}", err=True)
-    sys.exit(1 if findings else 0)
+    sys.exit(1 if any(f.severity != "warning" for f in findings) else 0)
 
 
 @cli.command()

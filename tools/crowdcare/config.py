@@ -16,6 +16,7 @@ from crowdcare.model import (
     IdeaStatus,
     IntakeConfig,
     IntakeRule,
+    ProductConfig,
     PromotionConfig,
     RecognitionConfig,
     ResponseConfig,
@@ -119,6 +120,10 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         intake=_intake_from_mapping(data.get("intake", {})),
         promotion=_promotion_from_mapping(data.get("promotion", {})),
         recognition=_recognition_from_mapping(data.get("recognition", {})),
+        product=ProductConfig(
+            current_version=data.get("product", {}).get("current_version"),
+            stale_after_releases=int(data.get("product", {}).get("stale_after_releases", 3)),
+        ),
     )
 
 

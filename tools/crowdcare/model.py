@@ -49,9 +49,11 @@ class Finding:
     code: str
     message: str
     hint: str
+    severity: str = "error"  # "warning": reported, but crowdcare validate still passes
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message} ({self.hint})"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.code} {label}{self.message} ({self.hint})"
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,15 @@ class Idea:
     updated: dt.date | None = None
     tags: tuple[str, ...] = ()
     history: tuple[StatusChange, ...] = ()  # oldest first
+
+
+@dataclass(frozen=True)
+class ProductConfig:
+    """``product:``: the release customers run now; an answer verified with a release this many behind is due a
+    check (a validation warning, a note on its page, a place on the triage page)."""
+
+    current_version: str | None = None
+    stale_after_releases: int = 3
 
 
 @dataclass(frozen=True)
@@ -310,6 +321,7 @@ class Config:
     intake: IntakeConfig = field(default_factory=lambda: IntakeConfig())
     promotion: PromotionConfig = field(default_factory=PromotionConfig)
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    product: ProductConfig = field(default_factory=lambda: ProductConfig())
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""

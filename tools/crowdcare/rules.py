@@ -87,6 +87,11 @@ _RULES = (
         "superseded_by names no current solution",
         "name an existing solution that is not itself superseded, as '<topic>/<slug>'",
     ),
+    Rule(
+        "CC208",
+        "verified with a release too far behind product.current_version (a warning)",
+        "check the answer with the current release and set verified_with to it",
+    ),
     # CC3xx: ideas
     Rule("CC301", "decision is missing", "declined, duplicate and shipped ideas need decision: {by, on, reason}"),
     Rule("CC302", "duplicate_of does not match the status", "set duplicate_of exactly when status is 'duplicate'"),
@@ -124,7 +129,7 @@ _RULES = (
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 
 
-def finding(code: str, path: str, line: int, message: str, fix: str | None = None) -> Finding:
+def finding(code: str, path: str, line: int, message: str, fix: str | None = None, severity: str = "error") -> Finding:
     """A finding for rule ``code``; ``fix`` overrides the rule's default advice when we know better."""
     rule = RULES[code]
-    return Finding(path=path, line=max(line, 1), code=code, message=message, hint=fix or rule.fix)
+    return Finding(path=path, line=max(line, 1), code=code, message=message, hint=fix or rule.fix, severity=severity)

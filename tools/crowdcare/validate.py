@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from crowdcare.errors import BadInputError
+from crowdcare.freshness import stale
 from crowdcare.model import Content, Finding, Idea, IdeaStatus, Solution
 from crowdcare.rules import finding
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
@@ -21,12 +22,28 @@ def validate_repository(root: Path, paths: Sequence[Path] = ()) -> list[Finding]
     """
     selected = [_relative(root, p) for p in paths]
     content = load_content(root)
-    findings = [*content.findings, *check_content(content), *check_site_sources(root)]
+    findings = [*content.findings, *check_content(content), *check_site_sources(root), *check_freshness(content)]
     outside = [rel for rel in selected if rel.split("/")[0] not in (KB_DIR, IDEAS_DIR, "crowdcare.yml")]
     findings.extend(finding("CC105", rel, 1, "is outside kb/ and ideas/") for rel in outside)
     if selected:
         findings = [f for f in findings if any(_covers(rel, f.path) for rel in selected)]
     return sorted(set(findings), key=lambda f: (f.path, f.line, f.code))
+
+
+def check_freshness(content: Content) -> list[Finding]:
+    """CC208, a warning: answers verified with a release too far behind ``product.current_version``."""
+    if content.config is None:
+        return []
+    found = []
+    current = content.config.product.current_version
+    for solution in content.solutions:
+        behind = stale(solution, content.config)
+        if behind is not None:
+            how_far = "an older major release" if behind >= 1000 else f"{behind} releases behind"
+            message = f"verified with {solution.verified_with}, {how_far} the current {current}"
+            line = content.line_of(solution.path, "verified_with")
+            found.append(finding("CC208", solution.path, line, message, severity="warning"))
+    return found
 
 
 SITE_SOURCES = ("docs", "overrides")

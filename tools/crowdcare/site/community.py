@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crowdcare.freshness import stale
 from crowdcare.hours import parse_time
 from crowdcare.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures
 from crowdcare.model import Config, Content, PersonRef, ResponseRecord
 from crowdcare.site.charts import answered_by_chart, backlog_chart, response_time_chart
-from crowdcare.site.markup import external, front_matter, inline, person_link, plural, thread_label
+from crowdcare.site.markup import external, front_matter, inline, link, person_link, plural, thread_label
+from crowdcare.site.solutions import solution_path
 
 METRICS = "metrics/index.md"
 TRIAGE = "triage.md"
@@ -202,10 +204,33 @@ def _triage_page(metrics: ResponseMetrics, content: Content, config: Config) -> 
         "`crowdcare respond --report` prints the same list.\n",
     ]
     if not waiting:
-        return "\n".join([*lines, "Nobody is waiting. 🎉\n"])
-    lines += ["| Question | Waiting | Bucket | Status | Held by |", "|---|---|---|---|---|"]
-    lines += [_triage_row(record, now, config) for record in waiting]
-    return "\n".join(lines) + "\n"
+        lines.append("Nobody is waiting. 🎉\n")
+    else:
+        lines += ["| Question | Waiting | Bucket | Status | Held by |", "|---|---|---|---|---|"]
+        lines += [_triage_row(record, now, config) for record in waiting]
+    return "\n".join(lines + _answers_to_check(content, config)) + "\n"
+
+
+def _answers_to_check(content: Content, config: Config) -> list[str]:
+    """Solutions verified with a release too far behind the current one (``product:`` in crowdcare.yml)."""
+    due = sorted(
+        (s for s in content.solutions if s.superseded_by is None and stale(s, config) is not None),
+        key=lambda s: (-s.times_asked, s.path),
+    )
+    if not due:
+        return []
+    here = TRIAGE
+    lines = [
+        "\n## Answers to check against the current release\n",
+        f"Verified with a release {config.product.stale_after_releases} or more behind "
+        f"{inline(config.product.current_version or '')} (`product` in crowdcare.yml), the most asked first. "
+        "Check each one and set `verified_with` in its file.\n",
+        "| Solution | Verified with | Times asked |",
+        "|---|---|---|",
+    ]
+    for s in due:
+        lines.append(f"| {link(s.title, solution_path(s), here)} | {inline(s.verified_with or '')} | {s.times_asked} |")
+    return lines
 
 
 def _triage_row(record: ResponseRecord, now: dt.datetime, config: Config) -> str:

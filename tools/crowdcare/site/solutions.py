@@ -6,6 +6,7 @@ import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from crowdcare.freshness import stale
 from crowdcare.model import Config, Content, Idea, Solution, SolutionStatus
 from crowdcare.site.markup import (
     Page,
@@ -144,7 +145,13 @@ def solution_page(
         f"Updated {solution.updated.isoformat()}",
     ]
     if solution.verified_with:
-        facts.append(f"Verified with {inline(solution.verified_with)}")
+        behind = stale(solution, config)
+        current = config.product.current_version or ""
+        facts.append(
+            f'<span class="cc-stale">Checked with {inline(solution.verified_with)}, current {inline(current)}</span>'
+            if behind is not None
+            else f"Verified with {inline(solution.verified_with)}"
+        )
     lines = [
         front_matter(solution.title),
         f"# {inline(solution.title)}\n",
