@@ -16,7 +16,7 @@ from crowdcare.errors import BranchMovedError
 from crowdcare.model import Channel, PersonRef, ThreadRef
 from crowdcare.promote import Outcome, Promoter, promote_all
 from crowdcare.store import load_content
-from tests.builders import copy_community, git, init_git
+from tests.builders import copy_community, git, init_git, solution_text
 
 BOT = "tallybook-bot"
 ASKER = ("carla-customer", 501)
@@ -417,3 +417,33 @@ def test_the_promote_label_counts_only_from_someone_governance_admits(root: Path
     )  # the refusal taken away: a fresh start
     [opened] = sweep(root, snap)
     assert opened.action == "opened", opened
+
+
+def test_verified_records_the_release_an_answer_was_checked_with_through_a_pull_request(
+    root: Path, snap: SnapshotGitHub
+) -> None:
+    """Staff `/verified 4.13` on a solution's thread proposes verified_with: "4.13"; anyone else, a thread with no
+    solution or a word that is no release gets a refusal that says why."""
+    path = "kb/bank-feeds/checked-answer.md"
+    (root / path).write_text(
+        solution_text(
+            title="Checked answer", topic="bank-feeds", verified_with="4.9", source=f"{URL}/48",
+            contributors=[{"login": ASKER[0], "id": ASKER[1], "role": "asker"},
+                          {"login": STAFF[0], "id": STAFF[1], "role": "answerer"}],
+        )
+    )  # fmt: skip
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a solution")
+    ref = discussion(
+        snap,
+        48,
+        [comment(48, 1, OTHER, "/verified 4.13"), comment(48, 2, STAFF, "/verified four"),
+         comment(48, 3, STAFF, "/verified 4.13")],
+    )  # fmt: skip
+    assert [o.action for o in sweep(root, snap)] == ["refused", "refused", "opened"]
+    text = git(root, "show", f"crowdcare/verified-4.13/discussion-48:{path}")
+    assert "verified_with: '4.13'" in text and "title: Checked answer" in text
+    said = bot_comments(snap, ref)
+    assert "may record which release" in said[0] and "`four` is not a release number" in said[1]
+    assert "checked with 4.13 is proposed" in said[2] and "`promotion.verified`" in said[2]
+    assert [o.action for o in sweep(root, snap)] == []  # each command is answered once

@@ -22,7 +22,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crowdcare.dedup import solution_url
 from crowdcare.documents import solution_document
@@ -50,7 +50,8 @@ from crowdcare.respond import BotComment, bot_comments
 from crowdcare.text import one_line
 
 _MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
-_COMMAND = re.compile(r"\A\s*/(promote|merge)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
+_COMMAND = re.compile(r"\A\s*/(promote|merge|verified)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
+_VERSION = re.compile(r"\A[0-9]+(?:\.[0-9]+){0,2}\Z")
 
 
 def marker(state: str, **data: str | int | None) -> str:
@@ -90,7 +91,7 @@ def marks(thread: Thread, bot: str) -> list[BotComment]:
 
 
 def commands(thread: Thread, config: Config) -> list[tuple[str, str, Reply]]:
-    """(verb, argument, reply) of every /promote and /merge a person wrote, oldest first."""
+    """(verb, argument, reply) of every /promote, /merge and /verified a person wrote, oldest first."""
     found = []
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
         if config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.BOT:
@@ -123,6 +124,8 @@ def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
             continue
         if verb == "merge":
             outcomes.append(_merge_command(thread, argument, command, p))
+        elif verb == "verified":
+            outcomes.append(_verified_command(thread, argument, command, p))
         else:
             outcomes.append(_promote_command(thread, argument, command, p))
     existing = _solution_of(thread, p.content)
@@ -339,6 +342,7 @@ _RULE_WHY = {
     "promotion.command": "a /promote command, from someone governance.promote admits",
     "promotion.label": "the promotion label was applied",
     "promotion.merge": "a /merge command, from someone governance.promote admits",
+    "promotion.verified": "a /verified command, from someone governance.promote admits",
 }
 
 
@@ -477,6 +481,50 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
             thread, p, text + _rule("promotion.merge", _RULE_WHY["promotion.merge"]) + marker("merge-proposed", **data)
         )
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
+
+
+def _verified_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
+    """``/verified 4.13`` on a solution's thread: a pull request that sets its verified_with to that release."""
+    if not _allowed_to_promote(p, command.author, command.association):
+        why = f"only {who_may(p.config.governance.promote)} may record which release an answer was checked with."
+        return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
+    version = argument.split()[0] if argument.split() else ""
+    solution = _solution_of(thread, p.content) or next(
+        (s for s in p.content.solutions if thread.url in s.also_asked and s.superseded_by is None), None
+    )
+    if solution is None or not _VERSION.match(version):
+        why = (
+            "this thread has no published solution to mark as checked."
+            if solution is None
+            else f"{_echo(version) if version else 'no release'} is not a release number: use `/verified 4.13`."
+        )
+        return _refuse(thread, p, command.author, "promotion.verified", why, cmd=command.id)
+    ref = str(thread.ref)
+    if solution.verified_with == version:
+        text = f"@{command.author.login}, {solution.key} is already marked as checked with {version}."
+        _say(thread, p, text + marker("done", cmd=command.id))
+        return Outcome(ref, "already-verified", f"{solution.path} already says {version}", path=solution.path)
+    checked = replace(solution, verified_with=version, updated=p.today)
+    change = ChangeProposal(
+        branch=_branch(p, f"verified-{version}", thread),
+        title=f"{solution.key}: checked with {version}",
+        body=(
+            f"@{command.author.login} checked **{solution.key}** with release {version} on {thread.url} "
+            f'(it said {solution.verified_with or "nothing"}): this sets `verified_with: "{version}"` and '
+            "`updated` to today. Nothing else changes."
+        ),
+        files={solution.path: solution_document(checked)},
+        message=f"{solution.key}: checked with {version}\n\nAsked by @{command.author.login}; proposed by crowdcare.",
+    )
+    result = propose(p.repo, change, dry_run=p.dry_run)
+    if result.action in _PROPOSING:
+        link = result.pull.url if result.pull else "a pull request"
+        text = (
+            f"Thanks, @{command.author.login}! Marking {solution.key} as checked with {version} is proposed in {link}."
+        )
+        why = _rule("promotion.verified", _RULE_WHY["promotion.verified"])
+        _say(thread, p, text + why + marker("verified-proposed", cmd=command.id, version=version))
+    return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, solution.path)
 
 
 def _thanks(solution: Solution) -> str:
