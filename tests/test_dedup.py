@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ def test_only_a_match_above_the_duplicate_threshold_says_this_looks_like(index: 
     )
     assert exact[0].is_duplicate
     assert render_suggestions(exact).startswith("**This looks like [My bank feed stopped updating]")
+    assert re.search(
+        r"crowdcare rule `duplicates.duplicate_threshold`: the match scored [01]\.\d\d;", render_suggestions(exact)
+    )
     vague = [s for s in suggest(index, "transactions twice", "", content) if not s.is_duplicate]
     assert all("This looks like" not in render_suggestions([s]) for s in vague)
 

@@ -141,6 +141,7 @@ def test_a_new_idea_hears_of_the_ideas_it_resembles_with_their_status(tmp_path: 
     reply = thread_suggestions(index, dark, content)
     assert reply.startswith("**This looks like [Dark mode for the web app](") and "vote there" in reply
     assert "in progress" in reply and "<!-- crowdcare:claim idea=dark-mode -->" in reply
+    assert "crowdcare rule `duplicates.duplicate_threshold`" in reply  # a claim says which rule made it
     declined = thread_suggestions(index, crypto, content)
     assert "Accept cryptocurrency payments on invoices" in declined and "declined: " in declined
     # Questions are not offered ideas.

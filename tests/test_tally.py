@@ -90,6 +90,9 @@ def test_statuses_are_decided_recorded_and_announced_once(root: Path) -> None:
         ("discussion #104", "reason-needed"),
         ("discussion #113", "refused"),
     } <= said
+    bodies = [str(w["body"]) for w in comments]
+    deciding = [b for b in bodies if "crowdcare:idea:refused" in b or "crowdcare:idea:reason-needed" in b]
+    assert deciding and all("crowdcare rule `governance.change_idea_status`" in b for b in deciding)
     labels = [(w["thread"], w["op"], w["labels"]) for w in writes if "labels" in w]
     assert ("discussion #108", "add_labels", ["planned"]) in labels
     assert ("discussion #103", "remove_labels", ["planned"]) in labels  # one status label, the current one

@@ -274,6 +274,14 @@ def suggest(
     return found
 
 
+_BY_CONSENT = "it is folded only with your yes, or silence past `duplicates.close_after_days`"
+
+
+def _claim_rule(score: float, then: str) -> str:
+    """The rule a duplicate claim in the intake reply applies, with the score that made it one."""
+    return f"<sub>crowdcare rule `duplicates.duplicate_threshold`: the match scored {score:.2f}; {then}.</sub>\n"
+
+
 def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7) -> str:
     """The Markdown that goes between the suggestion markers of the intake reply. A duplicate claim asks for
     consent and carries the hidden claim marker `crowdcare fold` acts on (see fold.py)."""
@@ -286,6 +294,7 @@ def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7)
         lines.append(
             f"**This looks like the same question as [{inline(first.title)}]({first.url}).** Following that "
             "thread may get you an answer sooner; this one stays open.\n"
+            f"{_claim_rule(first.hit.score, 'an earlier open question is pointed to, never closed for')}"
         )
         rest = suggestions[1:]
     elif first.is_duplicate:
@@ -293,6 +302,7 @@ def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7)
             f"**This looks like [{inline(first.title)}]({first.url}).** If that answers it, reply *yes* or react 👍 "
             "to this comment: we'll file your question under that answer and close it. If it doesn't, reply or "
             f"react 👎 and it stays open. With no reply in {close_after_days} days, we'll take it that it did.\n"
+            f"{_claim_rule(first.hit.score, _BY_CONSENT)}"
             f"{claim_marker(first.key)}\n"
         )
         rest = suggestions[1:]
@@ -370,6 +380,7 @@ def render_idea_suggestions(matches: list[IdeaMatch], config: Config) -> str:
             "this comment and we'll merge this one into it: the votes here will count there, each person once. If "
             f"it is different, reply or react 👎 and it stays its own idea. With no reply in "
             f"{close_after_days(config)} days, we'll take it that it is the same.\n"
+            f"{_claim_rule(first.hit.score, _BY_CONSENT)}"
             f"{idea_claim_marker(first.idea.slug)}\n"
         )
         rest = matches[1:]

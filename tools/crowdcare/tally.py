@@ -236,9 +236,18 @@ def _say_once(thread: Thread, t: Tallier, text: str, kind: str, **data: str) -> 
     """Post ``text`` unless the bot already said this (same marker); whether it was (or would be) posted."""
     if any(m.rule == kind and all(m.data.get(k) == v for k, v in data.items()) for m in _ours(thread, t)):
         return False
+    if kind in _DECIDING:  # a refusal or a request for a reason: it says which rule decided it
+        text += "\n\n" + _STATUS_RULE
     if not t.dry_run:
         t.github.post_comment(thread.ref, text + "\n\n" + marker(kind, **data))
     return True
+
+
+_DECIDING = {"refused", "reason-needed"}
+_STATUS_RULE = (
+    "<sub>crowdcare rule `governance.change_idea_status`: an idea's status changes by `/status` or a status label "
+    "from those it admits; declined, duplicate and shipped need a reason (shipped also its release).</sub>"
+)
 
 
 def _decide(
