@@ -391,7 +391,8 @@ def write_duplicate_claims() -> None:
         elif answer in ("yes", "no"):
             text = "Yes, that's it, thank you!" if answer == "yes" else "No, my invoices are VAT-exempt exports."
             comments.append(_comment(number, 2, asker, text, asked + dt.timedelta(hours=4)))
-        node = _discussion_node(number, title, body, asker, asked, "Q&A", comments, [])
+        topic = [key.split("/", 1)[0]]  # the question form's topic label (routing: staff[].topics)
+        node = _discussion_node(number, title, body, asker, asked, "Q&A", comments, topic)
         (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
         path = folder / f"{number}.comment-reactions.json"
         if reactions:

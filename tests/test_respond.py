@@ -16,7 +16,7 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.config import load_config
 from crowdcare.errors import AmbiguousWriteError, TransientError
 from crowdcare.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
-from crowdcare.respond import Rotation, respond, respond_all
+from crowdcare.respond import Rotation, respond, respond_all, thread_topic
 from tests.conftest import COMMUNITY
 
 ASKED = "2026-11-16T09:00:00Z"  # a Monday
@@ -336,3 +336,45 @@ def test_without_more_due_than_the_budget_every_thread_is_acted_on(snap: Snapsho
         discussion(snap, number)
     outcomes = sweep(snap, budget, 25)
     assert all(o.actions and o.actions[0].done and not o.note for o in outcomes)
+
+
+def routed(config: Config) -> Config:
+    """priya-raman owns billing; devon (away) owns mobile; billing escalates to its own team."""
+    staff = tuple(
+        replace(s, topics=("billing",)) if s.login == "priya-raman" else replace(s, topics=("mobile",))
+        if s.away else s
+        for s in config.staff
+    )  # fmt: skip
+    topics = tuple(
+        replace(t, escalate_to="@fernhill-sample/billing") if t.slug == "billing" else t for t in config.topics
+    )
+    return replace(config, staff=staff, topics=topics)
+
+
+def test_a_thread_on_a_topic_goes_to_the_staff_member_who_owns_it(snap: SnapshotGitHub, config: Config) -> None:
+    ref = discussion(snap, 1, labels=("billing",))
+    discussion(snap, 2)
+    outcomes = {o.ref: o for o in sweep(snap, routed(config), 25)}
+    assert outcomes["discussion #1"].record.holder == "priya-raman"  # the rotation would say maya-okafor
+    assert outcomes["discussion #2"].record.holder == "maya-okafor"  # no topic: the rotation
+    (ack,) = [r for r in thread(snap, ref).replies if "crowdcare:respond:acknowledge" in r.body]
+    assert "the topic billing is theirs" in ack.body
+
+
+def test_an_away_owner_falls_back_to_the_rotation_and_a_category_can_name_the_topic(
+    snap: SnapshotGitHub, config: Config
+) -> None:
+    ref = discussion(snap, 1, labels=("mobile",))  # its owner is away: the rotation
+    (outcome,) = sweep(snap, routed(config), 25)
+    assert outcome.record.holder == "maya-okafor"
+    asked_in = replace(thread(snap, ref), labels=(), category="Billing")  # a category titled like a topic
+    assert (
+        thread_topic(asked_in, config) == "billing" and thread_topic(replace(asked_in, category="Q&A"), config) is None
+    )
+
+
+def test_escalation_mentions_the_topics_own_team(snap: SnapshotGitHub, config: Config) -> None:
+    ref = discussion(snap, 1, labels=("billing",))
+    sweep(snap, routed(config), 60)
+    (escalation,) = [r for r in thread(snap, ref).replies if "crowdcare:respond:escalate" in r.body]
+    assert escalation.body.startswith("@fernhill-sample/billing, this question")

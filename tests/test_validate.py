@@ -143,6 +143,7 @@ FIXTURES: dict[str, tuple[Callable[[Repo], None], str, str | int]] = {
         "slug: sync",
     ),
     "CC405": (_config(promotion={"default_topic": "printing"}), "crowdcare.yml", "default_topic: printing"),
+    "CC406": (_config(staff=[{"login": "staffer", "topics": ["sync", "printing"]}]), "crowdcare.yml", "- printing"),
     "CC501": (
         _write("metrics/responses.json", '{"format": 1, "updated_at": "yesterday", "records": []}'),
         "metrics/responses.json",

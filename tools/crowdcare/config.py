@@ -58,6 +58,13 @@ def load_config(root: Path) -> tuple[Config | None, list[Finding]]:
     if default_topic is not None and default_topic not in {t["slug"] for t in data["topics"]}:
         line = doc.line_of(("promotion", "default_topic"))
         findings.append(finding("CC405", CONFIG_NAME, line, f"{default_topic!r} is not under 'topics:'"))
+    declared = {t["slug"] for t in data["topics"]}
+    for n, member in enumerate(data.get("staff", [])):
+        for k, topic in enumerate(member.get("topics", [])):
+            if topic not in declared:
+                line = doc.line_of(("staff", n, "topics", k))
+                who = member.get("login")
+                findings.append(finding("CC406", CONFIG_NAME, line, f"@{who} owns {topic!r}, not under 'topics:'"))
     if findings:
         return None, findings
     return config_from_mapping(data), findings
@@ -102,9 +109,18 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         repo=community["repo"],
         ask_url=community["ask_url"],
         site_url=community.get("site_url"),
-        topics=tuple(Topic(t["slug"], t["title"], t.get("description", "")) for t in data["topics"]),
+        topics=tuple(
+            Topic(t["slug"], t["title"], t.get("description", ""), t.get("escalate_to")) for t in data["topics"]
+        ),
         staff=tuple(
-            StaffMember(s["login"], s.get("id"), s.get("name"), s.get("title"), bool(s.get("away", False)))
+            StaffMember(
+                s["login"],
+                s.get("id"),
+                s.get("name"),
+                s.get("title"),
+                bool(s.get("away", False)),
+                tuple(s.get("topics", ())),
+            )
             for s in data.get("staff", [])
         ),
         governance=Governance(

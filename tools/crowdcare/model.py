@@ -183,6 +183,7 @@ class StaffMember:
     name: str | None = None
     title: str | None = None
     away: bool = False
+    topics: tuple[str, ...] = ()  # topics they own: a waiting thread on one goes to them before the rotation
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class Topic:
     slug: str
     title: str
     description: str = ""
+    escalate_to: str | None = None  # instead of responses.escalate_to for threads on this topic
 
 
 @dataclass(frozen=True)

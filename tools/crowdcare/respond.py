@@ -33,6 +33,7 @@ from crowdcare.model import (
     Channel,
     Config,
     PersonKind,
+    PersonRef,
     Reply,
     ResponseLedger,
     ResponseRecord,
@@ -179,6 +180,10 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
             f"no reply from anyone but the asker for {wall:.0f} hours "
             f"(community window: {rules.community_window_hours})"
         )
+        topic = thread_topic(thread, config)
+        owner = config.staff_member(PersonRef(holder)) if holder and not facts.holder else None
+        if owner is not None and topic is not None and topic in owner.topics:
+            why += f"; the topic {topic} is theirs (staff topics in crowdcare.yml)"
         who = f"@{holder} from the {config.name} team is" if holder else f"the {config.name} team is"
         body = (
             f"Thanks for waiting, {asker}. Nobody from the community has answered yet, so {who} looking after "
@@ -196,7 +201,9 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
         if business >= rules.staff_window_hours:
             unit = "business hours" if rules.business_hours is not None else "hours"
             why = f"no staff or accepted answer after {business:.0f} {unit} (staff window: {rules.staff_window_hours})"
-            mention = f"{rules.escalate_to}, t" if rules.escalate_to else "T"
+            on_topic = config.topic(thread_topic(thread, config) or "")
+            escalate_to = (on_topic.escalate_to if on_topic else None) or rules.escalate_to
+            mention = f"{escalate_to}, t" if escalate_to else "T"
             holder = f" @{facts.holder} has it on their list." if facts.holder else ""
             body = (
                 f"{mention}his question from {asker} has waited longer than we promise without an answer from "
@@ -326,18 +333,30 @@ class Rotation:
     config: Config
     last: str | None = None
 
-    def peek(self) -> str | None:
+    def peek(self, topic: str | None = None) -> str | None:
+        """The next staff member in turn: among those who own ``topic`` and are not away, when there are any;
+        else among everyone not away."""
         roster = self.config.staff
         logins = [s.login.lower() for s in roster]
         start = logins.index(self.last.lower()) + 1 if self.last and self.last.lower() in logins else 0
-        for step in range(len(roster)):
-            candidate = roster[(start + step) % len(roster)]
-            if not candidate.away:
-                return candidate.login
-        return None
+        turn = [roster[(start + step) % len(roster)] for step in range(len(roster))]
+        owners = [s for s in turn if not s.away and topic is not None and topic in s.topics]
+        return next((s.login for s in owners or [s for s in turn if not s.away]), None)
 
     def take(self, login: str) -> None:
         self.last = login
+
+
+def thread_topic(thread: Thread, config: Config) -> str | None:
+    """The topic a thread is on: a label that is a topic's slug, else its discussion category named like a topic."""
+    topics = {t.slug.lower(): t.slug for t in config.topics}
+    for label in thread.labels:
+        if label.lower() in topics:
+            return topics[label.lower()]
+    if thread.category:
+        named = thread.category.strip().lower()
+        return next((t.slug for t in config.topics if named in (t.slug.lower(), t.title.lower())), None)
+    return None
 
 
 def is_question(thread: Thread, config: Config) -> bool:
@@ -361,12 +380,12 @@ def respond(
     are only reported as due, and its record is the thread as it is (nobody assigned, nothing labelled)."""
     bot = github.viewer_login()
     facts = facts_of(thread, config, bot)
-    actions = plan(thread, facts, config, now, rotation.peek())
+    actions = plan(thread, facts, config, now, rotation.peek(thread_topic(thread, config)))
     if actions and not dry_run and not held:
         # Look again right before writing: a reply that arrived since the sweep read the list cancels.
         fresh = read_again(github, thread.ref)
         thread, facts = fresh, facts_of(fresh, config, bot)
-        actions = plan(thread, facts, config, now, rotation.peek())
+        actions = plan(thread, facts, config, now, rotation.peek(thread_topic(thread, config)))
     taken = [Taken(action.rule, action.why, done=False) for action in actions] if held else []
     for action in [] if held else actions:
         if not dry_run:

@@ -114,6 +114,7 @@ _RULES = (
         "name an IANA time zone such as Europe/London and make start earlier than end",
     ),
     Rule("CC405", "promotion.default_topic is not a declared topic", "use a slug listed under 'topics:'"),
+    Rule("CC406", "a staff member owns a topic that is not declared", "use a slug listed under 'topics:'"),
     Rule(
         "CC501",
         "metrics/responses.json cannot be read",

@@ -208,7 +208,25 @@ def _triage_page(metrics: ResponseMetrics, content: Content, config: Config) -> 
     else:
         lines += ["| Question | Waiting | Bucket | Status | Held by |", "|---|---|---|---|---|"]
         lines += [_triage_row(record, now, config) for record in waiting]
+        lines += _load(waiting, now, config)
     return "\n".join(lines + _answers_to_check(content, config)) + "\n"
+
+
+def _load(waiting: list[ResponseRecord], now: dt.datetime, config: Config) -> list[str]:
+    """Each staff member's share of the waiting questions (and the topics they own), so work can be moved."""
+    lines = [
+        "\n## Load\n",
+        "Waiting questions each staff member holds; a thread on a topic someone owns goes to them first.\n",
+        "| Staff | Holds | Longest waiting | Owns |",
+        "|---|---|---|---|",
+    ]
+    for member in config.staff:
+        held = [r for r in waiting if r.holder and r.holder.lower() == member.login.lower()]
+        longest = format_hours(max(age_hours(r, now) for r in held)) if held else "–"
+        owns = ", ".join(inline(t) for t in member.topics) or "–"
+        away = " (away)" if member.away else ""
+        lines.append(f"| {_holder(member.login, config)}{away} | {len(held)} | {longest} | {owns} |")
+    return lines
 
 
 def _answers_to_check(content: Content, config: Config) -> list[str]:
