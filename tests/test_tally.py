@@ -204,3 +204,18 @@ def test_the_threads_of_merged_duplicates_are_told_of_a_status_change_once(root:
     before = len(outbox(root))
     assert tally(root)[0] == 0
     assert [w for w in outbox(root)[before:] if w["thread"] == "discussion #110"] == [], "once per change"
+
+
+def test_a_vote_budget_leaves_out_each_persons_later_votes_on_open_ideas(root: Path, tmp_path: Path) -> None:
+    """The same community tallied without a budget and with one of a single open idea per person: no idea gains,
+    and some lose the votes of people who voted on an earlier open idea first."""
+    plain = tmp_path / "plain" / "repo"
+    shutil.copytree(root, plain)
+    shutil.copytree(root.parent / "snap", plain.parent / "snap")
+    config = root / "crowdcare.yml"
+    config.write_text(config.read_text().replace("votes:\n", "votes:\n  budget:\n    open_ideas: 1\n", 1))
+    assert tally(root)[0] == 0 and tally(plain)[0] == 0
+    budgeted = {i.slug: i.votes.up for i in load_content(root).ideas}
+    free = {i.slug: i.votes.up for i in load_content(plain).ideas}
+    assert all(budgeted[slug] <= free[slug] for slug in free)
+    assert sum(budgeted.values()) < sum(free.values())

@@ -196,3 +196,23 @@ def test_the_home_page_shows_no_idea_nobody_voted_for(sample_repo: object) -> No
     home = render_pages(load_content(sample_repo.root))["index.md"]
     top_ideas = home.split("## Top ideas", 1)[1].split("\n## ", 1)[0]
     assert "Dark mode" in top_ideas and "Nobody wants this" not in top_ideas
+
+
+def test_a_vote_budget_counts_each_persons_earliest_votes_on_ideas_still_open() -> None:
+    """Budget 2: alice voted on a, b, c (in that order) and on a shipped idea: c waits; bob voted on c only."""
+    from crowdcare.votes import Ballots, over_budget
+
+    def vote(voter: int, at: str) -> Reaction:
+        return Reaction("+1", PersonRef(f"user{voter}", voter), at)
+
+    ballots = {
+        "a": Ballots(up={1: vote(1, "2026-01-01T00:00:00Z")}),
+        "b": Ballots(up={1: vote(1, "2026-01-02T00:00:00Z")}),
+        "c": Ballots(up={1: vote(1, "2026-01-03T00:00:00Z"), 2: vote(2, "2026-01-01T00:00:00Z")}),
+        "done": Ballots(up={1: vote(1, "2025-12-01T00:00:00Z")}),
+    }
+    ideas = {slug: _idea(slug) for slug in ("a", "b", "c")} | {"done": _idea("done", "shipped")}
+    assert over_budget(ballots, ideas, 2) == {"c": {1}}
+    assert over_budget(ballots, ideas, 3) == {} and over_budget(ballots, ideas, None) == {}
+    shipped_b = {**ideas, "b": _idea("b", "shipped")}  # b closes: alice's vote on c counts now
+    assert over_budget(ballots, shipped_b, 2) == {}

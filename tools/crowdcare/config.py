@@ -181,6 +181,7 @@ def _votes_from_mapping(data: dict[str, Any]) -> VoteConfig:
         acceptance_votes=acceptance.get("verified_votes"),
         acceptance_window_days=int(acceptance.get("window_days", d.acceptance_window_days)),
         acceptance_status=IdeaStatus(acceptance.get("moves_to", d.acceptance_status.value)),
+        budget_open_ideas=data.get("budget", {}).get("open_ideas"),
     )
 
 

@@ -246,6 +246,9 @@ class VoteConfig:
     acceptance_votes: int | None = None  # verified votes within the window that move an open idea on
     acceptance_window_days: int = 30
     acceptance_status: IdeaStatus = IdeaStatus.UNDER_REVIEW
+    # At most this many ideas still open for votes (not shipped, declined or a duplicate) carry one person's vote at
+    # once: their earliest; a later vote counts when one of those ideas closes. None: no budget.
+    budget_open_ideas: int | None = None
 
 
 # What earns recognition: each is an event with a person and a date, read from the record (crowdcare.recognition).

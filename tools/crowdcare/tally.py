@@ -56,6 +56,7 @@ from crowdcare.votes import (
     ballots_of,
     canonical_idea,
     figures_of,
+    over_budget,
     recent_verified,
     record_tally,
     votes_from,
@@ -134,14 +135,24 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
         if canonical.slug != idea.slug:
             folded.setdefault(canonical.slug, []).append(idea)
     figures = {}
+    counted = {
+        idea.slug: _ballots(idea, by_url[idea.source], folded, by_url, t.config)
+        for idea in ideas.values()
+        if idea.source in by_url
+    }
+    left_out = over_budget(counted, ideas, t.config.votes.budget_open_ideas)
     for idea in sorted(ideas.values(), key=lambda i: i.slug):
         thread = by_url.get(idea.source)
         if thread is None:
             report(Outcome(idea.path, "missing", f"no idea thread at {idea.source}; its votes are left as they are"))
             figures[idea.slug] = figures_of(idea.votes)
             continue
+        ballots = counted[idea.slug]
+        if t.config.votes.budget_open_ideas is not None:  # anonymous upvotes cannot be held to a budget
+            out = left_out.get(idea.slug, set())
+            ballots = Ballots({v: r for v, r in ballots.up.items() if v not in out}, ballots.down)
         bucket = [by_url[other.source] for other in folded.get(idea.slug, []) if other.source in by_url]
-        changes, votes = _tally_idea(idea, thread, bucket, ideas, t, result, report)
+        changes, votes = _tally_idea(idea, thread, bucket, ballots, ideas, t, result, report)
         figures[idea.slug] = figures_of(votes)
         if not changes:
             continue
@@ -159,6 +170,16 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
     return result
 
 
+def _ballots(
+    idea: Idea, thread: Thread, folded: dict[str, list[Idea]], by_url: dict[str, Thread], c: Config
+) -> Ballots:
+    """The votes that count for an idea: a duplicate's own, or the idea's with those of every idea folded into it."""
+    if idea.duplicate_of is not None and idea.status is IdeaStatus.DUPLICATE:
+        return ballots_of(thread, c)
+    bucket = [by_url[other.source] for other in folded.get(idea.slug, []) if other.source in by_url]
+    return _bucket_ballots(thread, bucket, c)
+
+
 def _bucket_ballots(thread: Thread, bucket: list[Thread], c: Config) -> Ballots:
     """The idea's own votes plus those on the threads of every idea folded into it (each voter once)."""
     ballots = ballots_of(thread, c)
@@ -171,6 +192,7 @@ def _tally_idea(
     idea: Idea,
     thread: Thread,
     bucket: list[Thread],
+    ballots: Ballots,
     ideas: dict[str, Idea],
     t: Tallier,
     result: Result,
@@ -178,8 +200,6 @@ def _tally_idea(
 ) -> tuple[dict[str, object], Votes]:
     config = t.config
     labels = {label.lower() for label in thread.labels}
-    own = idea.duplicate_of is not None and idea.status is IdeaStatus.DUPLICATE
-    ballots = ballots_of(thread, config) if own else _bucket_ballots(thread, bucket, config)
     changes: dict[str, object] = {}
     votes = idea.votes
     if config.votes.freeze_label.lower() in labels:

@@ -89,6 +89,27 @@ def ballots_of(thread: Thread, config: Config, also_excluded: Sequence[PersonRef
     return ballots
 
 
+CLOSED_TO_VOTES = (IdeaStatus.SHIPPED, IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
+
+
+def over_budget(ballots: Mapping[str, Ballots], ideas: Mapping[str, Idea], budget: int | None) -> dict[str, set[int]]:
+    """The votes a budget leaves out: {idea slug: voter ids}. Each voter's votes for ideas still open for votes count
+    on their ``budget`` earliest ideas (by the vote's time, then the slug); the rest wait until one of those closes."""
+    if budget is None:
+        return {}
+    votes: dict[int, list[tuple[str, str]]] = {}
+    for slug, found in ballots.items():
+        if ideas[slug].status in CLOSED_TO_VOTES:
+            continue
+        for voter, reaction in found.up.items():
+            votes.setdefault(voter, []).append((reaction.at, slug))
+    out: dict[str, set[int]] = {}
+    for voter, theirs in votes.items():
+        for _, slug in sorted(theirs)[budget:]:
+            out.setdefault(slug, set()).add(voter)
+    return out
+
+
 def is_verified(reaction: Reaction, config: Config, now: dt.datetime) -> bool:
     if reaction.voter_since is None:
         return False

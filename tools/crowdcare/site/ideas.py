@@ -134,7 +134,7 @@ def _board(chunk: Sequence[Idea], page: Page, status: IdeaStatus | None, total: 
         front_matter(title),
         f"# {inline(title)}\n",
         f"{plural(total, 'idea')}, most votes first. Vote with a 👍 on the idea's thread. *Verified* counts "
-        f"only accounts at least {config.votes.verified_account_age_days} days old.\n",
+        f"only accounts at least {config.votes.verified_account_age_days} days old.{_voting_rules(config)}\n",
         _sorts(BOARD_INDEX if status is None else "", page.path),
         _status_filter(status, page.path),
     ]
@@ -149,6 +149,23 @@ def _board(chunk: Sequence[Idea], page: Page, status: IdeaStatus | None, total: 
             )
     lines.append(pager(page, first))
     return "\n".join(lines) + "\n"
+
+
+def _voting_rules(config: Config) -> str:
+    """The published voting rules (crowdcare.yml ``votes``): the budget and the acceptance rule, when set."""
+    rules = config.votes
+    text = ""
+    if rules.budget_open_ideas is not None:
+        text += (
+            f" Each person's votes count on at most {plural(rules.budget_open_ideas, 'idea')} still open for votes at "
+            "once, their earliest; a later vote counts when one of those ships or closes."
+        )
+    if rules.acceptance_votes is not None:
+        text += (
+            f" An open idea with {rules.acceptance_votes} verified votes within {rules.acceptance_window_days} days "
+            f"moves to {IDEA_LABELS[rules.acceptance_status].lower()}."
+        )
+    return text
 
 
 def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequence[Idea], has_trend: bool) -> str:
