@@ -30,6 +30,7 @@ LAYERS = {
         "preflight",
         "metrics",
         "recognition",
+        "erasure",
         "freshness",
         "validate",
         "intake",

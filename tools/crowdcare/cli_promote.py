@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,67 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
             click.echo(path)
     verb = "would change" if dry_run else "changed"
     click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)
+
+
+@cli.command()
+@click.argument("person")
+@click.option("--as", "pseudonym", help="The name to put in their place (default: former-member- and random hex).")
+@click.option("--dry-run", is_flag=True, help="Print the files that would change; write nothing.")
+@click.pass_obj
+def forget(obj: Context, person: str, pseudonym: str | None, dry_run: bool) -> None:
+    """Forget PERSON (LOGIN or LOGIN:ID) across kb/, ideas/ and the response ledger, in the working tree.
+
+    Every place that names them (a solution's contributors, an idea's author, status history and decision, the
+    ledger's holders and first responders, @mentions in what is published) gets one pseudonym made for the
+    occasion, and their numeric id is dropped. The result is validated before anything is written; open a pull
+    request with it so maintainers review the erasure. Not reached by a pull request: earlier versions in git
+    history (rewrite it if the law requires), a staff roster entry in crowdcare.yml (remove it by hand), the
+    threads on GitHub.
+
+    Example: crowdcare forget carla-customer:501 --dry-run
+    """
+    from crowdcare.documents import inside, write_inside
+    from crowdcare.erasure import forget as forget_person
+    from crowdcare.erasure import new_pseudonym
+    from crowdcare.model import PersonRef
+    from crowdcare.preflight import check_proposal
+    from crowdcare.store import load_config_or_fail, load_content
+
+    login, _, number = person.partition(":")
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", login) or (number and not number.isdigit()):
+        raise click.BadParameter("use LOGIN or LOGIN:ID (a GitHub login, a numeric user id)", param_hint="PERSON")
+    name = pseudonym or new_pseudonym()
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", name):
+        raise click.BadParameter("a pseudonym is written like a GitHub login", param_hint="--as")
+    config = _run(lambda: load_config_or_fail(obj.root))
+    content = load_content(obj.root)
+
+    def read(path: str) -> str | None:
+        file = obj.root / path
+        return file.read_text("utf-8") if file.is_file() else None
+
+    erased = _run(lambda: forget_person(content, PersonRef(login, int(number) if number else None), read, name))
+    if not erased.files:
+        click.echo(f"crowdcare forget: nothing in {obj.root} names @{login}; nothing to do", err=True)
+        return
+    published = {path: text for path, text in erased.files.items() if path.endswith(".md")}
+    problems, _ = check_proposal(content, config, published)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo("crowdcare forget: the changed files would not validate; nothing written", err=True)
+        sys.exit(1)
+    for path in erased.files:
+        _run(lambda path=path: inside(obj.root, path))  # every path checked before the first write
+    for path, text in erased.files.items():
+        if dry_run:
+            click.echo(f"--- {path}\n{text}")
+        else:
+            write_inside(obj.root, path, text)
+            click.echo(path)
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"crowdcare forget: @{login} is {name} in {erased.mentions} place(s); {verb} {len(erased.files)} file(s). "
+        "Open a pull request for review; earlier versions stay in git history until it is rewritten.",
+        err=True,
+    )
