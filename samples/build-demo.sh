@@ -89,9 +89,14 @@ merge_reviewed "crowdcare/fold/idea-*" "     a maintainer merged "
 grep "dark-mode" "$DIR"/tally-after-merge.log | sed 's/^/     /'
 git -C "$DIR" -c user.name=crowdcare -c user.email=crowdcare@example.invalid \
   commit -q -a -m "Tally after the idea merge" || true
-echo "  7. metrics: the last 90 days, counting everyone still waiting (crowdcare metrics; --json for the figures)"
+echo "  7. erasure: a customer asks to be forgotten; a maintainer reviews the change and merges it"
+"$BIN"/crowdcare --root "$DIR" forget fatima-zahra --as former-member-5e1f0c2a >/dev/null 2>"$DIR"/forget.log
+sed 's/^/     /' "$DIR"/forget.log
+git -C "$DIR" -c user.name=maintainer -c user.email=maintainer@example.invalid \
+  commit -q -a -m "Forget a customer who asked (reviewed)" || true
+echo "  8. metrics: the last 90 days, counting everyone still waiting (crowdcare metrics; --json for the figures)"
 "$BIN"/crowdcare --root "$DIR" metrics | sed 's/^/     /'
-echo "  8. build the site (validate, strict MkDocs build)"
+echo "  9. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
 echo "  What the bot posted, labelled, assigned, closed and reopened: $DIR/snapshot/outbox.jsonl"
