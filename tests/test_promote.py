@@ -5,6 +5,7 @@ thread is told where the page is once the pull request is merged."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -447,3 +448,19 @@ def test_verified_records_the_release_an_answer_was_checked_with_through_a_pull_
     assert "may record which release" in said[0] and "`four` is not a release number" in said[1]
     assert "checked with 4.13 is proposed" in said[2] and "`promotion.verified`" in said[2]
     assert [o.action for o in sweep(root, snap)] == []  # each command is answered once
+
+
+def test_a_promotion_credits_who_accepted_from_githubs_record_and_the_promoter_apart(
+    root: Path, snap: SnapshotGitHub
+) -> None:
+    """The asker marked the answer; staff then commented /promote: the asker is the accepter (answerChosenBy), the
+    staff member the promoter, not the other way round."""
+    discussion(snap, 49, [comment(49, 1, HELPER, "Reinstall.", votes=1), comment(49, 2, STAFF, "/promote")], answer=0)
+    assert [o.action for o in sweep(root, snap)] == ["opened"]
+    text = git(
+        root,
+        "show",
+        "crowdcare/promote/discussion-49:kb/getting-started/invoices-export-to-excel-loses-the-vat-column.md",
+    )
+    roles = set(re.findall(r"- login: ([\w-]+)\n(?:  id: \d+\n)?  role: (\w+)", text))
+    assert roles == {(ASKER[0], "asker"), (ASKER[0], "accepter"), (HELPER[0], "answerer"), (STAFF[0], "promoter")}

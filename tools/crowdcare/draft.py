@@ -180,8 +180,11 @@ def draft_solution(
     also_asked: tuple[str, ...],
     today: dt.date,
     known_path: str | None = None,
+    promoter: PersonRef | None = None,
 ) -> Draft:
-    """The solution a thread and its chosen reply make. ``accepter`` decided (marked the answer or promoted it)."""
+    """The solution a thread and its chosen reply make. ``accepter`` decided (marked the answer, from GitHub's own
+    record, or promoted it when nobody marked one); ``promoter`` asked for the promotion when that was someone
+    else (a /promote, the promote label)."""
 
     def kind(person: PersonRef, association: str = "NONE", is_bot: bool = False) -> PersonKind:
         return config.person_kind(person, association, is_bot)
@@ -222,6 +225,8 @@ def draft_solution(
     credit(reply.author, Role.ANSWERER)
     if accepter is not None:
         credit(accepter, Role.ACCEPTER)
+    if promoter is not None and (accepter is None or not promoter.is_same_account(accepter)):
+        credit(promoter, Role.PROMOTER)
     for other in others:
         credit(other.author, Role.ANSWERER)
     if not contributors:  # every account involved was deleted: the schema needs someone

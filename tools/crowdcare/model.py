@@ -38,6 +38,7 @@ class Role(StrEnum):
     ACCEPTER = "accepter"
     EDITOR = "editor"
     FINDER = "finder"
+    PROMOTER = "promoter"  # asked for the promotion (/promote, the promote label): not the one who accepted it
 
 
 @dataclass(frozen=True)

@@ -291,16 +291,22 @@ def _propose_solution(
     announce: bool = True,
 ) -> Outcome:
     similar = p.similar(thread)
+    # GitHub's own record of who accepted the reply (answerChosenBy), when the promoted reply is the marked answer;
+    # whoever asked for the promotion is credited separately, as promoter.
+    chosen = thread.answer is not None and thread.answer.id == reply.id and thread.answer_chosen_by is not None
+    promoter = accepter if chosen and rule in ("promotion.command", "promotion.label") else None
+    credited = thread.answer_chosen_by if chosen else accepter
     draft = draft_solution(
         thread,
         reply,
-        accepter,
+        credited,
         p.config,
         p.content,
         similar=similar,
         also_asked=p.bucket_of(thread),
         today=p.today,
         known_path=known_path,
+        promoter=promoter,
     )
     path = draft.solution.path
     files = {path: solution_document(draft.solution)}

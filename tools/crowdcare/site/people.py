@@ -102,7 +102,7 @@ def _contributors(chunk: Sequence[Profile], page: Page, total: int, config: Conf
     ]
     for p in chunk:
         mark = f" {STAFF_MARK}" if config.is_staff(p.person) else ""
-        other = sum(len(p.roles.get(r, [])) for r in (Role.EDITOR, Role.FINDER, Role.ACCEPTER))
+        other = sum(len(p.roles.get(r, [])) for r in (Role.EDITOR, Role.FINDER, Role.ACCEPTER, Role.PROMOTER))
         lines.append(
             f"| {link('@' + p.person.login, person_path(p.person), page.path)}{mark} | {p.answers} | "
             f"{len(p.roles.get(Role.ASKER, []))} | {other} | {len(p.ideas)} |"
@@ -117,6 +117,7 @@ _SECTION_TITLES = {
     Role.ACCEPTER: "Answers accepted",
     Role.EDITOR: "Edits",
     Role.FINDER: "Duplicates found",
+    Role.PROMOTER: "Promoted to the knowledge base",
 }
 
 
