@@ -134,7 +134,6 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     Example: crowdcare merge billing/cancel-plan billing/cancel-subscription --finder maya-okafor
     """
     from crowdcare import clock
-    from crowdcare.documents import inside, write_inside
     from crowdcare.merge import find_solution, merge_into
     from crowdcare.model import PersonRef
     from crowdcare.preflight import check_proposal
@@ -162,20 +161,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     if not files:
         click.echo(f"crowdcare merge: {source} is already in {canonical.key}; nothing to do", err=True)
         return
-    problems, _ = check_proposal(content, config, files)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        click.echo("crowdcare merge: the merged files would not validate; nothing written", err=True)
-        sys.exit(1)
-    for path in files:
-        _run(lambda path=path: inside(obj.root, path))  # every path checked before the first write
-    for path, text in files.items():
-        if dry_run:
-            click.echo(f"--- {path}\n{text}")
-        else:
-            write_inside(obj.root, path, text)
-            click.echo(path)
+    _write_checked(obj.root, "merge", files, check_proposal(content, config, files)[0], dry_run)
     verb = "would change" if dry_run else "changed"
     click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)
 
@@ -197,7 +183,6 @@ def forget(obj: Context, person: str, pseudonym: str | None, dry_run: bool) -> N
 
     Example: crowdcare forget carla-customer:501 --dry-run
     """
-    from crowdcare.documents import inside, write_inside
     from crowdcare.erasure import forget as forget_person
     from crowdcare.erasure import new_pseudonym
     from crowdcare.model import PersonRef
@@ -222,23 +207,30 @@ def forget(obj: Context, person: str, pseudonym: str | None, dry_run: bool) -> N
         click.echo(f"crowdcare forget: nothing in {obj.root} names @{login}; nothing to do", err=True)
         return
     published = {path: text for path, text in erased.files.items() if path.endswith(".md")}
-    problems, _ = check_proposal(content, config, published)
-    if problems:
-        for problem in problems:
-            click.echo(problem, err=True)
-        click.echo("crowdcare forget: the changed files would not validate; nothing written", err=True)
-        sys.exit(1)
-    for path in erased.files:
-        _run(lambda path=path: inside(obj.root, path))  # every path checked before the first write
-    for path, text in erased.files.items():
-        if dry_run:
-            click.echo(f"--- {path}\n{text}")
-        else:
-            write_inside(obj.root, path, text)
-            click.echo(path)
+    _write_checked(obj.root, "forget", erased.files, check_proposal(content, config, published)[0], dry_run)
     verb = "would change" if dry_run else "changed"
     click.echo(
         f"crowdcare forget: @{login} is {name} in {erased.mentions} place(s); {verb} {len(erased.files)} file(s). "
         "Open a pull request for review; earlier versions stay in git history until it is rewritten.",
         err=True,
     )
+
+
+def _write_checked(root: Path, command: str, files: dict[str, str], problems: list[str], dry_run: bool) -> None:
+    """Write ``files`` into the working tree, or print them on a dry run; nothing when the checks found problems
+    (exit 1) or a path leads out of the repository (every path is checked before the first write)."""
+    from crowdcare.documents import inside, write_inside
+
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"crowdcare {command}: the changed files would not validate; nothing written", err=True)
+        sys.exit(1)
+    for path in files:
+        _run(lambda path=path: inside(root, path))
+    for path, text in files.items():
+        if dry_run:
+            click.echo(f"--- {path}\n{text}")
+        else:
+            write_inside(root, path, text)
+            click.echo(path)
