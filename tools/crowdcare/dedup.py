@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from crowdcare.fold import claim_marker, close_after_days
+from crowdcare.fold import cite_rule, claim_marker, close_after_days
 from crowdcare.idea_fold import idea_claim_marker
 from crowdcare.intake import classify, normalize
 from crowdcare.model import Config, Content, Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
@@ -279,7 +279,7 @@ _BY_CONSENT = "it is folded only with your yes, or silence past `duplicates.clos
 
 def _claim_rule(score: float, then: str) -> str:
     """The rule a duplicate claim in the intake reply applies, with the score that made it one."""
-    return f"<sub>crowdcare rule `duplicates.duplicate_threshold`: the match scored {score:.2f}; {then}.</sub>\n"
+    return cite_rule(f"the match scored {score:.2f}; {then}", "duplicates.duplicate_threshold") + "\n"
 
 
 def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from crowdcare.documents import change_meta, idea_document, votes_meta
 from crowdcare.draft import ingest, title_of
+from crowdcare.fold import cite_rule
 from crowdcare.hours import parse_time
 from crowdcare.intake import classify
 from crowdcare.model import (
@@ -264,9 +265,10 @@ def _say_once(thread: Thread, t: Tallier, text: str, kind: str, **data: str) -> 
 
 
 _DECIDING = {"refused", "reason-needed"}
-_STATUS_RULE = (
-    "<sub>crowdcare rule `governance.change_idea_status`: an idea's status changes by `/status` or a status label "
-    "from those it admits; declined, duplicate and shipped need a reason (shipped also its release).</sub>"
+_STATUS_RULE = cite_rule(
+    "an idea's status changes by `/status` or a status label from those it admits; declined, duplicate and shipped "
+    "need a reason (shipped also its release)",
+    "governance.change_idea_status",
 )
 
 
