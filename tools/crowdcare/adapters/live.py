@@ -122,10 +122,13 @@ class LiveGitHub:
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
-    def _request(self, verb: str, url: str, body: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
-        """(headers, data) of one REST call; GitHub's errors become crowdcare's (see ``_error``)."""
+    def _request(
+        self, verb: str, url: str, body: dict[str, Any] | None = None, send: dict[str, str] | None = None
+    ) -> tuple[dict[str, Any], Any]:
+        """(headers, data) of one REST call; GitHub's errors become crowdcare's (see ``_error``). A conditional
+        GET answered 304 Not Modified has no data (None)."""
         try:
-            headers, data = self.requester.requestJsonAndCheck(verb, url, input=body)
+            headers, data = self.requester.requestJsonAndCheck(verb, url, input=body, headers=send)
         except GithubException as exc:
             raise self._error(exc, verb, url) from None
         except requests.RequestException as exc:
@@ -220,19 +223,12 @@ class LiveGitHub:
         the rate limit) means the page the last run read is still the page."""
         cache = self.etag_cache
         etag = cache.etag(url) if cache is not None else None
-        if cache is None or etag is None:
-            headers, data = self._request("GET", url)
-        else:
-            try:
-                headers, data = self.requester.requestJsonAndCheck("GET", url, headers={"If-None-Match": etag})
-            except GithubException as exc:
-                raise self._error(exc, "GET", url) from None
-            except requests.RequestException as exc:
-                raise unreachable(exc, "GET", url) from None
-            if data is None:  # 304 Not Modified: no body
-                return cache.unchanged(url)
-        if cache is not None:
-            cache.store(url, headers, data)
+        headers, data = self._request("GET", url, send={"If-None-Match": etag} if etag else None)
+        if cache is None:
+            return headers, data
+        if etag is not None and data is None:  # 304 Not Modified: no body
+            return cache.unchanged(url)
+        cache.store(url, headers, data)
         return headers, data
 
     def issue_records(
