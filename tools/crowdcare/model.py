@@ -98,6 +98,10 @@ class Solution:
     asked_as: tuple[str, ...] = ()  # the titles of threads folded into its bucket: more ways to find it
     aliases: tuple[str, ...] = ()  # other words customers use for it ("2FA"): search and duplicates find it by them
 
+    def first(self, role: Role) -> PersonRef | None:
+        """The first contributor credited with ``role`` (the asker, the answerer), if any."""
+        return next((c.person for c in self.contributors if c.role is role), None)
+
     @property
     def key(self) -> str:
         """How other content refers to this solution: ``topic/slug``."""

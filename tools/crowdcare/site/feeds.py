@@ -14,10 +14,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from crowdcare.dedup import idea_status_words
-from crowdcare.model import Config, Content, Idea, IdeaStatus, Role, Solution, SolutionStatus, StatusChange
-from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path
-from crowdcare.site.solutions import SOLUTIONS_FEED, published, solution_path
+from crowdcare.dedup import idea_status_words, idea_url, solution_url
+from crowdcare.model import Config, Content, Idea, IdeaStatus, Role, Solution, StatusChange
+from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, standing
+from crowdcare.site.solutions import SOLUTIONS_FEED, current
 from crowdcare.text import one_line
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -30,17 +30,16 @@ def feeds(content: Content, config: Config) -> dict[str, str]:
     if not config.site_url:
         return {}
     base = config.site_url.rstrip("/") + "/"
-    current = [s for s in published(content) if s.status is not SolutionStatus.SUPERSEDED]
-    newest = sorted(current, key=lambda s: (s.created, s.path), reverse=True)[:LIMIT]
+    newest = sorted(current(content), key=lambda s: (s.created, s.path), reverse=True)[:LIMIT]
     out = {
         SOLUTIONS_FEED: _feed(
             f"{config.name}: new solutions",
             base + SOLUTIONS_FEED,
             base + "solutions/",
-            [_solution_entry(s, base) for s in newest],
+            [_solution_entry(s, config) for s in newest],
         )
     }
-    ideas = [i for i in content.ideas if i.duplicate_of is None]
+    ideas = standing(content.ideas)
     # An entry's id is its idea's page and the change's place in that idea's history: stable across builds.
     shipped = [(i, c, k) for i in ideas for k, c in enumerate(_changes(i)) if c.status is IdeaStatus.SHIPPED]
     shipped.sort(key=lambda found: (found[1].on, found[0].slug), reverse=True)
@@ -48,15 +47,15 @@ def feeds(content: Content, config: Config) -> dict[str, str]:
         f"{config.name}: shipped ideas",
         base + CHANGELOG_FEED,
         base + "changelog/",
-        [_change_entry(i, c, k, base) for i, c, k in shipped[:LIMIT]],
+        [_change_entry(i, c, k, config) for i, c, k in shipped[:LIMIT]],
     )
     for idea in content.ideas:  # a merged duplicate's page links its feed too
         changes = list(reversed(_changes(idea)))
         out[idea_feed(idea)] = _feed(
             f"{config.name}: {one_line(idea.title)[:150]}",
             base + idea_feed(idea),
-            _page(base, idea_path(idea)),
-            [_change_entry(idea, c, len(changes) - 1 - n, base) for n, c in enumerate(changes)],
+            idea_url(idea, config),
+            [_change_entry(idea, c, len(changes) - 1 - n, config) for n, c in enumerate(changes)],
         )
     return out
 
@@ -70,13 +69,9 @@ def _changes(idea: Idea) -> list[StatusChange]:
     return [StatusChange(IdeaStatus.OPEN, idea.created)]
 
 
-def _page(base: str, path: str) -> str:
-    return base + path.removesuffix(".md").removesuffix("index").rstrip("/") + "/"
-
-
-def _solution_entry(solution: Solution, base: str) -> ET.Element:
-    url = _page(base, solution_path(solution))
-    answerer = next((c.person.login for c in solution.contributors if c.role is Role.ANSWERER), None)
+def _solution_entry(solution: Solution, config: Config) -> ET.Element:
+    url = solution_url(solution, config)
+    answerer = solution.first(Role.ANSWERER)
     return _entry(
         title=solution.title,
         url=url,
@@ -84,12 +79,12 @@ def _solution_entry(solution: Solution, base: str) -> ET.Element:
         updated=solution.updated,
         published=solution.created,
         summary=solution.question,
-        author=answerer,
+        author=answerer.login if answerer else None,
     )
 
 
-def _change_entry(idea: Idea, change: StatusChange, n: int, base: str) -> ET.Element:
-    url = _page(base, idea_path(idea))
+def _change_entry(idea: Idea, change: StatusChange, n: int, config: Config) -> ET.Element:
+    url = idea_url(idea, config)
     words = idea_status_words(idea) if change.status is idea.status else change.status.value.replace("-", " ")
     summary = f"{one_line(idea.title)}: {words}" + (f". {change.reason}" if change.reason else "")
     return _entry(

@@ -39,6 +39,11 @@ def idea_feed(idea: Idea) -> str:
     return f"feeds/ideas/{idea.slug}.xml"
 
 
+def standing(ideas: Sequence[Idea]) -> list[Idea]:
+    """The ideas that stand on their own: not merged into another as its duplicate."""
+    return [i for i in ideas if i.duplicate_of is None]
+
+
 def idea_path(idea: Idea) -> str:
     return f"ideas/{idea.slug}.md"
 

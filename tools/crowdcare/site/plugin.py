@@ -24,12 +24,12 @@ from pagefind_bin import get_executable
 from crowdcare import clock
 from crowdcare.adapters.githistory import edits
 from crowdcare.errors import CrowdcareError
-from crowdcare.model import Solution, SolutionStatus
+from crowdcare.model import Solution
 from crowdcare.site.feeds import feeds
-from crowdcare.site.ideas import CHANGELOG_FEED, idea_path
+from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
-from crowdcare.site.solutions import SOLUTIONS_FEED, published, solution_path, tombstones
+from crowdcare.site.solutions import SOLUTIONS_FEED, current, solution_path, tombstones
 from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
@@ -58,6 +58,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._redirects: list[str] = []  # page paths of merged solutions (tombstones that redirect)
         self._indexed: set[str] = set()  # the built files site search indexes (their dest_uri)
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
+        self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
 
     def on_config(self, config: Any) -> Any:
         """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
@@ -100,11 +101,11 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # What site search indexes, and the kind its results name: published solutions and ideas that stand on
         # their own (merged, superseded and tombstone pages send readers elsewhere); listings, tags and profiles
         # only repeat those pages' words and would outrank them.
-        current = [s for s in published(content) if s.status is not SolutionStatus.SUPERSEDED]
-        self._searchable = {solution_path(s): "Solution" for s in current}
-        self._solutions = {solution_path(s): s for s in current}
+        self._solutions = {solution_path(s): s for s in current(content)}
+        self._searchable = {path: "Solution" for path in self._solutions}
+        self._searchable |= {idea_path(i): "Idea" for i in standing(content.ideas)}
         self._redirects = [solution_path(merged) for merged, _ in tombstones(content)]
-        self._searchable |= {idea_path(i): "Idea" for i in content.ideas if i.duplicate_of is None}
+        self._own_feeds = {idea_path(i): idea_feed(i) for i in content.ideas}
         pages = {**pages, SEARCH_PAGE: SEARCH_MARKDOWN}
         self._feeds = {}
         if content.config is not None:
@@ -144,9 +145,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         """(title, URL relative to the page) of the feeds a page announces; titles are ours, URLs are slugs."""
         up = "../" * page.url.count("/")
         links = [("New solutions", SOLUTIONS_FEED), ("Shipped ideas", CHANGELOG_FEED)]
-        own = page.file.src_uri.removeprefix("ideas/").removesuffix(".md")
-        if page.file.src_uri.startswith("ideas/") and f"feeds/ideas/{own}.xml" in self._feeds:
-            links.append(("This idea's status", f"feeds/ideas/{own}.xml"))
+        if page.file.src_uri in self._own_feeds:
+            links.append(("This idea's status", self._own_feeds[page.file.src_uri]))
         return [(title, up + path) for title, path in links if path in self._feeds]
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:

@@ -58,6 +58,11 @@ def published(content: Content) -> list[Solution]:
     return [s for s in content.solutions if s.status in _VISIBLE and s.superseded_by is None]
 
 
+def current(content: Content) -> list[Solution]:
+    """Published solutions that still answer their question (not superseded): what site search and the feeds offer."""
+    return [s for s in published(content) if s.status is not SolutionStatus.SUPERSEDED]
+
+
 def tombstones(content: Content) -> list[tuple[Solution, Solution]]:
     """(merged solution, its canonical solution) for every merge whose canonical solution is published."""
     keyed = {s.key: s for s in published(content)}

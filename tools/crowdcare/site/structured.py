@@ -28,8 +28,7 @@ def description(solution: Solution) -> str:
 
 def qa_page(solution: Solution, url: str) -> dict[str, Any]:
     """schema.org QAPage: the question (its title and the customer's words) and the accepted answer."""
-    asker = next((c.person.login for c in solution.contributors if c.role is Role.ASKER), None)
-    answerer = next((c.person.login for c in solution.contributors if c.role is Role.ANSWERER), None)
+    asker, answerer = (solution.first(role) for role in (Role.ASKER, Role.ANSWERER))
     answer: dict[str, Any] = {
         "@type": "Answer",
         "text": one_line(solution.body)[:5000],
@@ -37,7 +36,7 @@ def qa_page(solution: Solution, url: str) -> dict[str, Any]:
         "url": url,
     }
     if answerer:
-        answer["author"] = {"@type": "Person", "name": answerer}
+        answer["author"] = {"@type": "Person", "name": answerer.login}
     question: dict[str, Any] = {
         "@type": "Question",
         "name": one_line(solution.title),
@@ -47,7 +46,7 @@ def qa_page(solution: Solution, url: str) -> dict[str, Any]:
         "acceptedAnswer": answer,
     }
     if asker:
-        question["author"] = {"@type": "Person", "name": asker}
+        question["author"] = {"@type": "Person", "name": asker.login}
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}
 
 
