@@ -11,7 +11,16 @@ from typing import Any
 import yaml
 
 from crowdcare.errors import BadInputError
-from crowdcare.model import Idea, Solution, StatusChange, Votes
+from crowdcare.model import Contributor, Idea, Solution, StatusChange, Votes
+
+
+def contributor_meta(contributor: Contributor) -> dict[str, Any]:
+    person = contributor.person
+    return {
+        "login": person.login,
+        **({"id": person.id} if person.id is not None else {}),
+        "role": contributor.role.value,
+    }
 
 
 def solution_meta(solution: Solution) -> dict[str, Any]:
@@ -26,10 +35,7 @@ def solution_meta(solution: Solution) -> dict[str, Any]:
         meta["tags"] = list(solution.tags)
     if solution.aliases:
         meta["aliases"] = list(solution.aliases)
-    meta["contributors"] = [
-        {"login": c.person.login, **({"id": c.person.id} if c.person.id is not None else {}), "role": c.role.value}
-        for c in solution.contributors
-    ]
+    meta["contributors"] = [contributor_meta(c) for c in solution.contributors]
     meta["source"] = solution.source
     if solution.also_asked:
         meta["also_asked"] = list(solution.also_asked)

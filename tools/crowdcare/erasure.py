@@ -11,16 +11,15 @@ rewrites it, a staff member's roster entry in crowdcare.yml is removed by hand, 
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from crowdcare.documents import change_meta
-from crowdcare.ledger import LEDGER_PATH
-from crowdcare.model import Content, Idea, PersonRef, Solution
+from crowdcare.documents import change_meta, contributor_meta
+from crowdcare.ledger import LEDGER_PATH, ledger_text
+from crowdcare.model import Content, Idea, PersonRef, ResponseLedger, Solution
 from crowdcare.patch import patch_front_matter
 
 
@@ -37,7 +36,7 @@ class Erasure:
 
 
 def forget(content: Content, person: PersonRef, read: Callable[[str], str | None], pseudonym: str) -> Erasure:
-    """Every file that names ``person``, with the pseudonym instead (``read`` gives a repository file's text)."""
+    """Every file that names ``person``, with the pseudonym instead (``read`` gives a kb/ or ideas/ file's text)."""
     out = Erasure(pseudonym, person.login)
     for solution in content.solutions:
         text = read(solution.path)
@@ -47,16 +46,15 @@ def forget(content: Content, person: PersonRef, read: Callable[[str], str | None
         text = read(idea.path)
         if text is not None:
             _keep(out, idea.path, text, _idea_changes(idea, person, out))
-    ledger = read(LEDGER_PATH)
-    if ledger is not None:
-        forgotten = _ledger(ledger, person, out)
-        if forgotten != ledger:
-            out.files[LEDGER_PATH] = forgotten
+    if content.ledger is not None:
+        ledger = _ledger(content.ledger, person, out)
+        if ledger != content.ledger:
+            out.files[LEDGER_PATH] = ledger_text(ledger)
     return out
 
 
-def _is(person: PersonRef, login: str | None, number: int | None = None) -> bool:
-    return login is not None and person.is_same_account(PersonRef(login, number))
+def _is(person: PersonRef, login: str | None) -> bool:
+    return login is not None and person.is_same_account(PersonRef(login))
 
 
 def _keep(out: Erasure, path: str, text: str, changes: dict[str, Any]) -> None:
@@ -71,15 +69,12 @@ def _keep(out: Erasure, path: str, text: str, changes: dict[str, Any]) -> None:
 def _solution_changes(solution: Solution, person: PersonRef, out: Erasure) -> dict[str, Any]:
     if not any(person.is_same_account(c.person) for c in solution.contributors):
         return {}
-    contributors: list[dict[str, Any]] = []
+    contributors = []
     for c in solution.contributors:
         if person.is_same_account(c.person):
             out.mentions += 1
-            contributors.append({"login": out.pseudonym, "role": c.role.value})
-        else:
-            contributors.append(
-                {"login": c.person.login, **({"id": c.person.id} if c.person.id else {}), "role": c.role.value}
-            )
+            c = replace(c, person=PersonRef(out.pseudonym))
+        contributors.append(contributor_meta(c))
     return {"contributors": contributors}
 
 
@@ -91,11 +86,10 @@ def _idea_changes(idea: Idea, person: PersonRef, out: Erasure) -> dict[str, Any]
     if any(_is(person, c.by) for c in idea.history):
         history = []
         for c in idea.history:
-            meta = change_meta(c)
             if _is(person, c.by):
                 out.mentions += 1
-                meta["by"] = out.pseudonym
-            history.append(meta)
+                c = replace(c, by=out.pseudonym)
+            history.append(change_meta(c))
         changes["history"] = history
     if idea.decision is not None and _is(person, idea.decision.by):
         out.mentions += 1
@@ -103,19 +97,18 @@ def _idea_changes(idea: Idea, person: PersonRef, out: Erasure) -> dict[str, Any]
     return changes
 
 
-_LEDGER_PEOPLE = ("holder", "first_responder")
-
-
-def _ledger(text: str, person: PersonRef, out: Erasure) -> str:
-    data = json.loads(text)
-    changed = False
-    for record in data.get("records", []):
-        for key in _LEDGER_PEOPLE:
-            if isinstance(record.get(key), str) and _is(person, record[key]):
-                record[key] = out.pseudonym
-                out.mentions += 1
-                changed = True
-    if isinstance(data.get("rotation_last"), str) and _is(person, data["rotation_last"]):
-        data["rotation_last"] = None
-        changed = True
-    return json.dumps(data, indent=1, ensure_ascii=True) + "\n" if changed else text  # as write_ledger writes it
+def _ledger(ledger: ResponseLedger, person: PersonRef, out: Erasure) -> ResponseLedger:
+    """The ledger with the person's holds and first responses given to the pseudonym (the rotation forgets them)."""
+    records = []
+    for record in ledger.records:
+        holder, responder = _is(person, record.holder), _is(person, record.first_responder)
+        out.mentions += holder + responder
+        records.append(
+            replace(
+                record,
+                holder=out.pseudonym if holder else record.holder,
+                first_responder=out.pseudonym if responder else record.first_responder,
+            )
+        )
+    rotation_last = None if _is(person, ledger.rotation_last) else ledger.rotation_last
+    return replace(ledger, records=tuple(records), rotation_last=rotation_last)

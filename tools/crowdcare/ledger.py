@@ -73,11 +73,16 @@ def ledger_to_mapping(ledger: ResponseLedger) -> dict[str, Any]:
     }
 
 
-def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
-    """Write atomically (a crash leaves the old ledger or the new one), checked against the schema first."""
+def ledger_text(ledger: ResponseLedger) -> str:
+    """The ledger file's text, checked against the schema first."""
     data = ledger_to_mapping(ledger)
     validator("responses").validate(data)
-    return write_inside(root, LEDGER_PATH, json.dumps(data, indent=1, ensure_ascii=True) + "\n")
+    return json.dumps(data, indent=1, ensure_ascii=True) + "\n"
+
+
+def write_ledger(root: Path, ledger: ResponseLedger) -> Path:
+    """Write atomically (a crash leaves the old ledger or the new one)."""
+    return write_inside(root, LEDGER_PATH, ledger_text(ledger))
 
 
 def close_records(ledger: ResponseLedger, folded: Mapping[str, str], at: str) -> ResponseLedger:
