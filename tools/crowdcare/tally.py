@@ -130,14 +130,15 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
     current = (as_of(thread, t.now) for thread in threads)
     by_url = {th.url: th for th in current if th is not None and classify(th, t.config) is ThreadKind.IDEA}
     ideas = {idea.slug: idea for idea in t.content.ideas}
-    folded: dict[str, list[Idea]] = {}  # canonical idea -> the ideas marked duplicates of it, directly or not
+    # canonical idea -> the threads of the ideas marked duplicates of it, directly or not
+    buckets: dict[str, list[Thread]] = {}
     for idea in ideas.values():
         canonical = canonical_idea(idea, ideas)
-        if canonical.slug != idea.slug:
-            folded.setdefault(canonical.slug, []).append(idea)
+        if canonical.slug != idea.slug and idea.source in by_url:
+            buckets.setdefault(canonical.slug, []).append(by_url[idea.source])
     figures = {}
     counted = {
-        idea.slug: _ballots(idea, by_url[idea.source], folded, by_url, t.config)
+        idea.slug: _ballots(idea, by_url[idea.source], buckets.get(idea.slug, []), t.config)
         for idea in ideas.values()
         if idea.source in by_url
     }
@@ -152,8 +153,7 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
         if t.config.votes.budget_open_ideas is not None:  # anonymous upvotes cannot be held to a budget
             out = left_out.get(idea.slug, set())
             ballots = Ballots({v: r for v, r in ballots.up.items() if v not in out}, ballots.down)
-        bucket = [by_url[other.source] for other in folded.get(idea.slug, []) if other.source in by_url]
-        changes, votes = _tally_idea(idea, thread, bucket, ballots, ideas, t, result, report)
+        changes, votes = _tally_idea(idea, thread, buckets.get(idea.slug, []), ballots, ideas, t, result, report)
         figures[idea.slug] = figures_of(votes)
         if not changes:
             continue
@@ -171,13 +171,10 @@ def tally(threads: Iterable[Thread], t: Tallier, on_progress: Callable[[Outcome]
     return result
 
 
-def _ballots(
-    idea: Idea, thread: Thread, folded: dict[str, list[Idea]], by_url: dict[str, Thread], c: Config
-) -> Ballots:
+def _ballots(idea: Idea, thread: Thread, bucket: list[Thread], c: Config) -> Ballots:
     """The votes that count for an idea: a duplicate's own, or the idea's with those of every idea folded into it."""
     if idea.duplicate_of is not None and idea.status is IdeaStatus.DUPLICATE:
         return ballots_of(thread, c)
-    bucket = [by_url[other.source] for other in folded.get(idea.slug, []) if other.source in by_url]
     return _bucket_ballots(thread, bucket, c)
 
 
