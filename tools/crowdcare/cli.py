@@ -300,9 +300,9 @@ def export(obj: Context, repository: str, out: Path, since: str | None) -> None:
 def _kb_index(root: Path, github: Any = None) -> tuple[Any, Any, Any]:
     """(index, content, catalog): the knowledge base and the open questions, kept in the cache and brought up to
     date incrementally; with ``github`` (a port), the open questions are refreshed from it first."""
-    from crowdcare.index_cache import cache_dir, open_index
+    from crowdcare.index_cache import open_index
 
-    hold_lock(cache_dir(root))
+    locked_cache(root)
     updated = github.threads_updated_since if github is not None else None
     return open_index(root, updated, lambda message: click.echo(message, err=True))
 
@@ -581,6 +581,15 @@ def hold_lock(folder: Path) -> None:
     from crowdcare.adapters.lock import exclusive
 
     click.get_current_context().with_resource(exclusive(folder, lambda message: click.echo(message, err=True)))
+
+
+def locked_cache(root: Path) -> Path:
+    """The cache folder kept between workflow runs (the index, reactions, ETags), held by this run until it ends."""
+    from crowdcare.index_cache import cache_dir
+
+    folder = cache_dir(root)
+    hold_lock(folder)
+    return folder
 
 
 def _github(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:

@@ -34,11 +34,9 @@ def _etag_cache(root: Path, github: Any) -> tuple[Any, Path] | None:
     if not hasattr(github, "etag_cache"):
         return None
     from crowdcare.adapters.etag_cache import EtagCache
-    from crowdcare.cli import hold_lock
-    from crowdcare.index_cache import cache_dir
+    from crowdcare.cli import locked_cache
 
-    hold_lock(cache_dir(root))
-    path = cache_dir(root) / "etags.json"
+    path = locked_cache(root) / "etags.json"
     github.etag_cache = EtagCache.load(path)
     return github.etag_cache, path
 

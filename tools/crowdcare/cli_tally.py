@@ -62,11 +62,9 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     cache_path = None
     if hasattr(github, "reaction_cache"):  # live: an idea whose votes did not change is not read on
         from crowdcare.adapters.reaction_cache import ReactionCache
-        from crowdcare.cli import hold_lock
-        from crowdcare.index_cache import cache_dir
+        from crowdcare.cli import locked_cache
 
-        hold_lock(cache_dir(obj.root))
-        cache_path = cache_dir(obj.root) / "reactions.json"
+        cache_path = locked_cache(obj.root) / "reactions.json"
         github.reaction_cache = ReactionCache.load(cache_path)
 
     def read_threads() -> list[Any]:
