@@ -11,6 +11,7 @@ import re
 
 from crowdcare.model import Config, Solution
 
+OLDER_MAJOR = 1000  # what releases_behind says of an older major release: always due a check
 _VERSION = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.\d+)?\s*$")
 
 
@@ -22,7 +23,7 @@ def releases_behind(verified: str, current: str) -> int | None:
         return None
     (major_a, minor_a), (major_b, minor_b) = ((int(m[1]), int(m[2] or 0)) for m in (a, b))
     if major_a < major_b:
-        return 1000
+        return OLDER_MAJOR
     if major_a > major_b:
         return 0
     return max(minor_b - minor_a, 0)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from crowdcare.errors import BadInputError
-from crowdcare.freshness import stale
+from crowdcare.freshness import OLDER_MAJOR, stale
 from crowdcare.model import Content, Finding, Idea, IdeaStatus, Solution
 from crowdcare.rules import finding
 from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
@@ -39,7 +39,7 @@ def check_freshness(content: Content) -> list[Finding]:
     for solution in content.solutions:
         behind = stale(solution, content.config)
         if behind is not None:
-            how_far = "an older major release" if behind >= 1000 else f"{behind} releases behind"
+            how_far = "an older major release" if behind >= OLDER_MAJOR else f"{behind} releases behind"
             message = f"verified with {solution.verified_with}, {how_far} the current {current}"
             line = content.line_of(solution.path, "verified_with")
             found.append(finding("CC208", solution.path, line, message, severity="warning"))
