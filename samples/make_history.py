@@ -145,7 +145,7 @@ def _discussion_node(
         "answer": None,
         "answerChosenAt": None,
         "answerChosenBy": None,
-        "category": {"name": category},
+        "category": {"name": category, "isAnswerable": category == "Q&A"},
         "labels": {"nodes": [{"name": name} for name in labels]},
         "comments": {"nodes": comments},
     }
@@ -422,6 +422,55 @@ def write_pending_bucket() -> None:
     print(f"wrote discussions {PENDING_BUCKET[0][0]}-{PENDING_BUCKET[-1][0]} (a pending bucket) into {folder}")
 
 
+def write_proposed_answers() -> None:
+    """Proposed answers (`/answer`): on 360 staff propose a customer's reply today, so the demo's sweep puts it to
+    the asker; on 361 the bot asked three days ago and the asker said yes since, so the sweep marks the answer (and
+    promotion credits the asker, not the bot, as the one who accepted it)."""
+    folder = SNAPSHOT / "discussions"
+    fresh = (360, "Can I email an invoice straight from the phone app?", CUSTOMERS[8], CUSTOMERS[5])
+    number, title, asker, helper = fresh
+    asked = NOW - dt.timedelta(days=5)
+    comments = [
+        _comment(number, 1, helper, "Yes: open the invoice in the app, tap Share → Email, and it goes from your "
+                 "Tallybook address with the PDF attached.", asked + dt.timedelta(hours=20)),
+        _comment(number, 2, STAFF[1], "/answer", NOW - dt.timedelta(hours=20), "MEMBER"),
+    ]  # fmt: skip
+    body = f"{title} I'm at a customer's site and want to send it before I leave."
+    node = _discussion_node(number, title, body, asker, asked, "Q&A", comments, ["mobile"])
+    (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+    number, title, asker, helper = 361, "Recurring invoice was not sent this month", CUSTOMERS[10], CUSTOMERS[12]
+    asked = NOW - dt.timedelta(days=6)
+    answer = _comment(
+        number,
+        1,
+        helper,
+        "Check the schedule's end date under Invoices → Recurring: mine had ended, and the series stops "
+        "silently. Set a new end date (or none) and it carries on from the next due date.",
+        asked + dt.timedelta(hours=9),
+    )
+    command = _comment(number, 2, STAFF[0], "/answer", asked + dt.timedelta(days=1), "MEMBER")
+    proposal = _comment(
+        number,
+        3,
+        BOT,
+        f"@{asker[0]}, @{STAFF[0][0]} thinks [this reply by @{helper[0]}]({answer['url']}) answers your question. "
+        "If it does, reply **yes** or react 👍 to this comment and we'll mark it as the answer, so the next person "
+        "with the same question finds it. If it doesn't, just tell us what is still missing.\n\n"
+        f"<sub>crowdcare rule `responses.propose`: @{STAFF[0][0]} proposed a reply as the answer (`/answer`).</sub>"
+        f"\n<!-- crowdcare:respond:propose reply={answer['id']} command={command['id']} -->",
+        asked + dt.timedelta(days=1, minutes=40),
+        bot=True,
+    )
+    yes = _comment(
+        number, 4, asker, "Yes, that was it: the end date had passed. Thank you!", NOW - dt.timedelta(days=2)
+    )
+    body = "The recurring invoice for my cleaning contract went out every month, but nothing was sent in November."
+    node = _discussion_node(number, title, body, asker, asked, "Q&A", [answer, command, proposal, yes], ["invoicing"])
+    (folder / f"{number}.json").write_text(json.dumps(node, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote discussions 360-361 (proposed answers) into {folder}")
+
+
 def write_ideas(rng: random.Random) -> None:
     folder = SNAPSHOT / "discussions"
     for path in sorted((Path(__file__).parent.parent / "ideas").glob("*.md")):
@@ -456,6 +505,7 @@ def main() -> None:
     print(f"wrote discussions 320-{319 + len(QUESTIONS)} into {folder}")
     write_duplicate_claims()
     write_pending_bucket()
+    write_proposed_answers()
     write_ideas(random.Random(101))  # noqa: S311
 
 

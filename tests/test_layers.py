@@ -37,6 +37,7 @@ LAYERS = {
         "dedup",
         "fold",
         "idea_fold",
+        "proposals",
         "doctor",
         "scaffold",
         "site",

@@ -256,7 +256,7 @@ class StandIn:
             "locked": False,
             "authorAssociation": "NONE",
             "author": {"__typename": "User", "login": login, "databaseId": 2000 + number},
-            "category": {"name": category},
+            "category": {"name": category, "isAnswerable": self.categories.get(category, False)},
             "labels": {"nodes": []},
             "comments": {"nodes": []},
         }
@@ -474,6 +474,20 @@ class StandIn:
 
             return mutate
 
+        def mark_answer(info: Any, input: dict[str, Any]) -> Any:
+            # As GitHub: only a comment of a discussion in a category that takes answers; the workflow token's
+            # bot is recorded as the account that chose it.
+            target = next(
+                (d for d in self.discussions.values() for c in d["comments"]["nodes"] if c["id"] == input["id"]), None
+            )
+            if target is None:
+                raise ValueError(f"Could not resolve to a node with the global id of '{input['id']}'")
+            if not target["category"].get("isAnswerable"):
+                raise ValueError("Discussion category does not support marking answers")
+            target["answer"] = next(c for c in target["comments"]["nodes"] if c["id"] == input["id"])
+            target["answerChosenAt"], target["answerChosenBy"] = "2026-11-22T12:00:00Z", dict(ACTIONS_BOT_ACTOR)
+            return {"discussion": target}
+
         root = {
             "viewer": {"login": ACTIONS_BOT["login"], "databaseId": ACTIONS_BOT["id"]},
             "repository": {
@@ -495,6 +509,7 @@ class StandIn:
             "removeLabelsFromLabelable": remove_labels,
             "closeDiscussion": set_closed(True),
             "reopenDiscussion": set_closed(False),
+            "markDiscussionCommentAsAnswer": mark_answer,
         }
         result = graphql_sync(github_schema(), body["query"], root_value=root, variable_values=body.get("variables"))
         if result.errors:

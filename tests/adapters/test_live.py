@@ -224,3 +224,70 @@ def test_respond_on_live_issues_and_discussions_uses_valid_requests(standin: Sta
         current = github.get_thread(ref)
         assert current is not None and current.state == "open" and "needs-staff" not in current.labels
     assert github.assign(ThreadRef(Channel.DISCUSSION, 8), ["maya-okafor"]) is False  # discussions: no assignees
+
+
+def test_a_confirmed_proposal_is_marked_as_the_answer_through_graphql(standin: StandIn, github: LiveGitHub) -> None:
+    """/answer → the bot's proposal → the asker's yes → markDiscussionCommentAsAnswer, over real PyGithub: GitHub
+    records the workflow's bot as the account that chose the answer, and crowdcare reads the asker back instead."""
+    import datetime as dt
+
+    from crowdcare.proposals import as_confirmed
+    from crowdcare.respond import Rotation, respond_all
+
+    repo_config, _ = load_config(COMMUNITY)
+    assert repo_config is not None
+    standin.add_discussion(8, updated="2026-11-20T09:00:00Z")
+    node = standin.discussions[8]
+    ids = {"customer": 2008}  # the asker's account (add_discussion)
+
+    def say(login: str, body: str, at: str) -> None:
+        number = len(node["comments"]["nodes"]) + 1
+        node["comments"]["nodes"].append(
+            {
+                "id": f"DC_8_{number}",
+                "url": f"{node['url']}#discussioncomment-{800 + number}",
+                "upvoteCount": 0,
+                "body": body,
+                "createdAt": at,
+                "authorAssociation": "NONE",
+                "author": {"__typename": "User", "login": login, "databaseId": ids.get(login, 3000 + number)},
+            }
+        )
+        node["updatedAt"] = at
+
+    say("hugo-helper", "Tick *Include tax columns* under Export → Options.", "2026-11-20T10:00:00Z")
+    say("pat-passer", "/answer", "2026-11-20T11:00:00Z")
+    now = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+    (first,) = respond_all(github.threads_updated_since(None), repo_config, github, now, Rotation(repo_config))
+    assert [a.rule for a in first.actions] == ["propose"]
+    say("customer", "yes, that's it", "2026-11-22T12:30:00Z")
+    (second,) = respond_all(github.threads_updated_since(None), repo_config, github, now, Rotation(repo_config))
+    assert [a.rule for a in second.actions] == ["confirm-answer"]
+    assert node["answer"]["id"] == "DC_8_1" and node["answerChosenBy"]["login"] == "github-actions"
+    current = github.get_thread(ThreadRef(Channel.DISCUSSION, 8))
+    assert current is not None and current.answerable is True
+    accepted = as_confirmed(current, github.viewer_login())
+    assert accepted.answer_chosen_by is not None and accepted.answer_chosen_by.login == "customer"
+
+
+def test_github_refuses_an_answer_in_a_category_that_takes_none(standin: StandIn, github: LiveGitHub) -> None:
+    from crowdcare.errors import CrowdcareError
+
+    standin.add_discussion(9, category="General")
+    standin.discussions[9]["comments"]["nodes"].append(
+        {
+            "id": "DC_9_1",
+            "url": "u",
+            "upvoteCount": 0,
+            "body": "b",
+            "createdAt": "2026-11-20T10:00:00Z",
+            "authorAssociation": "NONE",
+            "author": {"__typename": "User", "login": "hugo-helper", "databaseId": 502},
+        }
+    )
+    current = github.get_thread(ThreadRef(Channel.DISCUSSION, 9))
+    assert current is not None and current.answerable is False
+    with pytest.raises(CrowdcareError):
+        github.mark_answer(current.ref, current.replies[0])
+    assert "answer" not in standin.discussions[9]
+    standin.invalid.clear()  # the refusal is GitHub's answer, not a malformed request

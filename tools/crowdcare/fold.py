@@ -204,7 +204,7 @@ class Verdict:
     why: str
 
 
-def _first_word(text: str) -> str:
+def first_word(text: str) -> str:
     match = re.match(r"\W*(\w+)", text.casefold())
     return match.group(1) if match else ""
 
@@ -244,7 +244,7 @@ def judge(
     since = sorted(later, key=lambda r: r.created_at)
     if since:
         first = since[0]
-        if first.author.is_same_account(asker) and _first_word(first.body) in agree_words(config):
+        if first.author.is_same_account(asker) and first_word(first.body) in agree_words(config):
             return Verdict("fold", f"the asker agreed in a reply ({first.url or first.id})")
         who = "the asker" if first.author.is_same_account(asker) else f"@{first.author.login}"
         return Verdict("objected", f"{who} replied after the duplicate suggestion")

@@ -454,6 +454,7 @@ class Thread:
     association: str = "NONE"  # GitHub's author_association: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE...
     author_is_bot: bool = False
     category: str | None = None  # discussions only
+    answerable: bool | None = None  # discussions: whether the category takes answers (None: GitHub did not say)
     labels: tuple[str, ...] = ()
     state: str = "open"
     replies: tuple[Reply, ...] = ()

@@ -54,6 +54,11 @@ class GitHubPort(Protocol):
         ``duplicate``, both as duplicates (a folded question)."""
         ...
 
+    def mark_answer(self, ref: ThreadRef, reply: Reply) -> None:
+        """Mark ``reply`` as the discussion's answer (GitHub records the bot as the account that marked it). Only
+        for a discussion in a category that takes answers: an issue's answer is the answered label."""
+        ...
+
     def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
         """Who reacted how to one comment on a thread (consent to a duplicate suggestion)."""
         ...

@@ -32,7 +32,6 @@ from crowdcare.intake import classify, normalize
 from crowdcare.merge import find_solution, merge_into
 from crowdcare.model import (
     ChangeProposal,
-    Channel,
     Config,
     Content,
     PersonKind,
@@ -45,6 +44,7 @@ from crowdcare.model import (
 )
 from crowdcare.ports import GitHubPort, RepositoryPort
 from crowdcare.preflight import check_proposal
+from crowdcare.proposals import as_confirmed, reply_named
 from crowdcare.pulls import propose
 from crowdcare.respond import BotComment, bot_comments
 from crowdcare.text import one_line
@@ -116,6 +116,7 @@ def promote_all(threads: Iterable[Thread], promoter: Promoter, on_progress: Call
 def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
     """Everything due on one thread: published notices, commands, then the label and answer triggers."""
     bot = p.github.viewer_login()
+    thread = as_confirmed(thread, bot)  # an answer its asker confirmed is accepted by them, not by the bot
     ours = marks(thread, bot)
     handled = {m.data["cmd"] for m in ours if "cmd" in m.data}
     outcomes = _published_notices(thread, ours, p)
@@ -223,8 +224,8 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
             return _refuse(thread, p, labeller, "promotion.label", why, label=config.promotion.label)
         return _propose_solution(thread, reply, labeller, "promotion.label", p)
     answer = thread.answer
-    if not config.promotion.on_answer or answer is None or thread.ref.channel is not Channel.DISCUSSION:
-        return None
+    if not config.promotion.on_answer or answer is None:
+        return None  # an issue has an answer only when its asker confirmed a proposed one (proposals.py)
     if ("answer", answer.id) in refused:
         return None
     since = config.promotion.answers_since
@@ -255,16 +256,7 @@ def _chosen_reply(thread: Thread, argument: str) -> Reply | None:
     """The reply named by its link (or the link's #fragment); else the answer; else the most voted reply by
     someone other than the asker (ties: the latest)."""
     if argument:
-        wanted = argument.strip("<>")
-        fragment = wanted.split("#", 1)[1] if "#" in wanted else wanted
-        return next(
-            (
-                r
-                for r in thread.replies
-                if r.id == wanted or (r.url and (r.url == wanted or r.url.endswith("#" + fragment)))
-            ),
-            None,
-        )
+        return reply_named(thread, argument)
     if thread.answer is not None:
         return next((r for r in thread.replies if r.id == thread.answer.id), thread.answer)
     others = [r for r in thread.replies if not r.author.is_same_account(thread.author) and not r.author_is_bot]

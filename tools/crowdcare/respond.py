@@ -16,6 +16,8 @@ Rules (``responses`` in crowdcare.yml):
   comment and a close. reopen: the asker replies within ``reopen_days`` of that close: the thread reopens.
 - settle: a staff reply or an accepted answer takes the needs-staff and escalated labels off; an asker's reply
   takes the waiting label off.
+- propose / confirm-answer: a participant's ``/answer`` is put to the asker, whose yes marks it as the answer
+  (proposals.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
-from crowdcare.fold import claim_state
+from crowdcare.fold import agree_words, claim_state
 from crowdcare.hours import elapsed_hours, format_time, parse_time
 from crowdcare.intake import classify, normalize, same_account
 from crowdcare.model import (
@@ -34,6 +36,7 @@ from crowdcare.model import (
     Config,
     PersonKind,
     PersonRef,
+    Reaction,
     Reply,
     ResponseLedger,
     ResponseRecord,
@@ -42,8 +45,9 @@ from crowdcare.model import (
     ThreadKind,
 )
 from crowdcare.ports import GitHubPort, read_again
+from crowdcare.proposals import Standing, as_confirmed, decide, marks_on_github, proposed_reply, standing
 
-_MARK = re.compile(r"<!-- crowdcare:respond:([a-z-]+)((?: [a-z]+=[A-Za-z0-9-]+)*) -->")
+_MARK = re.compile(r"<!-- crowdcare:respond:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_=-]+)*) -->")
 
 
 def marker(rule: str, **data: str) -> str:
@@ -64,6 +68,8 @@ class Action:
     close: bool = False
     reopen: bool = False
     rotated_to: str | None = None  # the staff member the rotation picked (the rotation moves on when done)
+    answer: Reply | None = None  # the reply this action makes the answer (confirm-answer)
+    mark_on_github: bool = False  # ... by GitHub's "mark as answer" (a discussion), after the comment
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,9 @@ class Facts:
     ours: tuple[BotComment, ...]
     holder: str | None
     claim: tuple[str, str] | None = None  # (solution, outcome) of a duplicate claim, as fold.claim_state reads it
+    proposals: Standing | None = None  # where proposed answers stand (proposals.py)
+    proposal_reactions: tuple[Reaction, ...] = ()  # on the pending proposal (read only while one waits)
+    bot: str = ""  # the login the bot writes as
 
     def latest(self, rule: str) -> BotComment | None:
         return next((c for c in reversed(self.ours) if c.rule == rule), None)
@@ -107,7 +116,7 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
     humans = tuple(r for r in replies if kind(r) is not PersonKind.BOT)
     others = tuple(r for r in humans if not _is_asker(r, thread))
     ours = bot_comments(thread, bot)
-    answer = thread.answer
+    answer = as_confirmed(thread, bot).answer
     if answer is None and thread.ref.channel is Channel.ISSUE and names.answered.lower() in labels and others:
         answer = others[-1]  # issues have no "mark as answer": the label says the latest reply answered it
     assigned = [a.login for a in thread.assignees if config.is_staff(a)]
@@ -124,6 +133,8 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
         ours=tuple(ours),
         holder=holder,
         claim=claim_state(thread, bot, config),
+        proposals=standing(thread, bot),
+        bot=bot,
     )
 
 
@@ -172,6 +183,10 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     actions: list[Action] = []
     if thread.state != "open":
         return _reopen(thread, facts, config, now)
+    actions.extend(_proposals(thread, facts, config))
+    confirming = next((a.answer for a in actions if a.answer is not None), None)
+    if confirming is not None:
+        facts = replace(facts, answer=confirming)  # as this sweep leaves it: nothing to remind or escalate
 
     wall = elapsed_hours(facts.asked_at, now, None)
     if facts.latest("acknowledge") is None and not facts.others and wall >= rules.community_window_hours:
@@ -238,6 +253,71 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     if stale:
         actions.append(Action("settle", "a staff reply or an accepted answer arrived", remove_labels=stale))
     return actions
+
+
+def _proposals(thread: Thread, facts: Facts, config: Config) -> list[Action]:
+    """Put a participant's /answer to the asker; mark the answer they confirm (proposals.py)."""
+    found = facts.proposals
+    if found is None:
+        return []
+    asker = f"@{thread.author.login}"
+    if found.confirmed is not None and found.answer is not None:
+        # Confirmed earlier: finish marking it if the sweep that confirmed it stopped before it was marked.
+        if thread.answer is not None or facts.answer is None or facts.answer.id != found.answer.id:
+            return []
+        label = config.responses.labels.answered
+        if marks_on_github(thread):
+            return [Action("confirm-answer", "finishing a confirmation", answer=found.answer, mark_on_github=True)]
+        if label.lower() not in {name.lower() for name in thread.labels}:
+            return [Action("confirm-answer", "finishing a confirmation", add_labels=(label,), answer=found.answer)]
+        return []
+    if facts.answer is not None:
+        return []
+    if found.command is not None:
+        command = found.command
+        proposer = command.author
+        reply = proposed_reply(thread, command, facts.bot)
+        if reply is None or reply.author_is_bot:
+            why = f"@{proposer.login} asked for an answer to be proposed, and there is no reply to propose"
+            body = (
+                f"@{proposer.login}, there is no reply to propose as the answer yet. `/answer` alone proposes the "
+                "latest reply by someone other than the asker; `/answer LINK` proposes the reply the link names; "
+                "`/answer` with your answer on the lines below proposes your own reply.\n\n"
+                f"{_cite('propose', why)}\n{marker('propose-refused', command=command.id)}"
+            )
+            return [Action("propose-refused", why, body)]
+        if proposer.is_same_account(thread.author):
+            why = "the asker proposed the reply as the answer themselves"
+            return [_confirm(thread, reply, why, config, command=command.id)]
+        why = f"@{proposer.login} proposed a reply as the answer (`/answer`)"
+        by = f" by @{reply.author.login}" if not reply.author.is_same_account(proposer) else ""
+        link = f"[this reply{by}]({reply.url})" if reply.url else f"the reply{by}"
+        body = (
+            f"{asker}, @{proposer.login} thinks {link} answers your question. If it does, reply **yes** or react 👍 "
+            "to this comment and we'll mark it as the answer, so the next person with the same question finds it. "
+            "If it doesn't, just tell us what is still missing.\n\n"
+            f"{_cite('propose', why)}\n{marker('propose', reply=reply.id, command=command.id)}"
+        )
+        return [Action("propose", why, body)]
+    if found.proposal is None or found.proposed is None:
+        return []
+    verdict = decide(thread, found.proposal, facts.proposal_reactions, agree_words(config))
+    if verdict.decision != "confirmed":
+        return []
+    return [_confirm(thread, found.proposed, verdict.why, config)]
+
+
+def _confirm(thread: Thread, reply: Reply, why: str, config: Config, **data: str) -> Action:
+    on_github = marks_on_github(thread)
+    thanks = "" if reply.author.is_same_account(thread.author) else f" Thank you, @{reply.author.login}!"
+    link = f"[the reply by @{reply.author.login}]({reply.url})" if reply.url else f"the reply by @{reply.author.login}"
+    body = (
+        f"Marked {link} as the answer: @{thread.author.login} confirmed it.{thanks}\n\n"
+        f"{_cite('confirm-answer', why)}\n"
+        f"{marker('confirm-answer', reply=reply.id, by=thread.author.login, **data)}"
+    )
+    labels = () if on_github else (config.responses.labels.answered,)
+    return Action("confirm-answer", why, body, add_labels=labels, answer=reply, mark_on_github=on_github)
 
 
 def _waiting(thread: Thread, facts: Facts, config: Config, now: dt.datetime) -> list[Action]:
@@ -379,12 +459,12 @@ def respond(
     """Reconcile one question with the guarantee at ``now``. ``held``: over the sweep's budget, so its actions
     are only reported as due, and its record is the thread as it is (nobody assigned, nothing labelled)."""
     bot = github.viewer_login()
-    facts = facts_of(thread, config, bot)
+    facts = _with_reactions(thread, facts_of(thread, config, bot), github)
     actions = plan(thread, facts, config, now, rotation.peek(thread_topic(thread, config)))
     if actions and not dry_run and not held:
         # Look again right before writing: a reply that arrived since the sweep read the list cancels.
         fresh = read_again(github, thread.ref)
-        thread, facts = fresh, facts_of(fresh, config, bot)
+        thread, facts = fresh, _with_reactions(fresh, facts_of(fresh, config, bot), github)
         actions = plan(thread, facts, config, now, rotation.peek(thread_topic(thread, config)))
     taken = [Taken(action.rule, action.why, done=False) for action in actions] if held else []
     for action in [] if held else actions:
@@ -405,6 +485,14 @@ def respond(
     if rotated is not None:
         record = replace(record, holder=rotated)
     return RespondOutcome(str(thread.ref), record, tuple(taken))
+
+
+def _with_reactions(thread: Thread, facts: Facts, github: GitHubPort) -> Facts:
+    """The facts with the reactions on a proposal still waiting for its asker (a request: read only then)."""
+    found = facts.proposals
+    if thread.state != "open" or facts.answer is not None or found is None or found.proposal is None:
+        return facts
+    return replace(facts, proposal_reactions=tuple(github.comment_reactions(thread.ref, found.proposal.reply)))
 
 
 def ledger_of(threads: Iterable[Thread], config: Config, bot: str, now: dt.datetime) -> ResponseLedger:
@@ -429,7 +517,9 @@ def _as_if(thread: Thread, actions: list[Action], now: dt.datetime) -> Thread:
     labels += [label for a in actions for label in a.add_labels if label not in labels]
     state = "closed" if any(a.close for a in actions) else "open" if any(a.reopen for a in actions) else thread.state
     closed_at = format_time(now) if any(a.close for a in actions) else thread.closed_at
-    return replace(thread, labels=tuple(labels), state=state, closed_at=closed_at if state == "closed" else None)
+    answer = next((a.answer for a in actions if a.answer is not None), thread.answer)
+    closed_at = closed_at if state == "closed" else None
+    return replace(thread, labels=tuple(labels), state=state, closed_at=closed_at, answer=answer)
 
 
 def _apply(thread: Thread, action: Action, github: GitHubPort, bot: str) -> None:
@@ -456,6 +546,8 @@ def _apply(thread: Thread, action: Action, github: GitHubPort, bot: str) -> None
                 raise TransientError(
                     f"{ref}: posting the {action.rule} comment failed; the next run posts it"
                 ) from None
+    if action.mark_on_github and action.answer is not None:
+        github.mark_answer(ref, action.answer)
     if action.close:
         github.close_thread(ref)
 

@@ -217,6 +217,7 @@ def thread_from_discussion(node: Any) -> Thread:
         node,
         Channel.DISCUSSION,
         category=_text(category.get("name")) or None,
+        answerable=category["isAnswerable"] if isinstance(category.get("isAnswerable"), bool) else None,
         answer=reply_from_discussion_comment(answer) if isinstance(answer, dict) else None,
         answer_chosen_by=person_from_graphql_actor(chooser)[0] if isinstance(chooser, dict) else None,
         answer_chosen_at=_text(node.get("answerChosenAt")) or None,

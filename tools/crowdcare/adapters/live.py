@@ -438,6 +438,11 @@ class LiveGitHub:
             variables = {"discussionId": self._discussion_id(ref), "reason": "DUPLICATE" if duplicate else "OUTDATED"}
             self._graphql(queries.CLOSE_DISCUSSION, variables, write=True)
 
+    def mark_answer(self, ref: ThreadRef, reply: Reply) -> None:
+        if ref.channel is not Channel.DISCUSSION:
+            raise BadInputError(f"{ref}: only a discussion's reply can be marked as the answer")
+        self._graphql(queries.MARK_ANSWER, {"id": reply.id}, write=True)
+
     def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
         """Issue comments through REST (their ids are REST ids), discussion comments through GraphQL."""
         if ref.channel is Channel.ISSUE:

@@ -15,7 +15,7 @@ DISCUSSION_FIELDS = f"""
   {_ACTOR}
   answer {{ id url upvoteCount body createdAt authorAssociation {_ACTOR} }}
   answerChosenAt answerChosenBy {{ __typename login ... on User {{ databaseId }} ... on Bot {{ databaseId }} }}
-  category {{ name }}
+  category {{ name isAnswerable }}
   labels(first: 100) {{ nodes {{ name }} }}
   comments(first: 100) {{ {PAGE} nodes {{ {DISCUSSION_COMMENT} }} }}
 """
@@ -180,6 +180,14 @@ mutation ReopenDiscussion($discussionId: ID!) {
 }
 """
 
+MARK_ANSWER = """
+mutation MarkAnswer($id: ID!) {
+  markDiscussionCommentAsAnswer(input: {id: $id}) {
+    discussion { id }
+  }
+}
+"""
+
 REMOVE_LABELS = """
 mutation RemoveLabels($labelableId: ID!, $labelIds: [ID!]!) {
   removeLabelsFromLabelable(input: {labelableId: $labelableId, labelIds: $labelIds}) {
@@ -204,4 +212,5 @@ ALL = {
     "RemoveLabels": REMOVE_LABELS,
     "CloseDiscussion": CLOSE_DISCUSSION,
     "ReopenDiscussion": REOPEN_DISCUSSION,
+    "MarkAnswer": MARK_ANSWER,
 }

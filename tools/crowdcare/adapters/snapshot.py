@@ -346,6 +346,21 @@ class SnapshotGitHub:
     def close_thread(self, ref: ThreadRef, *, duplicate: bool = False) -> None:
         self._set_state(ref, closed=True, duplicate=duplicate)
 
+    def mark_answer(self, ref: ThreadRef, reply: Reply) -> None:
+        path = self._require(ref)
+        if ref.channel is not Channel.DISCUSSION:
+            raise BadInputError(f"{ref}: only a discussion's reply can be marked as the answer")
+        node = _read_json(path)
+        comment = next((c for c in (node.get("comments") or {}).get("nodes") or [] if c.get("id") == reply.id), None)
+        if comment is None:
+            raise ThreadGoneError(f"{ref}: comment {reply.id} no longer exists")
+        viewer = self.meta.get("viewer") or {}
+        node["answer"] = comment
+        node["answerChosenAt"] = self._now()
+        node["answerChosenBy"] = {"__typename": "Bot", "login": viewer.get("login"), "databaseId": viewer.get("id")}
+        write_json(path, node)
+        self.outbox({"op": "mark_answer", "thread": str(ref), "comment_id": reply.id})
+
     def comment_reactions(self, ref: ThreadRef, reply: Reply) -> list[Reaction]:
         folder = "issues" if ref.channel is Channel.ISSUE else "discussions"
         path = self.root / folder / f"{ref.number}.comment-reactions.json"
