@@ -216,3 +216,21 @@ def test_a_vote_budget_counts_each_persons_earliest_votes_on_ideas_still_open() 
     assert over_budget(ballots, ideas, 3) == {} and over_budget(ballots, ideas, None) == {}
     shipped_b = {**ideas, "b": _idea("b", "shipped")}  # b closes: alice's vote on c counts now
     assert over_budget(ballots, shipped_b, 2) == {}
+
+
+def test_weights_by_role_count_in_the_verified_figures_only() -> None:
+    """votes.weights: staff 0 and customers 2: the ranking and acceptance figures weigh each verified vote by the
+    voter's role (staff by roster id), while up, down and score stay one per person (CC304)."""
+    staff_id = int(CONFIG["staff"][0]["id"])  # type: ignore[index]
+    staff_login = str(CONFIG["staff"][0]["login"])  # type: ignore[index]
+    weighted = config_from_mapping(
+        {**CONFIG, "votes": {"verified_account_age_days": 30, "weights": {"staff": 0, "customer": 2}}}
+    )
+    plain = config_from_mapping({**CONFIG, "votes": {"verified_account_age_days": 30}})
+    thread = idea(vote(staff_login, staff_id), vote("cat", 31), vote("dog", 32, "-1"), vote("emu", 33, since=YOUNG))
+    for config, verified in ((plain, 1), (weighted, 0)):  # plain: 2 verified for, 1 against
+        votes = votes_from(ballots_of(thread, config), config, NOW)
+        assert (votes.up, votes.down, votes.score, votes.verified) == (3, 1, 2, verified)
+    assert recent_verified(ballots_of(thread, plain), plain, NOW) == 2
+    assert recent_verified(ballots_of(thread, weighted), weighted, NOW) == 2  # the customer's 2, the staff's 0
+    assert weighted.votes.weighted and not plain.votes.weighted

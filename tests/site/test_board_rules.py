@@ -25,3 +25,12 @@ def test_the_board_states_the_budget_and_the_acceptance_rule(repo: Repo) -> None
 def test_without_rules_the_board_says_none(repo: Repo) -> None:
     text = board(repo, None)
     assert "at most" not in text and "verified votes within" not in text
+
+
+def test_the_board_states_weights_by_role_and_the_idea_page_says_its_count_is_weighted(repo: Repo) -> None:
+    text = board(repo, {"weights": {"staff": 0}, "acceptance": {"verified_votes": 50}})
+    assert "Verified votes are weighted by role: a staff member's counts 0, a customer's 1" in text
+    repo.write("ideas/dark-mode.md", idea_text(votes={"up": 3, "down": 1, "score": 2, "verified": 1}))
+    pages = render_pages(load_content(repo.root), [], dt.date(2026, 11, 2))
+    assert "verified (weighted by role)" in pages["ideas/dark-mode.md"]
+    assert "weighted" not in board(repo, {"weights": {"staff": 1, "customer": 1}})

@@ -182,6 +182,8 @@ def _votes_from_mapping(data: dict[str, Any]) -> VoteConfig:
         acceptance_window_days=int(acceptance.get("window_days", d.acceptance_window_days)),
         acceptance_status=IdeaStatus(acceptance.get("moves_to", d.acceptance_status.value)),
         budget_open_ideas=data.get("budget", {}).get("open_ideas"),
+        weight_staff=int(data.get("weights", {}).get("staff", d.weight_staff)),
+        weight_customer=int(data.get("weights", {}).get("customer", d.weight_customer)),
     )
 
 

@@ -32,7 +32,7 @@ def labels_used(config: Config) -> dict[str, str]:
     used.setdefault(labels.needs_staff, "waiting for staff (respond)")
     used.setdefault(labels.escalated, "escalated past the staff window (respond)")
     used.setdefault(labels.waiting, "waiting for the author (respond)")
-    used.setdefault(labels.answered, "an issue's answer, marked by staff (respond)")
+    used.setdefault(labels.answered, "an answer its asker confirmed (/answer), or staff marked on an issue (respond)")
     used.setdefault(config.promotion.label, "promote this thread into the knowledge base (promote)")
     used.setdefault(config.votes.freeze_label, "the idea's vote count is frozen (tally)")
     used.setdefault(config.votes.flag_label, "a burst of votes from young accounts (tally)")

@@ -254,6 +254,17 @@ class VoteConfig:
     # At most this many ideas still open for votes (not shipped, declined or a duplicate) carry one person's vote at
     # once: their earliest; a later vote counts when one of those ideas closes. None: no budget.
     budget_open_ideas: int | None = None
+    # What one verified vote counts for, by the voter's role (the ranking, trending and the acceptance rule count
+    # verified votes): e.g. staff 0 so a team cannot vote its own ideas up. Up, down and score stay one per person.
+    weight_staff: int = 1
+    weight_customer: int = 1
+
+    def weight(self, staff: bool) -> int:
+        return self.weight_staff if staff else self.weight_customer
+
+    @property
+    def weighted(self) -> bool:
+        return (self.weight_staff, self.weight_customer) != (1, 1)
 
 
 # What earns recognition: each is an event with a person and a date, read from the record (crowdcare.recognition).

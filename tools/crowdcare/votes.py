@@ -117,19 +117,28 @@ def is_verified(reaction: Reaction, config: Config, now: dt.datetime) -> bool:
     return age >= dt.timedelta(days=config.votes.verified_account_age_days)
 
 
+def weight_of(reaction: Reaction, config: Config) -> int:
+    """What one vote counts for in the verified figures: ``votes.weights`` by the voter's role."""
+    voter = reaction.voter
+    return config.votes.weight(staff=voter is not None and config.is_staff(voter))
+
+
+def _verified(reactions: Iterable[Reaction], config: Config, now: dt.datetime) -> int:
+    return sum(weight_of(r, config) for r in reactions if is_verified(r, config, now))
+
+
 def votes_from(ballots: Ballots, config: Config, now: dt.datetime) -> Votes:
+    """One vote per person for up, down and score; ``verified`` counts accounts old enough, weighted by role."""
     up = max(len(ballots.up), ballots.upvotes)
     down = len(ballots.down)
-    verified = sum(is_verified(r, config, now) for r in ballots.up.values()) - sum(
-        is_verified(r, config, now) for r in ballots.down.values()
-    )
+    verified = _verified(ballots.up.values(), config, now) - _verified(ballots.down.values(), config, now)
     return Votes(up=up, down=down, score=up - down, verified=verified)
 
 
 def recent_verified(ballots: Ballots, config: Config, now: dt.datetime) -> int:
-    """Verified votes for the idea given within the acceptance rule's window."""
+    """Verified votes for the idea given within the acceptance rule's window (weighted by role)."""
     since = now - dt.timedelta(days=config.votes.acceptance_window_days)
-    return sum(is_verified(r, config, now) and parse_time(r.at) >= since for r in ballots.up.values())
+    return _verified((r for r in ballots.up.values() if parse_time(r.at) >= since), config, now)
 
 
 def young_burst(ballots: Ballots, config: Config, now: dt.datetime) -> int:

@@ -165,6 +165,12 @@ def _voting_rules(config: Config) -> str:
             f" Each person's votes count on at most {plural(rules.budget_open_ideas, 'idea')} still open for votes at "
             "once, their earliest; a later vote counts when one of those ships or closes."
         )
+    if rules.weighted:
+        text += (
+            f" Verified votes are weighted by role: a staff member's counts {rules.weight_staff}, a customer's "
+            f"{rules.weight_customer} (the ranking and the acceptance rule count them so; up, down and score are "
+            "one per person)."
+        )
     if rules.acceptance_votes is not None:
         text += (
             f" An open idea with {rules.acceptance_votes} verified votes within {rules.acceptance_window_days} days "
@@ -176,7 +182,8 @@ def _voting_rules(config: Config) -> str:
 def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequence[Idea], has_trend: bool) -> str:
     here = idea_path(idea)
     votes = idea.votes
-    verified = "" if votes.verified is None else f", **{votes.verified}** verified"
+    weighted = " (weighted by role)" if config.votes.weighted else ""
+    verified = "" if votes.verified is None else f", **{votes.verified}** verified{weighted}"
     lines = [
         front_matter(idea.title),
         f"# {inline(idea.title)}\n",
