@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
     # The domain: frozen dataclasses, errors, text and time arithmetic, the one clock.
-    "core": {"errors", "model", "text", "hours", "clock", "redact"},
+    "core": {"errors", "model", "text", "hours", "clock", "redact", "i18n"},
     # Content on disk and the ports (Protocols) the steps are given.
     "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger", "documents", "patch"},
     # What crowdcare does, as pure functions over the ports, and the pages it generates.

@@ -136,6 +136,7 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         intake=_intake_from_mapping(data.get("intake", {})),
         promotion=_promotion_from_mapping(data.get("promotion", {})),
         recognition=_recognition_from_mapping(data.get("recognition", {})),
+        language=str(data.get("language", "en")),
         product=ProductConfig(
             current_version=data.get("product", {}).get("current_version"),
             stale_after_releases=int(data.get("product", {}).get("stale_after_releases", 3)),

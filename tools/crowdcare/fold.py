@@ -82,11 +82,15 @@ def close_after_days(config: Config) -> int:
     return int(str(config.duplicates.get("close_after_days", 7)))
 
 
+# Without duplicates.agree_words: the words a "yes" starts with in the community's language (English ones count too).
+LANGUAGE_AGREE_WORDS = {"de": ("ja", "jawohl", "genau", "gelöst", "stimmt")}
+
+
 def agree_words(config: Config) -> tuple[str, ...]:
     words = config.duplicates.get("agree_words")
     if isinstance(words, list) and words:
         return tuple(str(w).casefold() for w in words)
-    return DEFAULT_AGREE_WORDS
+    return LANGUAGE_AGREE_WORDS.get(config.language, ()) + DEFAULT_AGREE_WORDS
 
 
 def finder_marker(finder: PersonRef, command_id: str) -> str:

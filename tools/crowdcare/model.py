@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from crowdcare.i18n import Messages, messages
+
 
 class SolutionStatus(StrEnum):
     DRAFT = "draft"
@@ -343,6 +345,12 @@ class Config:
     promotion: PromotionConfig = field(default_factory=PromotionConfig)
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
     product: ProductConfig = field(default_factory=lambda: ProductConfig())
+    language: str = "en"  # every word the site and the bot write (crowdcare/i18n.py), and Material's language
+
+    @property
+    def tr(self) -> Messages:
+        """The community's messages: ``config.tr("Thanks, {asker}.", asker=...)`` (crowdcare/i18n.py)."""
+        return messages(self.language)
 
     def staff_member(self, person: PersonRef) -> StaffMember | None:
         """The roster entry for ``person``: matched by numeric id when both sides know it, else by login."""

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from crowdcare.fold import AGREE_REACTIONS, OBJECT_REACTION, first_word
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.intake import same_account
 from crowdcare.model import Channel, PersonRef, Reaction, Reply, Thread
 
@@ -124,7 +125,13 @@ class Decision:
     why: str
 
 
-def decide(thread: Thread, proposal: Marked, reactions: Iterable[Reaction], agree_words: tuple[str, ...]) -> Decision:
+def decide(
+    thread: Thread,
+    proposal: Marked,
+    reactions: Iterable[Reaction],
+    agree_words: tuple[str, ...],
+    tr: Messages = ENGLISH,
+) -> Decision:
     """The asker's word on a proposal: their first reply after it, else their reaction to it. Pure."""
     asker = thread.author
     after = [
@@ -135,14 +142,14 @@ def decide(thread: Thread, proposal: Marked, reactions: Iterable[Reaction], agre
     if after:
         first = after[0]
         if first_word(first.body) in agree_words:
-            return Decision("confirmed", f"the asker agreed in a reply ({first.url or first.id})")
-        return Decision("declined", "the asker replied without confirming it")
+            return Decision("confirmed", tr("the asker agreed in a reply ({link})", link=first.url or first.id))
+        return Decision("declined", tr("the asker replied without confirming it"))
     mine = [r.content for r in reactions if r.voter is not None and r.voter.is_same_account(asker)]
     if OBJECT_REACTION in mine:
-        return Decision("declined", "the asker's 👎 on the proposal")
+        return Decision("declined", tr("the asker's 👎 on the proposal"))
     if any(content in AGREE_REACTIONS for content in mine):
-        return Decision("confirmed", "the asker's 👍 on the proposal")
-    return Decision("wait", "waiting for the asker to confirm")
+        return Decision("confirmed", tr("the asker's 👍 on the proposal"))
+    return Decision("wait", tr("waiting for the asker to confirm"))
 
 
 def marks_on_github(thread: Thread) -> bool:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.fold import agree_words, claim_state
 from crowdcare.hours import elapsed_hours, format_time, parse_time
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.intake import classify, normalize, same_account
 from crowdcare.model import (
     Channel,
@@ -170,8 +171,8 @@ def status_of(thread: Thread, facts: Facts, config: Config) -> ResponseStatus:
     return ResponseStatus.ANSWERED if facts.others else ResponseStatus.NEW
 
 
-def _cite(rule: str, text: str) -> str:
-    return f"<sub>crowdcare rule `responses.{rule}`: {text}.</sub>"
+def _cite(rule: str, text: str, tr: Messages = ENGLISH) -> str:
+    return tr("<sub>crowdcare rule `{rule}`: {why}.</sub>", rule=f"responses.{rule}", why=text)
 
 
 def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_holder: str | None) -> list[Action]:
@@ -180,6 +181,7 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     names = rules.labels
     labels = {label.lower() for label in thread.labels}
     asker = f"@{thread.author.login}"
+    tr = config.tr
     actions: list[Action] = []
     if thread.state != "open":
         return _reopen(thread, facts, config, now)
@@ -191,19 +193,33 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     wall = elapsed_hours(facts.asked_at, now, None)
     if facts.latest("acknowledge") is None and not facts.others and wall >= rules.community_window_hours:
         holder = facts.holder or next_holder
-        why = (
-            f"no reply from anyone but the asker for {wall:.0f} hours "
-            f"(community window: {rules.community_window_hours})"
+        why = tr(
+            "no reply from anyone but the asker for {hours} hours (community window: {window})",
+            hours=f"{wall:.0f}",
+            window=rules.community_window_hours,
         )
         topic = thread_topic(thread, config)
         owner = config.staff_member(PersonRef(holder)) if holder and not facts.holder else None
         if owner is not None and topic is not None and topic in owner.topics:
-            why += f"; the topic {topic} is theirs (staff topics in crowdcare.yml)"
-        who = f"@{holder} from the {config.name} team is" if holder else f"the {config.name} team is"
+            why += tr("; the topic {topic} is theirs (staff topics in crowdcare.yml)", topic=topic)
+        if holder:
+            text = tr(
+                "Thanks for waiting, {asker}. Nobody from the community has answered yet, so {holder} from the {team} "
+                "team is looking after your question now. You don't need to do anything; we'll reply here.",
+                asker=asker,
+                holder=f"@{holder}",
+                team=config.name,
+            )
+        else:
+            text = tr(
+                "Thanks for waiting, {asker}. Nobody from the community has answered yet, so the {team} team is "
+                "looking after your question now. You don't need to do anything; we'll reply here.",
+                asker=asker,
+                team=config.name,
+            )
         body = (
-            f"Thanks for waiting, {asker}. Nobody from the community has answered yet, so {who} looking after "
-            "your question now. You don't need to do anything; we'll reply here.\n\n"
-            f"{_cite('acknowledge', why)}\n{marker('acknowledge', **({'holder': holder} if holder else {}))}"
+            f"{text}\n\n{_cite('acknowledge', why, tr)}\n"
+            f"{marker('acknowledge', **({'holder': holder} if holder else {}))}"
         )
         assign = (holder,) if holder and thread.ref.channel is Channel.ISSUE and not thread.assignees else ()
         rotated = holder if holder and not facts.holder else None
@@ -214,35 +230,53 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     if facts.answer is None and facts.first_staff is None and not facts.waiting and facts.latest("escalate") is None:
         business = elapsed_hours(facts.asked_at, now, rules.business_hours)
         if business >= rules.staff_window_hours:
-            unit = "business hours" if rules.business_hours is not None else "hours"
-            why = f"no staff or accepted answer after {business:.0f} {unit} (staff window: {rules.staff_window_hours})"
+            figures = {"hours": f"{business:.0f}", "window": rules.staff_window_hours}
+            if rules.business_hours is not None:
+                why = tr("no staff or accepted answer after {hours} business hours (staff window: {window})", **figures)
+            else:
+                why = tr("no staff or accepted answer after {hours} hours (staff window: {window})", **figures)
             on_topic = config.topic(thread_topic(thread, config) or "")
             escalate_to = (on_topic.escalate_to if on_topic else None) or rules.escalate_to
-            mention = f"{escalate_to}, t" if escalate_to else "T"
-            holder = f" @{facts.holder} has it on their list." if facts.holder else ""
-            body = (
-                f"{mention}his question from {asker} has waited longer than we promise without an answer from "
-                f"staff.{holder} Please take a look.\n\n{_cite('escalate', why)}\n{marker('escalate')}"
-            )
+            if escalate_to:
+                text = tr(
+                    "{team}, this question from {asker} has waited longer than we promise without an answer from "
+                    "staff.",
+                    team=escalate_to,
+                    asker=asker,
+                )
+            else:
+                text = tr(
+                    "This question from {asker} has waited longer than we promise without an answer from staff.",
+                    asker=asker,
+                )
+            if facts.holder:
+                text += " " + tr("{holder} has it on their list.", holder=f"@{facts.holder}")
+            text += " " + tr("Please take a look.")
+            body = f"{text}\n\n{_cite('escalate', why, tr)}\n{marker('escalate')}"
             actions.append(Action("escalate", why, body, add_labels=(names.escalated,)))
 
     if facts.answer is None and facts.others and not facts.waiting and facts.latest("remind") is None:
         last = _at(facts.humans[-1])
         days = elapsed_hours(last, now, None) / 24
         if days >= rules.reminder_days:
-            why = (
-                f"replies but no accepted answer, {days:.0f} days after the last reply "
-                f"(reminder: {rules.reminder_days} days)"
+            why = tr(
+                "replies but no accepted answer, {days} days after the last reply (reminder: {reminder} days)",
+                days=f"{days:.0f}",
+                reminder=rules.reminder_days,
             )
-            how = (
-                "mark it as the answer (the ✓ under the reply)"
-                if thread.ref.channel is Channel.DISCUSSION
-                else "close this issue, or tell us what is still missing"
-            )
-            body = (
-                f"{asker}, did one of the replies solve your problem? If so, please {how}: it helps the next "
-                f"person with the same question find it.\n\n{_cite('remind', why)}\n{marker('remind')}"
-            )
+            if thread.ref.channel is Channel.DISCUSSION:
+                text = tr(
+                    "{asker}, did one of the replies solve your problem? If so, please mark it as the answer (the ✓ "
+                    "under the reply): it helps the next person with the same question find it.",
+                    asker=asker,
+                )
+            else:
+                text = tr(
+                    "{asker}, did one of the replies solve your problem? If so, please close this issue, or tell us "
+                    "what is still missing: it helps the next person with the same question find it.",
+                    asker=asker,
+                )
+            body = f"{text}\n\n{_cite('remind', why, tr)}\n{marker('remind')}"
             actions.append(Action("remind", why, body))
 
     if facts.waiting and facts.others:
@@ -251,7 +285,7 @@ def plan(thread: Thread, facts: Facts, config: Config, now: dt.datetime, next_ho
     settled = facts.first_staff is not None or facts.answer is not None
     stale = tuple(n for n in (names.needs_staff, names.escalated) if n.lower() in labels) if settled else ()
     if stale:
-        actions.append(Action("settle", "a staff reply or an accepted answer arrived", remove_labels=stale))
+        actions.append(Action("settle", tr("a staff reply or an accepted answer arrived"), remove_labels=stale))
     return actions
 
 
@@ -260,60 +294,82 @@ def _proposals(thread: Thread, facts: Facts, config: Config) -> list[Action]:
     found = facts.proposals
     if found is None:
         return []
+    tr = config.tr
     asker = f"@{thread.author.login}"
     if found.confirmed is not None and found.answer is not None:
         # Confirmed earlier: finish marking it if the sweep that confirmed it stopped before it was marked.
         if thread.answer is not None or facts.answer is None or facts.answer.id != found.answer.id:
             return []
         label = config.responses.labels.answered
+        finishing = tr("finishing a confirmation")
         if marks_on_github(thread):
-            return [Action("confirm-answer", "finishing a confirmation", answer=found.answer, mark_on_github=True)]
+            return [Action("confirm-answer", finishing, answer=found.answer, mark_on_github=True)]
         if label.lower() not in {name.lower() for name in thread.labels}:
-            return [Action("confirm-answer", "finishing a confirmation", add_labels=(label,), answer=found.answer)]
+            return [Action("confirm-answer", finishing, add_labels=(label,), answer=found.answer)]
         return []
     if facts.answer is not None:
         return []
     if found.command is not None:
         command = found.command
-        proposer = command.author
+        proposer = f"@{command.author.login}"
         reply = proposed_reply(thread, command, facts.bot)
         if reply is None or reply.author_is_bot:
-            why = f"@{proposer.login} asked for an answer to be proposed, and there is no reply to propose"
-            body = (
-                f"@{proposer.login}, there is no reply to propose as the answer yet. `/answer` alone proposes the "
-                "latest reply by someone other than the asker; `/answer LINK` proposes the reply the link names; "
-                "`/answer` with your answer on the lines below proposes your own reply.\n\n"
-                f"{_cite('propose', why)}\n{marker('propose-refused', command=command.id)}"
+            why = tr(
+                "{proposer} asked for an answer to be proposed, and there is no reply to propose", proposer=proposer
             )
+            text = tr(
+                "{proposer}, there is no reply to propose as the answer yet. `/answer` alone proposes the latest reply "
+                "by someone other than the asker; `/answer LINK` proposes the reply the link names; `/answer` with "
+                "your answer on the lines below proposes your own reply.",
+                proposer=proposer,
+            )
+            body = f"{text}\n\n{_cite('propose', why, tr)}\n{marker('propose-refused', command=command.id)}"
             return [Action("propose-refused", why, body)]
-        if proposer.is_same_account(thread.author):
-            why = "the asker proposed the reply as the answer themselves"
+        if command.author.is_same_account(thread.author):
+            why = tr("the asker proposed the reply as the answer themselves")
             return [_confirm(thread, reply, why, config, command=command.id)]
-        why = f"@{proposer.login} proposed a reply as the answer (`/answer`)"
-        by = f" by @{reply.author.login}" if not reply.author.is_same_account(proposer) else ""
-        link = f"[this reply{by}]({reply.url})" if reply.url else f"the reply{by}"
-        body = (
-            f"{asker}, @{proposer.login} thinks {link} answers your question. If it does, reply **yes** or react 👍 "
-            "to this comment and we'll mark it as the answer, so the next person with the same question finds it. "
-            "If it doesn't, just tell us what is still missing.\n\n"
-            f"{_cite('propose', why)}\n{marker('propose', reply=reply.id, command=command.id)}"
+        why = tr("{proposer} proposed a reply as the answer (`/answer`)", proposer=proposer)
+        author, url = f"@{reply.author.login}", reply.url
+        if reply.author.is_same_account(command.author):
+            link = tr("[this reply]({url})", url=url) if url else tr("the reply")
+        else:
+            link = (
+                tr("[this reply by {author}]({url})", author=author, url=url)
+                if url
+                else tr("the reply by {author}", author=author)
+            )
+        text = tr(
+            "{asker}, {proposer} thinks {link} answers your question. If it does, reply **yes** or react 👍 to this "
+            "comment and we'll mark it as the answer, so the next person with the same question finds it. If it "
+            "doesn't, just tell us what is still missing.",
+            asker=asker,
+            proposer=proposer,
+            link=link,
         )
+        body = f"{text}\n\n{_cite('propose', why, tr)}\n{marker('propose', reply=reply.id, command=command.id)}"
         return [Action("propose", why, body)]
     if found.proposal is None or found.proposed is None:
         return []
-    verdict = decide(thread, found.proposal, facts.proposal_reactions, agree_words(config))
+    verdict = decide(thread, found.proposal, facts.proposal_reactions, agree_words(config), tr)
     if verdict.decision != "confirmed":
         return []
     return [_confirm(thread, found.proposed, verdict.why, config)]
 
 
 def _confirm(thread: Thread, reply: Reply, why: str, config: Config, **data: str) -> Action:
+    tr = config.tr
     on_github = marks_on_github(thread)
-    thanks = "" if reply.author.is_same_account(thread.author) else f" Thank you, @{reply.author.login}!"
-    link = f"[the reply by @{reply.author.login}]({reply.url})" if reply.url else f"the reply by @{reply.author.login}"
+    author = f"@{reply.author.login}"
+    link = (
+        tr("[the reply by {author}]({url})", author=author, url=reply.url)
+        if reply.url
+        else tr("the reply by {author}", author=author)
+    )
+    text = tr("Marked {link} as the answer: {asker} confirmed it.", link=link, asker=f"@{thread.author.login}")
+    if not reply.author.is_same_account(thread.author):
+        text += " " + tr("Thank you, {author}!", author=author)
     body = (
-        f"Marked {link} as the answer: @{thread.author.login} confirmed it.{thanks}\n\n"
-        f"{_cite('confirm-answer', why)}\n"
+        f"{text}\n\n{_cite('confirm-answer', why, tr)}\n"
         f"{marker('confirm-answer', reply=reply.id, by=thread.author.login, **data)}"
     )
     labels = () if on_github else (config.responses.labels.answered,)
@@ -322,26 +378,34 @@ def _confirm(thread: Thread, reply: Reply, why: str, config: Config, **data: str
 
 def _waiting(thread: Thread, facts: Facts, config: Config, now: dt.datetime) -> list[Action]:
     rules = config.responses
+    tr = config.tr
     last_other = _at(facts.others[-1])
     asker_since = [r for r in facts.humans if _is_asker(r, thread) and _at(r) > last_other]
     if asker_since:
-        why = "the asker replied after being asked for information"
+        why = tr("the asker replied after being asked for information")
         return [Action("settle", why, remove_labels=(rules.labels.waiting,))]
     days = elapsed_hours(last_other, now, None) / 24
     if days < rules.waiting_days:
         return []
-    why = f"waiting for the asker, who has not replied for {days:.0f} days (waiting: {rules.waiting_days} days)"
+    why = tr(
+        "waiting for the asker, who has not replied for {days} days (waiting: {waiting} days)",
+        days=f"{days:.0f}",
+        waiting=rules.waiting_days,
+    )
     closing = facts.latest("close-waiting")
     if closing is not None and _at(closing.reply) > last_other:
         closed_at = parse_time(thread.closed_at, "closed_at") if thread.closed_at else None
         if closed_at is None or closed_at < _at(closing.reply):
-            return [Action("close-waiting", why + "; finishing a close that was interrupted", close=True)]
+            return [Action("close-waiting", why + tr("; finishing a close that was interrupted"), close=True)]
         return []  # closed after our comment, then reopened by a person: leave it open
-    body = (
-        f"We're closing this for now, @{thread.author.login}, because we haven't heard back in "
-        f"{rules.waiting_days} days. Reply here any time within {rules.reopen_days} days and it reopens "
-        f"automatically.\n\n{_cite('close-waiting', why)}\n{marker('close-waiting')}"
+    text = tr(
+        "We're closing this for now, {asker}, because we haven't heard back in {waiting} days. Reply here any time "
+        "within {reopen} days and it reopens automatically.",
+        asker=f"@{thread.author.login}",
+        waiting=rules.waiting_days,
+        reopen=rules.reopen_days,
     )
+    body = f"{text}\n\n{_cite('close-waiting', why, tr)}\n{marker('close-waiting')}"
     return [Action("close-waiting", why, body, close=True)]
 
 
@@ -358,8 +422,10 @@ def _reopen(thread: Thread, facts: Facts, config: Config, now: dt.datetime) -> l
         return []
     if thread.closed_at and parse_time(thread.closed_at, "closed_at") > _at(replies[0]):
         return []  # a person closed it again after the asker's reply: their call
-    why = "the asker replied after the thread was closed for lack of a reply"
-    body = f"Reopened: thanks for coming back, @{thread.author.login}.\n\n{_cite('reopen', why)}\n{marker('reopen')}"
+    tr = config.tr
+    why = tr("the asker replied after the thread was closed for lack of a reply")
+    text = tr("Reopened: thanks for coming back, {asker}.", asker=f"@{thread.author.login}")
+    body = f"{text}\n\n{_cite('reopen', why, tr)}\n{marker('reopen')}"
     waiting = config.responses.labels.waiting
     return [Action("reopen", why, body, remove_labels=(waiting,), reopen=True)]
 

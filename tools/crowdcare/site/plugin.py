@@ -23,6 +23,7 @@ from pagefind_bin import get_executable
 
 from crowdcare import clock
 from crowdcare.adapters.githistory import edits
+from crowdcare.config import load_config
 from crowdcare.errors import CrowdcareError
 from crowdcare.model import Solution
 from crowdcare.site.feeds import feeds
@@ -67,6 +68,10 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         dirs = config.theme.dirs
         if str(THEME) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        # Material's own words (navigation, search, "Edit this page") in the community's language.
+        loaded, _ = load_config(self._root(config))  # a broken crowdcare.yml is reported by on_files
+        if loaded is not None:
+            config.theme["language"] = loaded.language
         return config
 
     def _root(self, config: Any) -> Path:
