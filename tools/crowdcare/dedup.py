@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crowdcare.fold import cite_rule, claim_marker, close_after_days
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.idea_fold import idea_claim_marker
 from crowdcare.intake import classify, normalize
 from crowdcare.model import Config, Content, Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
@@ -99,17 +100,22 @@ def idea_entries(content: Content) -> list[IndexEntry]:
     return entries
 
 
-def idea_status_words(idea: Idea) -> str:
+def idea_status_words(idea: Idea, tr: Messages = ENGLISH) -> str:
     """Where an idea stands, in words: "open for votes", "shipped in 4.11", "declined: the reason"."""
     status = idea.status
     if status is IdeaStatus.SHIPPED:
-        return f"shipped in {one_line(idea.shipped_in)[:40]}" if idea.shipped_in else "shipped"
+        return tr("shipped in {release}", release=one_line(idea.shipped_in)[:40]) if idea.shipped_in else tr("shipped")
     if status is IdeaStatus.DECLINED:
         reason = one_line(idea.decision.reason)[:120] if idea.decision else ""
-        return f"declined: {reason}" if reason else "declined"
-    if status is IdeaStatus.OPEN:
-        return "open for votes"
-    return status.value.replace("-", " ")
+        return tr("declined: {reason}", reason=reason) if reason else tr("declined")
+    words = {
+        IdeaStatus.OPEN: tr("open for votes"),
+        IdeaStatus.UNDER_REVIEW: tr("under review"),
+        IdeaStatus.PLANNED: tr("planned"),
+        IdeaStatus.IN_PROGRESS: tr("in progress"),
+        IdeaStatus.DUPLICATE: tr("duplicate"),
+    }
+    return words.get(status, status.value.replace("-", " "))
 
 
 def idea_url(idea: Idea, config: Config) -> str:
@@ -274,47 +280,53 @@ def suggest(
     return found
 
 
-_BY_CONSENT = "it is folded only with your yes, or silence past `duplicates.close_after_days`"
+def _by_consent(tr: Messages) -> str:
+    return tr("it is folded only with your yes, or silence past `duplicates.close_after_days`")
 
 
-def _claim_rule(score: float, then: str) -> str:
+def _claim_rule(score: float, then: str, tr: Messages) -> str:
     """The rule a duplicate claim in the intake reply applies, with the score that made it one."""
-    return cite_rule(f"the match scored {score:.2f}; {then}", "duplicates.duplicate_threshold") + "\n"
+    why = tr("the match scored {score}; {then}", score=f"{score:.2f}", then=then)
+    return cite_rule(why, "duplicates.duplicate_threshold", tr) + "\n"
 
 
-def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7) -> str:
+def render_suggestions(suggestions: list[Suggestion], close_after_days: int = 7, tr: Messages = ENGLISH) -> str:
     """The Markdown that goes between the suggestion markers of the intake reply. A duplicate claim asks for
     consent and carries the hidden claim marker `crowdcare fold` acts on (see fold.py)."""
     if not suggestions:
         return ""
     lines = []
     first = suggestions[0]
+    link = f"[{inline(first.title)}]({first.url})"
     if first.is_duplicate and not first.key:
         # An earlier open question: pointed to, never closed for (there is no answer to fold into yet).
-        lines.append(
-            f"**This looks like the same question as [{inline(first.title)}]({first.url}).** Following that "
-            "thread may get you an answer sooner; this one stays open.\n"
-            f"{_claim_rule(first.hit.score, 'an earlier open question is pointed to, never closed for')}"
+        text = tr(
+            "**This looks like the same question as {link}.** Following that thread may get you an answer sooner; "
+            "this one stays open.",
+            link=link,
         )
+        rule = _claim_rule(first.hit.score, tr("an earlier open question is pointed to, never closed for"), tr)
+        lines.append(f"{text}\n{rule}")
         rest = suggestions[1:]
     elif first.is_duplicate:
-        lines.append(
-            f"**This looks like [{inline(first.title)}]({first.url}).** If that answers it, reply *yes* or react 👍 "
-            "to this comment: we'll file your question under that answer and close it. If it doesn't, reply or "
-            f"react 👎 and it stays open. With no reply in {close_after_days} days, we'll take it that it did.\n"
-            f"{_claim_rule(first.hit.score, _BY_CONSENT)}"
-            f"{claim_marker(first.key)}\n"
+        text = tr(
+            "**This looks like {link}.** If that answers it, reply *yes* or react 👍 to this comment: we'll file your "
+            "question under that answer and close it. If it doesn't, reply or react 👎 and it stays open. With no "
+            "reply in {days} days, we'll take it that it did.",
+            link=link,
+            days=close_after_days,
         )
+        lines.append(f"{text}\n{_claim_rule(first.hit.score, _by_consent(tr), tr)}{claim_marker(first.key)}\n")
         rest = suggestions[1:]
     else:
         rest = suggestions
     answers = [s for s in rest if s.key]
     questions = [s for s in rest if not s.key]
     if answers:
-        lines.append("These answers from the knowledge base may help:\n")
+        lines.append(tr("These answers from the knowledge base may help:") + "\n")
         lines.extend(f"- [{inline(s.title)}]({s.url})" for s in answers)
     if questions:
-        lines.append(("\n" if answers else "") + "Others asked something similar:\n")
+        lines.append(("\n" if answers else "") + tr("Others asked something similar:") + "\n")
         lines.extend(f"- [{inline(s.title)}]({s.url})" for s in questions)
     return "\n".join(lines) + "\n"
 
@@ -330,7 +342,7 @@ def thread_suggestions(
     if classify(thread, content.config) is ThreadKind.IDEA:
         return render_idea_suggestions(similar_ideas(index, thread, content), content.config)
     found = suggest(index, thread.title, thread.body, content, catalog=catalog, asking=thread, still_open=still_open)
-    return render_suggestions(found, close_after_days(content.config))
+    return render_suggestions(found, close_after_days(content.config), content.config.tr)
 
 
 @dataclass(frozen=True)
@@ -365,29 +377,34 @@ def render_idea_suggestions(matches: list[IdeaMatch], config: Config) -> str:
     else the ideas it resembles, each with where it stands in words."""
     if not matches:
         return ""
+    tr = config.tr
 
     def line(match: IdeaMatch) -> str:
         idea = match.idea
-        votes = f"{idea.votes.score:,} vote" + ("" if idea.votes.score == 1 else "s")
-        return f"[{inline(idea.title)}]({idea_url(idea, config)}) ({inline(idea_status_words(idea))}; {votes})"
+        votes = tr.ngettext("{count:,} vote", "{count:,} votes", idea.votes.score)
+        status = inline(idea_status_words(idea, tr))
+        return f"[{inline(idea.title)}]({idea_url(idea, config)}) ({status}; {votes})"
 
     lines = []
     rest = matches
     first = matches[0]
     if first.is_duplicate and first.idea.status is not IdeaStatus.DECLINED:
-        lines.append(
-            f"**This looks like {line(first)}: vote there.** If it is the same idea, reply *yes* or react 👍 to "
-            "this comment and we'll merge this one into it: the votes here will count there, each person once. If "
-            f"it is different, reply or react 👎 and it stays its own idea. With no reply in "
-            f"{close_after_days(config)} days, we'll take it that it is the same.\n"
-            f"{_claim_rule(first.hit.score, _BY_CONSENT)}"
-            f"{idea_claim_marker(first.idea.slug)}\n"
+        text = tr(
+            "**This looks like {idea}: vote there.** If it is the same idea, reply *yes* or react 👍 to this comment "
+            "and we'll merge this one into it: the votes here will count there, each person once. If it is "
+            "different, reply or react 👎 and it stays its own idea. With no reply in {days} days, we'll take it "
+            "that it is the same.",
+            idea=line(first),
+            days=close_after_days(config),
         )
+        rule = _claim_rule(first.hit.score, _by_consent(tr), tr)
+        lines.append(f"{text}\n{rule}{idea_claim_marker(first.idea.slug)}\n")
         rest = matches[1:]
     elif first.is_duplicate:
-        lines.append(f"**This looks like {line(first)}**, which was declined; the reason is on its page.\n")
+        text = tr("**This looks like {idea}**, which was declined; the reason is on its page.", idea=line(first))
+        lines.append(text + "\n")
         rest = matches[1:]
     if rest:
-        lines.append("Ideas like this one already on the board (vote on the one you mean):\n")
+        lines.append(tr("Ideas like this one already on the board (vote on the one you mean):") + "\n")
         lines.extend(f"- {line(m)}" for m in rest)
     return "\n".join(lines) + "\n"

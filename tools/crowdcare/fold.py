@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from crowdcare.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.hours import elapsed_hours, parse_time
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.intake import MARKER as INTAKE_MARKER
 from crowdcare.intake import normalize, same_account
 from crowdcare.merge import find_solution, merge_into
@@ -153,37 +154,52 @@ def pending_command(thread: Thread, bot: str) -> Command | None:
     return None
 
 
-def cite_rule(text: str, rule: str = "duplicates.duplicate_of") -> str:
+def cite_rule(text: str, rule: str = "duplicates.duplicate_of", tr: Messages = ENGLISH) -> str:
     """The line every deciding comment ends with: the rule (in crowdcare.yml or the README) and why it applied."""
-    return f"<sub>crowdcare rule `{rule}`: {text}.</sub>"
+    return tr("<sub>crowdcare rule `{rule}`: {why}.</sub>", rule=rule, why=text)
 
 
-def proposal_comment(thread: Thread, command: Command, solution: Solution, url: str) -> str:
+def proposal_comment(thread: Thread, command: Command, solution: Solution, url: str, tr: Messages = ENGLISH) -> str:
     finder = command.reply.author
-    return (
-        f"@{finder.login} suggests this question is answered by [{inline(solution.title)}]({url}).\n\n"
-        f"@{thread.author.login}, if it answers your question, reply **yes** or react 👍 to this comment: we'll "
-        "file your question there and close this thread. A staff member can confirm it too. Any other reply "
-        "keeps this thread open as it is.\n\n"
-        + cite_rule(
-            "a participant's duplicate is folded when the asker agrees or staff confirm; silence never folds it"
+    suggests = tr(
+        "{finder} suggests this question is answered by {link}.",
+        finder=f"@{finder.login}",
+        link=f"[{inline(solution.title)}]({url})",
+    )
+    ask = tr(
+        "{asker}, if it answers your question, reply **yes** or react 👍 to this comment: we'll file your question "
+        "there and close this thread. A staff member can confirm it too. Any other reply keeps this thread open as "
+        "it is.",
+        asker=f"@{thread.author.login}",
+    )
+    rule = cite_rule(
+        tr("a participant's duplicate is folded when the asker agrees or staff confirm; silence never folds it"),
+        tr=tr,
+    )
+    return f"{suggests}\n\n{ask}\n\n{rule}\n{claim_marker(solution.key)}\n{finder_marker(finder, command.reply.id)}"
+
+
+def refusal_comment(command: Command, what: str = "solution", tr: Messages = ENGLISH) -> str:
+    valid = re.fullmatch(r"[\w./:#?=-]{1,300}", command.reference)
+    named = f"`{command.reference}`" if valid else tr("nothing we know")
+    who = f"@{command.reply.author.login}"
+    if what == "idea":
+        text = tr(
+            "{who}, thanks for looking: {named} is not an idea on the board. Name one by its page address or "
+            "`ideas/SLUG`, as in `/duplicate-of ideas/dark-mode`.",
+            who=who,
+            named=named,
         )
-        + f"\n{claim_marker(solution.key)}\n{finder_marker(finder, command.reply.id)}"
-    )
-
-
-def refusal_comment(command: Command, what: str = "solution") -> str:
-    named = f"`{command.reference}`" if re.fullmatch(r"[\w./:#?=-]{1,300}", command.reference) else "nothing we know"
-    where, example = {
-        "solution": ("a solution in the knowledge base", "its `topic/slug` or its page address, as in "
-                     "`/duplicate-of billing/switch-to-annual-billing`"),
-        "idea": ("an idea on the board", "its page address or `ideas/SLUG`, as in `/duplicate-of ideas/dark-mode`"),
-    }[what]  # fmt: skip
-    return (
-        f"@{command.reply.author.login}, thanks for looking: {named} is not {where}. Name one by {example}.\n\n"
-        + cite_rule(f"/duplicate-of names a published {what}")
-        + f"\n<!-- crowdcare:duplicate-of-refused command={command.reply.id} -->"
-    )
+        rule = tr("/duplicate-of names a published idea")
+    else:
+        text = tr(
+            "{who}, thanks for looking: {named} is not a solution in the knowledge base. Name one by its "
+            "`topic/slug` or its page address, as in `/duplicate-of billing/switch-to-annual-billing`.",
+            who=who,
+            named=named,
+        )
+        rule = tr("/duplicate-of names a published solution")
+    return f"{text}\n\n{cite_rule(rule, tr=tr)}\n<!-- crowdcare:duplicate-of-refused command={command.reply.id} -->"
 
 
 def canonical(content: Content, reference: str) -> Solution | None:
@@ -240,8 +256,9 @@ def judge(
     asker = thread.author
     mine = [r for r in reactions if r.voter is not None and r.voter.is_same_account(asker)]
     # Only the asker's 👎 objects: the question is theirs (anyone's 👎 let a passer-by keep it open for good).
+    tr = config.tr
     if any(r.content == OBJECT_REACTION for r in mine):
-        return Verdict("objected", "the asker's 👎 on the duplicate suggestion")
+        return Verdict("objected", tr("the asker's 👎 on the duplicate suggestion"))
     command = claim.command.id if claim.command is not None else None
     people = (r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot and r.id != command)
     later = (r for r in people if parse_time(r.created_at, "reply time") > claimed_at)
@@ -249,33 +266,40 @@ def judge(
     if since:
         first = since[0]
         if first.author.is_same_account(asker) and first_word(first.body) in agree_words(config):
-            return Verdict("fold", f"the asker agreed in a reply ({first.url or first.id})")
-        who = "the asker" if first.author.is_same_account(asker) else f"@{first.author.login}"
-        return Verdict("objected", f"{who} replied after the duplicate suggestion")
+            return Verdict("fold", tr("the asker agreed in a reply ({link})", link=first.url or first.id))
+        if first.author.is_same_account(asker):
+            return Verdict("objected", tr("the asker replied after the duplicate suggestion"))
+        return Verdict("objected", tr("{who} replied after the duplicate suggestion", who=f"@{first.author.login}"))
     if any(r.content in AGREE_REACTIONS for r in mine):
-        return Verdict("fold", "the asker reacted to the duplicate suggestion")
+        return Verdict("fold", tr("the asker reacted to the duplicate suggestion"))
     if claim.finder is not None:
         return _confirmed(thread, claim, reactions, config)
     days = elapsed_hours(claimed_at, now, None) / 24
     window = close_after_days(config)
     if days >= window:
-        return Verdict("fold", f"no reply and no 👎 for {days:.0f} days after the suggestion (window: {window} days)")
-    return Verdict("wait", f"{days:.1f} of {window} days without an objection")
+        why = tr(
+            "no reply and no 👎 for {days} days after the suggestion (window: {window} days)",
+            days=f"{days:.0f}",
+            window=window,
+        )
+        return Verdict("fold", why)
+    return Verdict("wait", tr("{days} of {window} days without an objection", days=f"{days:.1f}", window=window))
 
 
 def _confirmed(thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config) -> Verdict:
     """A participant's claim: staff confirm it (their 👍, or the command was theirs), or the asker made it."""
     command = claim.command
     if command is not None and command.author.is_same_account(thread.author):
-        return Verdict("fold", "the asker named it themselves")
+        return Verdict("fold", config.tr("the asker named it themselves"))
     if command is not None and config.person_kind(command.author, command.association) is PersonKind.STAFF:
-        return Verdict("fold", f"staff (@{command.author.login}) named the solution")
+        return Verdict("fold", config.tr("staff ({who}) named the solution", who=f"@{command.author.login}"))
     staff = [r.voter for r in reactions if r.voter is not None and r.content in AGREE_REACTIONS]
     confirmer = next((v for v in staff if config.is_staff(v)), None)
     if confirmer is not None:
         found = claim.finder.login if claim.finder else "a participant"
-        return Verdict("fold", f"staff (@{confirmer.login}) confirmed @{found}'s find")
-    return Verdict("wait", "a participant's find waits for the asker or staff (silence never folds it)")
+        why = config.tr("staff ({who}) confirmed {finder}'s find", who=f"@{confirmer.login}", finder=f"@{found}")
+        return Verdict("fold", why)
+    return Verdict("wait", config.tr("a participant's find waits for the asker or staff (silence never folds it)"))
 
 
 def claim_state(thread: Thread, bot: str, config: Config) -> tuple[str, str] | None:
@@ -324,16 +348,18 @@ def fold_change(
     )
 
 
-def fold_comment(thread: Thread, solution: Solution, url: str, why: str = "") -> str:
+def fold_comment(thread: Thread, solution: Solution, url: str, why: str = "", tr: Messages = ENGLISH) -> str:
     """The kind comment a fold closes with; it cites the consent rule and why it applied (``why``: the verdict)."""
-    reason = f": {why}" if why else ""
-    return (
-        f"Thanks, @{thread.author.login}. We've filed your question under [{inline(solution.title)}]({url}), which "
-        "answers it, and are closing this thread as a duplicate. If it comes back, or the answer stops working, "
-        "just reply here and we'll reopen it.\n\n"
-        + cite_rule(f"a duplicate is folded with its asker's consent{inline(reason)}", "duplicates.close_after_days")
-        + f"\n{fold_marker(solution.key)}"
+    text = tr(
+        "Thanks, {asker}. We've filed your question under {link}, which answers it, and are closing this thread as "
+        "a duplicate. If it comes back, or the answer stops working, just reply here and we'll reopen it.",
+        asker=f"@{thread.author.login}",
+        link=f"[{inline(solution.title)}]({url})",
     )
+    rule = tr("a duplicate is folded with its asker's consent")
+    if why:
+        rule += f": {inline(why)}"
+    return f"{text}\n\n{cite_rule(rule, 'duplicates.close_after_days', tr)}\n{fold_marker(solution.key)}"
 
 
 @dataclass(frozen=True)
@@ -410,7 +436,7 @@ def fold_one(
     if change is not None:
         opened: Proposed = propose(repository, change)
         pull = opened.action
-    comment = fold_comment(thread, solution, solution_url(solution), verdict.why)
+    comment = fold_comment(thread, solution, solution_url(solution), verdict.why, config.tr)
     try:
         github.post_comment(thread.ref, comment)
     except AmbiguousWriteError:
@@ -437,13 +463,16 @@ def _answer_command(
         return None
     solution = canonical(content, command.reference)
     finder = command.reply.author
+    config = content.config
+    assert config is not None
     if solution is None:
         if not dry_run:
-            post_once(thread, refusal_comment(command), github, bot, REFUSED)
+            post_once(thread, refusal_comment(command, tr=config.tr), github, bot, REFUSED)
         why = f"@{finder.login}'s /duplicate-of names no solution ({command.reference[:80] or 'nothing'})"
         return FoldOutcome(str(thread.ref), "", "refused", why, done=not dry_run)
     if not dry_run:
-        post_once(thread, proposal_comment(thread, command, solution, solution_url(solution)), github, bot, FINDER)
+        comment = proposal_comment(thread, command, solution, solution_url(solution), config.tr)
+        post_once(thread, comment, github, bot, FINDER)
     why = f"@{finder.login} found it (/duplicate-of); it waits for the asker or staff"
     return FoldOutcome(str(thread.ref), solution.key, "proposed", why, done=not dry_run)
 

@@ -39,6 +39,7 @@ from crowdcare.fold import (
     refusal_comment,
     sweep,
 )
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.model import ChangeProposal, Content, Decision, Idea, IdeaStatus, StatusChange, Thread
 from crowdcare.ports import GitHubPort, RepositoryPort, read_again
 from crowdcare.preflight import check_proposal
@@ -77,32 +78,40 @@ def own_idea(content: Content, thread: Thread) -> Idea | None:
     return next((i for i in content.ideas if i.source == thread.url), None)
 
 
-def proposal_comment(thread: Thread, command: Command, idea: Idea, url: str) -> str:
+def proposal_comment(thread: Thread, command: Command, idea: Idea, url: str, tr: Messages = ENGLISH) -> str:
     finder = command.reply.author
-    return (
-        f"@{finder.login} suggests this is the same idea as [{inline(idea.title)}]({url}).\n\n"
-        f"@{thread.author.login}, if it is, reply **yes** or react 👍 to this comment: we'll merge this idea into "
-        "it, and the votes here will count there (each person once). A staff member can confirm it too. Any other "
-        "reply keeps this idea on its own.\n\n"
-        + cite_rule("a participant's duplicate is merged when the author agrees or staff confirm; silence never does")
-        + f"\n{idea_claim_marker(idea.slug)}\n{finder_marker(finder, command.reply.id)}"
+    suggests = tr(
+        "{finder} suggests this is the same idea as {link}.",
+        finder=f"@{finder.login}",
+        link=f"[{inline(idea.title)}]({url})",
     )
+    ask = tr(
+        "{author}, if it is, reply **yes** or react 👍 to this comment: we'll merge this idea into it, and the votes "
+        "here will count there (each person once). A staff member can confirm it too. Any other reply keeps this "
+        "idea on its own.",
+        author=f"@{thread.author.login}",
+    )
+    rule = cite_rule(
+        tr("a participant's duplicate is merged when the author agrees or staff confirm; silence never does"), tr=tr
+    )
+    return f"{suggests}\n\n{ask}\n\n{rule}\n{idea_claim_marker(idea.slug)}\n{finder_marker(finder, command.reply.id)}"
 
 
 CONSENT_RULE = "duplicates.close_after_days"
 
 
-def fold_comment(thread: Thread, idea: Idea, url: str, why: str = "") -> str:
-    reason = f": {why}" if why else ""
-    return (
-        f"Thanks, @{thread.author.login}. This idea is merged into [{inline(idea.title)}]({url}): the votes here "
-        "count there, each person once, and you'll hear here when its status changes. If they are not the same "
-        "idea after all, just reply and staff will split them again.\n\n"
-        + cite_rule(
-            f"a duplicate idea is merged with its author's consent{inline(reason)}", "duplicates.close_after_days"
-        )
-        + f"\n{idea_fold_marker(idea.slug)}"
+def fold_comment(thread: Thread, idea: Idea, url: str, why: str = "", tr: Messages = ENGLISH) -> str:
+    text = tr(
+        "Thanks, {author}. This idea is merged into {link}: the votes here count there, each person once, and "
+        "you'll hear here when its status changes. If they are not the same idea after all, just reply and staff "
+        "will split them again.",
+        author=f"@{thread.author.login}",
+        link=f"[{inline(idea.title)}]({url})",
     )
+    rule = tr("a duplicate idea is merged with its author's consent")
+    if why:
+        rule += f": {inline(why)}"
+    return f"{text}\n\n{cite_rule(rule, 'duplicates.close_after_days', tr)}\n{idea_fold_marker(idea.slug)}"
 
 
 def merge_change(own: Idea, target: Idea, claim: Claim, why: str, today: dt.date, bot: str) -> ChangeProposal:
@@ -191,7 +200,8 @@ def fold_idea_one(
     if problems:  # never propose a file `crowdcare validate` or the site's build would refuse
         return FoldOutcome(ref, target.slug, "skipped", "; ".join(problems[:3])[:300])
     pull = propose(repository, change).action
-    post_once(fresh, fold_comment(fresh, target, idea_url(target), verdict.why), github, bot, IDEA_FOLDED)
+    comment = fold_comment(fresh, target, idea_url(target), verdict.why, config.tr)
+    post_once(fresh, comment, github, bot, IDEA_FOLDED)
     return FoldOutcome(ref, target.slug, "fold", verdict.why, pull=pull, done=True)
 
 
@@ -209,14 +219,15 @@ def _answer_command(
         return None
     target = find_idea(content, command.reference) if command.reference else None
     own = own_idea(content, thread)
+    tr = content.config.tr if content.config is not None else ENGLISH
     if target is None or (own is not None and target.slug == own.slug) or target.source == thread.url:
         if not dry_run:
-            post_once(thread, refusal_comment(command, "idea"), github, bot, REFUSED)
+            post_once(thread, refusal_comment(command, "idea", tr), github, bot, REFUSED)
         named = command.reference[:80] or "nothing"
         why = f"@{command.reply.author.login}'s /duplicate-of names no other idea ({named})"
         return FoldOutcome(str(thread.ref), "", "refused", why, done=not dry_run)
     if not dry_run:
-        post_once(thread, proposal_comment(thread, command, target, idea_url(target)), github, bot, FINDER)
+        post_once(thread, proposal_comment(thread, command, target, idea_url(target), tr), github, bot, FINDER)
     why = f"@{command.reply.author.login} found it (/duplicate-of); it waits for the author or staff"
     return FoldOutcome(str(thread.ref), target.slug, "proposed", why, done=not dry_run)
 

@@ -59,28 +59,41 @@ class IntakeOutcome:
 
 def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions: str = "") -> str:
     """The bot's comment. It names the author by login only: no user text is echoed back."""
-    hours = config.responses.community_window_hours
-    staff_hours = config.responses.staff_window_hours
-    business = "business " if config.responses.business_hours is not None else ""
+    tr = config.tr
     who = f"@{thread.author.login}"
     if kind is ThreadKind.QUESTION:
-        opening = (
-            f"Thanks for your question, {who}.\n\n"
-            f"**What happens next:** the community usually answers here first. If nobody has answered within "
-            f"{hours} hours, the {config.name} team steps in, and within {staff_hours} {business}hours a staff "
-            "member is on it. When a reply solves your problem, please mark it as the answer so others find it too."
-        )
+        figures = {
+            "asker": who,
+            "hours": config.responses.community_window_hours,
+            "team": config.name,
+            "staff_hours": config.responses.staff_window_hours,
+        }
+        if config.responses.business_hours is not None:
+            steps = tr(
+                "**What happens next:** the community usually answers here first. If nobody has answered within "
+                "{hours} hours, the {team} team steps in, and within {staff_hours} business hours a staff member is "
+                "on it. When a reply solves your problem, please mark it as the answer so others find it too.",
+                **figures,
+            )
+        else:
+            steps = tr(
+                "**What happens next:** the community usually answers here first. If nobody has answered within "
+                "{hours} hours, the {team} team steps in, and within {staff_hours} hours a staff member is on it. "
+                "When a reply solves your problem, please mark it as the answer so others find it too.",
+                **figures,
+            )
+        opening = tr("Thanks for your question, {asker}.", asker=who) + "\n\n" + steps
     else:
         opening = (
-            f"Thanks for the idea, {who}.\n\n"
-            "**What happens next:** others vote with a 👍 reaction on this thread. Staff review ideas with the "
-            "most votes and record every decision, with the reason, on the idea board."
+            tr("Thanks for the idea, {author}.", author=who)
+            + "\n\n"
+            + tr(
+                "**What happens next:** others vote with a 👍 reaction on this thread. Staff review ideas with the "
+                "most votes and record every decision, with the reason, on the idea board."
+            )
         )
-    return (
-        f"{opening}\n\n{SUGGESTIONS_START}\n{suggestions}{SUGGESTIONS_END}\n\n"
-        "<sub>Automatic reply from crowdcare. It is updated, never repeated.</sub>\n"
-        f"{MARKER}"
-    )
+    footer = tr("Automatic reply from crowdcare. It is updated, never repeated.")
+    return f"{opening}\n\n{SUGGESTIONS_START}\n{suggestions}{SUGGESTIONS_END}\n\n<sub>{footer}</sub>\n{MARKER}"
 
 
 def same_account(a: str, b: str) -> bool:
