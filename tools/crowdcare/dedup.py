@@ -100,22 +100,28 @@ def idea_entries(content: Content) -> list[IndexEntry]:
     return entries
 
 
-def idea_status_words(idea: Idea, tr: Messages = ENGLISH) -> str:
-    """Where an idea stands, in words: "open for votes", "shipped in 4.11", "declined: the reason"."""
-    status = idea.status
-    if status is IdeaStatus.SHIPPED:
-        return tr("shipped in {release}", release=one_line(idea.shipped_in)[:40]) if idea.shipped_in else tr("shipped")
-    if status is IdeaStatus.DECLINED:
-        reason = one_line(idea.decision.reason)[:120] if idea.decision else ""
-        return tr("declined: {reason}", reason=reason) if reason else tr("declined")
-    words = {
-        IdeaStatus.OPEN: tr("open for votes"),
+def status_words(status: IdeaStatus, tr: Messages = ENGLISH) -> str:
+    """An idea's status in words, lower case: "under review", "shipped"."""
+    return {
+        IdeaStatus.OPEN: tr("open"),
         IdeaStatus.UNDER_REVIEW: tr("under review"),
         IdeaStatus.PLANNED: tr("planned"),
         IdeaStatus.IN_PROGRESS: tr("in progress"),
+        IdeaStatus.SHIPPED: tr("shipped"),
+        IdeaStatus.DECLINED: tr("declined"),
         IdeaStatus.DUPLICATE: tr("duplicate"),
-    }
-    return words.get(status, status.value.replace("-", " "))
+    }[status]
+
+
+def idea_status_words(idea: Idea, tr: Messages = ENGLISH) -> str:
+    """Where an idea stands, in words: "open for votes", "shipped in 4.11", "declined: the reason"."""
+    status = idea.status
+    if status is IdeaStatus.SHIPPED and idea.shipped_in:
+        return tr("shipped in {release}", release=one_line(idea.shipped_in)[:40])
+    reason = one_line(idea.decision.reason)[:120] if idea.decision and status is IdeaStatus.DECLINED else ""
+    if reason:
+        return tr("declined: {reason}", reason=reason)
+    return tr("open for votes") if status is IdeaStatus.OPEN else status_words(status, tr)
 
 
 def idea_url(idea: Idea, config: Config) -> str:

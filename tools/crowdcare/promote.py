@@ -28,6 +28,7 @@ from crowdcare.dedup import solution_url
 from crowdcare.documents import solution_document
 from crowdcare.draft import draft_solution, pull_request_body
 from crowdcare.errors import BadInputError
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.intake import classify, normalize
 from crowdcare.merge import find_solution, merge_into
 from crowdcare.model import (
@@ -152,13 +153,14 @@ def _say(thread: Thread, p: Promoter, text: str) -> None:
         p.github.post_comment(thread.ref, text)
 
 
-def _rule(rule: str, why: str) -> str:
-    return f"\n\n<sub>crowdcare rule `{rule}`: {why}</sub>\n"
+def _rule(rule: str, why: str, tr: Messages = ENGLISH) -> str:
+    return "\n\n" + tr("<sub>crowdcare rule `{rule}`: {why}</sub>", rule=rule, why=why) + "\n"
 
 
 def _refuse(thread: Thread, p: Promoter, who: PersonRef | None, rule: str, why: str, **data: str) -> Outcome:
-    greeting = f"Sorry @{who.login}, " if who is not None else "Sorry, "
-    _say(thread, p, greeting + why + _rule(rule, "see crowdcare.yml") + marker("refused", **data))
+    tr = p.config.tr
+    greeting = tr("Sorry {who}, ", who=f"@{who.login}") if who is not None else tr("Sorry, ")
+    _say(thread, p, greeting + why + _rule(rule, tr("see crowdcare.yml"), tr) + marker("refused", **data))
     return Outcome(str(thread.ref), "refused", f"{rule}: {why}")
 
 
@@ -172,10 +174,10 @@ def _echo(text: str) -> str:
     return f"`{clean}`"
 
 
-def who_may(entries: tuple[str, ...], *, asker: str = "the asker") -> str:
+def who_may(entries: tuple[str, ...], *, asker: str | None = None, tr: Messages = ENGLISH) -> str:
     """A governance list in words, for a refusal: "staff or @login"."""
-    words = {"staff": "staff", "asker": asker}
-    return " or ".join(words.get(e.lower(), f"@{e}") for e in entries) or "nobody"
+    words = {"staff": tr("staff"), "asker": asker if asker is not None else tr("the asker")}
+    return tr(" or ").join(words.get(e.lower(), f"@{e}") for e in entries) or tr("nobody")
 
 
 # --- triggers ------------------------------------------------------------------------------------------------
@@ -183,32 +185,38 @@ def who_may(entries: tuple[str, ...], *, asker: str = "the asker") -> str:
 
 def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     rule = "governance.promote"
+    tr = p.config.tr
     if not _allowed_to_promote(p, command.author, command.association):
-        why = f"only {who_may(p.config.governance.promote)} may promote a thread into the knowledge base."
+        why = _only_promote(p)
         return _refuse(thread, p, command.author, rule, why, cmd=command.id)
     existing = _solution_of(thread, p.content)
     if existing is not None:
         link = solution_url(existing, p.config)
-        _say(
-            thread,
-            p,
-            f"@{command.author.login}, this thread is already in the knowledge base: {link}"
-            + marker("done", cmd=command.id),
+        text = tr(
+            "{who}, this thread is already in the knowledge base: {link}", who=f"@{command.author.login}", link=link
         )
+        _say(thread, p, text + marker("done", cmd=command.id))
         return Outcome(str(thread.ref), "already-published", f"already in {existing.path}", path=existing.path)
     reply = _chosen_reply(thread, argument)
     if reply is None:
         why = (
-            f"the reply {_echo(argument)} is not on this thread (it may have been deleted)."
+            tr("the reply {named} is not on this thread (it may have been deleted).", named=_echo(argument))
             if argument
-            else "there is no reply to promote yet: mark an answer, or name a reply by its link (`/promote LINK`)."
+            else tr("there is no reply to promote yet: mark an answer, or name a reply by its link (`/promote LINK`).")
         )
         return _refuse(thread, p, command.author, "promotion.command", why, cmd=command.id)
     return _propose_solution(thread, reply, command.author, "promotion.command", p, cmd=command.id)
 
 
+def _only_promote(p: Promoter) -> str:
+    tr = p.config.tr
+    who = who_may(p.config.governance.promote, tr=tr)
+    return tr("only {who} may promote a thread into the knowledge base.", who=who)
+
+
 def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> Outcome | None:
     config = p.config
+    tr = config.tr
     refused = {(k, v) for m in ours if m.rule == "refused" for k, v in m.data.items()}
     if config.promotion.label.lower() in {label.lower() for label in thread.labels}:
         if ("label", config.promotion.label) in refused:
@@ -216,11 +224,10 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
         # Who applied the label: the event's sender, else the issue's timeline (a discussion has none).
         labeller = p.sender or p.github.label_actor(thread.ref, config.promotion.label)
         if labeller is not None and not _allowed_to_promote(p, labeller):
-            why = f"only {who_may(config.governance.promote)} may promote a thread into the knowledge base."
-            return _refuse(thread, p, labeller, "governance.promote", why, label=config.promotion.label)
+            return _refuse(thread, p, labeller, "governance.promote", _only_promote(p), label=config.promotion.label)
         reply = _chosen_reply(thread, "")
         if reply is None:
-            why = "there is no reply to promote yet: mark an answer, or comment `/promote LINK` naming a reply."
+            why = tr("there is no reply to promote yet: mark an answer, or comment `/promote LINK` naming a reply.")
             return _refuse(thread, p, labeller, "promotion.label", why, label=config.promotion.label)
         return _propose_solution(thread, reply, labeller, "promotion.label", p)
     answer = thread.answer
@@ -234,19 +241,22 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
     chooser = thread.answer_chosen_by
     if chooser is None:
         # GitHub names no one (a deleted account chose it): governance cannot be checked, so it is not accepted.
-        why = "the account that marked this answer no longer exists, so it is not promoted as accepted. "
-        why += "A staff member can comment `/promote` to promote it anyway."
+        why = tr(
+            "the account that marked this answer no longer exists, so it is not promoted as accepted. A staff member "
+            "can comment `/promote` to promote it anyway."
+        )
         return _refuse(thread, p, None, "governance.accept_answers", why, answer=answer.id)
     if answer.author.is_same_account(thread.author) and answer.author.is_same_account(chooser):
-        why = (
-            "an asker's own reply marked as the answer by the asker is not an accepted answer for the knowledge "
-            "base. A staff member can comment `/promote` to promote it anyway."
+        why = tr(
+            "an asker's own reply marked as the answer by the asker is not an accepted answer for the knowledge base. "
+            "A staff member can comment `/promote` to promote it anyway."
         )
         return _refuse(thread, p, chooser, "promotion.on_answer", why, answer=answer.id)
     if not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
-        why = (
-            f"only {who_may(config.governance.accept_answers)} may accept an answer for the knowledge base, so "
-            "this one is not promoted. A staff member can comment `/promote` to promote it anyway."
+        why = tr(
+            "only {who} may accept an answer for the knowledge base, so this one is not promoted. A staff member can "
+            "comment `/promote` to promote it anyway.",
+            who=who_may(config.governance.accept_answers, tr=tr),
         )
         return _refuse(thread, p, chooser, "governance.accept_answers", why, answer=answer.id)
     return _propose_solution(thread, answer, chooser, "promotion.on_answer", p)
@@ -325,23 +335,26 @@ def _propose_solution(
             "pr": result.pull.number if result.pull else None,
             "sha": approved_digest(reply),  # what was approved: a later edit is not carried silently
         }
-        greeting = f"Thanks, @{accepter.login}! " if accepter is not None else "Thanks! "
-        where = result.pull.url if result.pull else "a pull request"
-        text = (
-            f"{greeting}This answer is proposed for the knowledge base in {where}; maintainers review it there, "
-            "and I will post the link here once it is published."
+        tr = p.config.tr
+        greeting = tr("Thanks, {who}! ", who=f"@{accepter.login}") if accepter is not None else tr("Thanks! ")
+        where = result.pull.url if result.pull else tr("a pull request")
+        text = greeting + tr(
+            "This answer is proposed for the knowledge base in {where}; maintainers review it there, and I will post "
+            "the link here once it is published.",
+            where=where,
         )
-        _say(thread, p, text + _rule(rule, _RULE_WHY[rule]) + marker("proposed", **data))
+        _say(thread, p, text + _rule(rule, _rule_why(rule, tr), tr) + marker("proposed", **data))
     return outcome
 
 
-_RULE_WHY = {
-    "promotion.on_answer": "an answer was marked, by someone governance.accept_answers admits",
-    "promotion.command": "a /promote command, from someone governance.promote admits",
-    "promotion.label": "the promotion label was applied",
-    "promotion.merge": "a /merge command, from someone governance.promote admits",
-    "promotion.verified": "a /verified command, from someone governance.promote admits",
-}
+def _rule_why(rule: str, tr: Messages) -> str:
+    return {
+        "promotion.on_answer": tr("an answer was marked, by someone governance.accept_answers admits"),
+        "promotion.command": tr("a /promote command, from someone governance.promote admits"),
+        "promotion.label": tr("the promotion label was applied"),
+        "promotion.merge": tr("a /merge command, from someone governance.promote admits"),
+        "promotion.verified": tr("a /verified command, from someone governance.promote admits"),
+    }[rule]
 
 
 def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
@@ -411,13 +424,14 @@ def _person(thread: Thread, login: str) -> PersonRef:
 
 
 def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
+    tr = p.config.tr
     if not _allowed_to_promote(p, command.author, command.association):
-        why = f"only {who_may(p.config.governance.promote)} may merge threads and solutions."
+        why = tr("only {who} may merge threads and solutions.", who=who_may(p.config.governance.promote, tr=tr))
         return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
     target = find_solution(p.content, argument) if argument else None
     if target is None:
-        named = _echo(argument) if argument else "(none named)"
-        why = f"I could not find the solution {named}: use `/merge topic/slug` or its page link."
+        named = _echo(argument) if argument else tr("(none named)")
+        why = tr("I could not find the solution {named}: use `/merge topic/slug` or its page link.", named=named)
         return _refuse(thread, p, command.author, "promotion.merge", why, cmd=command.id)
     source = _solution_of(thread, p.content)
     try:
@@ -433,11 +447,10 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
         return _refuse(thread, p, command.author, "promotion.merge", f"{exc}.", cmd=command.id)
     ref = str(thread.ref)
     if not files:
-        _say(
-            thread,
-            p,
-            f"@{command.author.login}, this thread is already listed in {target.key}." + marker("done", cmd=command.id),
+        text = tr(
+            "{who}, this thread is already listed in {target}.", who=f"@{command.author.login}", target=target.key
         )
+        _say(thread, p, text + marker("done", cmd=command.id))
         return Outcome(ref, "already-merged", f"already in {target.path}", path=target.path)
     problems, probe = check_proposal(p.content, p.config, files)
     if problems:
@@ -472,34 +485,44 @@ def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -
     )
     result = propose(p.repo, change, dry_run=p.dry_run)
     if result.action in _PROPOSING:
-        link = result.pull.url if result.pull else "a pull request"
-        text = f"Thanks, @{command.author.login}! The merge into {target.key} is proposed in {link}."
-        data = {"cmd": command.id, "target": target.key, "pr": result.pull.number if result.pull else None}
-        _say(
-            thread, p, text + _rule("promotion.merge", _RULE_WHY["promotion.merge"]) + marker("merge-proposed", **data)
+        link = result.pull.url if result.pull else tr("a pull request")
+        who = f"@{command.author.login}"
+        text = tr(
+            "Thanks, {who}! The merge into {target} is proposed in {link}.", who=who, target=target.key, link=link
         )
+        data = {"cmd": command.id, "target": target.key, "pr": result.pull.number if result.pull else None}
+        rule = _rule("promotion.merge", _rule_why("promotion.merge", tr), tr)
+        _say(thread, p, text + rule + marker("merge-proposed", **data))
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
 
 
 def _verified_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     """``/verified 4.13`` on a solution's thread: a pull request that sets its verified_with to that release."""
+    tr = p.config.tr
     if not _allowed_to_promote(p, command.author, command.association):
-        why = f"only {who_may(p.config.governance.promote)} may record which release an answer was checked with."
+        who = who_may(p.config.governance.promote, tr=tr)
+        why = tr("only {who} may record which release an answer was checked with.", who=who)
         return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
     version = argument.split()[0] if argument.split() else ""
     solution = _solution_of(thread, p.content) or next(
         (s for s in p.content.solutions if thread.url in s.also_asked and s.superseded_by is None), None
     )
     if solution is None or not _VERSION.match(version):
+        named = _echo(version) if version else tr("no release")
         why = (
-            "this thread has no published solution to mark as checked."
+            tr("this thread has no published solution to mark as checked.")
             if solution is None
-            else f"{_echo(version) if version else 'no release'} is not a release number: use `/verified 4.13`."
+            else tr("{named} is not a release number: use `/verified 4.13`.", named=named)
         )
         return _refuse(thread, p, command.author, "promotion.verified", why, cmd=command.id)
     ref = str(thread.ref)
     if solution.verified_with == version:
-        text = f"@{command.author.login}, {solution.key} is already marked as checked with {version}."
+        text = tr(
+            "{who}, {solution} is already marked as checked with {version}.",
+            who=f"@{command.author.login}",
+            solution=solution.key,
+            version=version,
+        )
         _say(thread, p, text + marker("done", cmd=command.id))
         return Outcome(ref, "already-verified", f"{solution.path} already says {version}", path=solution.path)
     checked = replace(solution, verified_with=version, updated=p.today)
@@ -516,29 +539,40 @@ def _verified_command(thread: Thread, argument: str, command: Reply, p: Promoter
     )
     result = propose(p.repo, change, dry_run=p.dry_run)
     if result.action in _PROPOSING:
-        link = result.pull.url if result.pull else "a pull request"
-        text = (
-            f"Thanks, @{command.author.login}! Marking {solution.key} as checked with {version} is proposed in {link}."
+        link = result.pull.url if result.pull else tr("a pull request")
+        text = tr(
+            "Thanks, {who}! Marking {solution} as checked with {version} is proposed in {link}.",
+            who=f"@{command.author.login}",
+            solution=solution.key,
+            version=version,
+            link=link,
         )
-        why = _rule("promotion.verified", _RULE_WHY["promotion.verified"])
+        why = _rule("promotion.verified", _rule_why("promotion.verified", tr), tr)
         _say(thread, p, text + why + marker("verified-proposed", cmd=command.id, version=version))
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, solution.path)
 
 
-def _thanks(solution: Solution) -> str:
+def _thanks(solution: Solution, tr: Messages = ENGLISH) -> str:
     """Thanks to whoever answered (first: the answer is theirs) and asked, named from the solution's record."""
 
     def names(role: Role) -> list[str]:
         return sorted({f"@{c.person.login}" for c in solution.contributors if c.role is role})
 
-    answerers = names(Role.ANSWERER)
-    askers = [a for a in names(Role.ASKER) if a not in answerers]
-    parts = []
-    if answerers:
-        parts.append(f"Thank you {' and '.join(answerers)} for the answer: it now helps everyone who asks this")
-    if askers:
-        parts.append(f"{'and' if answerers else 'Thank you'} {' and '.join(askers)} for asking")
-    return ("\n" + ", ".join(parts) + ".\n") if parts else ""
+    answerers = tr(" and ").join(names(Role.ANSWERER))
+    askers = tr(" and ").join(a for a in names(Role.ASKER) if a not in names(Role.ANSWERER))
+    if answerers and askers:
+        text = tr(
+            "Thank you {answerers} for the answer: it now helps everyone who asks this, and {askers} for asking.",
+            answerers=answerers,
+            askers=askers,
+        )
+    elif answerers:
+        text = tr("Thank you {answerers} for the answer: it now helps everyone who asks this.", answerers=answerers)
+    elif askers:
+        text = tr("Thank you {askers} for asking.", askers=askers)
+    else:
+        return ""
+    return f"\n{text}\n"
 
 
 def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> list[Outcome]:
@@ -559,7 +593,9 @@ def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> l
             continue
         announced.add(solution.path)
         link = solution_url(solution, p.config)
-        text = f"This is now in the knowledge base: {link}\n{_thanks(solution)}"
+        text = (
+            p.config.tr("This is now in the knowledge base: {link}", link=link) + f"\n{_thanks(solution, p.config.tr)}"
+        )
         _say(thread, p, text + marker("published", path=solution.path))
         outcomes.append(Outcome(str(thread.ref), "published", link, path=solution.path))
     return outcomes

@@ -24,10 +24,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from crowdcare.dedup import status_words
 from crowdcare.documents import change_meta, idea_document, votes_meta
 from crowdcare.draft import ingest, title_of
 from crowdcare.fold import cite_rule
 from crowdcare.hours import parse_time
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.intake import classify
 from crowdcare.model import (
     ChangeProposal,
@@ -230,14 +232,19 @@ def _tally_idea(
 def _tell_duplicate(other: Thread, idea: Idea, canonical: Thread, change: StatusChange, t: Tallier) -> bool:
     """Tell the thread of an idea merged into ``idea`` that it changed status, once per change: its voters'
     votes count there, and the people following the old thread hear of it where they voted."""
-    label = change.status.value.replace("-", " ")
+    tr = t.config.tr
     lines = [
-        f"The idea this one was merged into, [{inline(idea.title)}]({canonical.url}), is now **{label}**.",
-        "Votes here count there (each person once), so there is nothing more to do.",
+        tr(
+            "The idea this one was merged into, {link}, is now **{status}**.",
+            link=f"[{inline(idea.title)}]({canonical.url})",
+            status=status_words(change.status, tr),
+        ),
+        tr("Votes here count there (each person once), so there is nothing more to do."),
     ]
     if change.reason:
         lines += ["", "> " + _clean(change.reason).replace("\n", " ")]
-    lines += ["", f"<sub>crowdcare rule `votes.duplicates`: {_describe(change)} on the idea it was merged into.</sub>"]
+    why = tr("{how} on the idea it was merged into", how=_describe(change, tr))
+    lines += ["", tr("<sub>crowdcare rule `{rule}`: {why}.</sub>", rule="votes.duplicates", why=why)]
     return _say_once(
         other, t, "\n".join(lines), "told", idea=idea.slug, status=change.status.value, on=change.on.isoformat()
     )
@@ -255,18 +262,21 @@ def _say_once(thread: Thread, t: Tallier, text: str, kind: str, **data: str) -> 
     if any(m.rule == kind and all(m.data.get(k) == v for k, v in data.items()) for m in _ours(thread, t)):
         return False
     if kind in _DECIDING:  # a refusal or a request for a reason: it says which rule decided it
-        text += "\n\n" + _STATUS_RULE
+        text += "\n\n" + _status_rule(t.config.tr)
     if not t.dry_run:
         t.github.post_comment(thread.ref, text + "\n\n" + marker(kind, **data))
     return True
 
 
 _DECIDING = {"refused", "reason-needed"}
-_STATUS_RULE = cite_rule(
-    "an idea's status changes by `/status` or a status label from those it admits; declined, duplicate and shipped "
-    "need a reason (shipped also its release)",
-    "governance.change_idea_status",
-)
+
+
+def _status_rule(tr: Messages) -> str:
+    why = tr(
+        "an idea's status changes by `/status` or a status label from those it admits; declined, duplicate and "
+        "shipped need a reason (shipped also its release)"
+    )
+    return cite_rule(why, "governance.change_idea_status", tr)
 
 
 def _decide(
@@ -290,22 +300,24 @@ def _decide(
             continue
         word, reason = match.group(1).lower(), _clean(match.group(2))
         who = reply.author
+        tr = config.tr
+        at = f"@{who.login}"
         if not config.is_allowed(config.governance.change_idea_status, who, association=reply.association):
-            if _say_once(
-                thread,
-                t,
-                f"Sorry @{who.login}, only {_deciders(config)} may change an idea's status. "
-                "Your vote counts with a 👍 on the idea itself.",
-                "refused",
-                cmd=reply.id,
-            ):
+            text = tr(
+                "Sorry {who}, only {deciders} may change an idea's status. Your vote counts with a 👍 on the idea "
+                "itself.",
+                who=at,
+                deciders=_deciders(config),
+            )
+            if _say_once(thread, t, text, "refused", cmd=reply.id):
                 report(Outcome(idea.path, "refused", f"/status by @{who.login}: governance.change_idea_status"))
             continue
         try:
             new = IdeaStatus(word)
         except ValueError:
             names = ", ".join(s.value for s in IdeaStatus)
-            if _say_once(thread, t, f"@{who.login}, `/status` takes one of: {names}.", "refused", cmd=reply.id):
+            text = tr("{who}, `/status` takes one of: {names}.", who=at, names=names)
+            if _say_once(thread, t, text, "refused", cmd=reply.id):
                 report(Outcome(idea.path, "refused", f"/status {word[:40]!r} is not a status"))
             continue
         target = None
@@ -313,23 +325,28 @@ def _decide(
             first, _, rest = reason.partition(" ")
             target = ideas.get(first.strip().removesuffix(".md").removeprefix("ideas/"))
             if target is None or target.slug == idea.slug:
-                text = f"@{who.login}, please name the idea this one duplicates: `/status duplicate SLUG reason`."
+                text = tr("{who}, please name the idea this one duplicates: `/status duplicate SLUG reason`.", who=at)
                 if _say_once(thread, t, text, "refused", cmd=reply.id):
                     report(Outcome(idea.path, "refused", "/status duplicate names no other idea"))
                 continue
-            reason = rest.strip() or f"Same idea as '{target.title}'; votes are counted there."
+            reason = rest.strip() or tr("Same idea as '{title}'; votes are counted there.", title=target.title)
         shipped_in = None
         if new is IdeaStatus.SHIPPED:
             first, _, rest = reason.partition(" ")
             if _RELEASE.match(first):
                 shipped_in, reason = first.removeprefix("v"), rest.strip()
             elif idea.shipped_in is None:
-                text = f"@{who.login}, a shipped idea needs its release and a reason: `/status shipped 4.13 WHY`."
+                text = tr("{who}, a shipped idea needs its release and a reason: `/status shipped 4.13 WHY`.", who=at)
                 if _say_once(thread, t, text, "reason-needed", cmd=reply.id):
                     report(Outcome(idea.path, "asked-reason", "/status shipped without a release"))
                 continue
         if new.needs_decision and len(reason) < 3:
-            text = f"@{who.login}, a {new.value} idea needs a reason: `/status {new.value} WHY`."
+            text = tr(
+                "{who}, a {status} idea needs a reason: `/status {command} WHY`.",
+                who=at,
+                status=status_words(new, tr),
+                command=new.value,
+            )
             if _say_once(thread, t, text, "reason-needed", cmd=reply.id):
                 report(Outcome(idea.path, "asked-reason", f"/status {new.value} without a reason"))
             continue
@@ -345,9 +362,13 @@ def _decide(
     if status is IdeaStatus.OPEN and rule.acceptance_votes is not None:
         recent = recent_verified(ballots, config, t.now)
         if recent >= rule.acceptance_votes:
-            why = (
-                f"{recent} verified votes in the last {rule.acceptance_window_days} days reached the acceptance rule "
-                f"({rule.acceptance_votes} verified votes move an open idea to {rule.acceptance_status.value})"
+            why = config.tr(
+                "{recent} verified votes in the last {days} days reached the acceptance rule ({votes} verified votes "
+                "move an open idea to {status})",
+                recent=recent,
+                days=rule.acceptance_window_days,
+                votes=rule.acceptance_votes,
+                status=status_words(rule.acceptance_status, config.tr),
             )
             changes.append(
                 Decided(StatusChange(rule.acceptance_status, t.now.date(), t.github.viewer_login(), why, "rule"))
@@ -368,17 +389,27 @@ def _from_labels(
     # Who applied it, where GitHub says (an issue's timeline; a discussion has none, and only collaborators with
     # triage access can label one): a status label moves an idea only in the hands governance admits.
     actor = t.github.label_actor(thread.ref, label)
+    tr = t.config.tr
     if actor is not None and not t.config.is_allowed(t.config.governance.change_idea_status, actor):
-        text = (
-            f"Sorry @{actor.login}, only {_deciders(t.config)} may change an idea's status, so the **{label}** "
-            f"label does not move it. It stays **{status.value}**."
+        text = tr(
+            "Sorry {who}, only {deciders} may change an idea's status, so the **{label}** label does not move it. It "
+            "stays **{status}**.",
+            who=f"@{actor.login}",
+            deciders=_deciders(t.config),
+            label=label,
+            status=status_words(status, tr),
         )
         outcome = Outcome(idea.path, "refused", f"label '{label}' by @{actor.login}: governance.change_idea_status")
     elif new.needs_decision:
         usage = f"/status {new.value} {'RELEASE WHY' if new is IdeaStatus.SHIPPED else 'WHY'}"
-        text = (
-            f"This idea was labelled **{new.value}**. A {new.value} idea needs a reason from "
-            f"{_deciders(t.config)}: reply `{usage}`. Until then it stays **{status.value}**."
+        text = tr(
+            "This idea was labelled **{label}**. A {new} idea needs a reason from {deciders}: reply `{usage}`. Until "
+            "then it stays **{status}**.",
+            label=new.value,
+            new=status_words(new, tr),
+            deciders=_deciders(t.config),
+            usage=usage,
+            status=status_words(status, tr),
         )
         outcome = Outcome(idea.path, "asked-reason", f"label '{new.value}' without a reason")
     else:
@@ -424,34 +455,35 @@ def _sync_labels(thread: Thread, status: IdeaStatus, t: Tallier) -> None:
         t.github.add_labels(thread.ref, wanted)
 
 
-def _describe(change: StatusChange) -> str:
+def _describe(change: StatusChange, tr: Messages = ENGLISH) -> str:
     if change.via == "rule":
-        return "votes.acceptance in crowdcare.yml"
+        return tr("votes.acceptance in crowdcare.yml")
     if change.via == "label":
-        return "a status label"
-    return f"/status by @{change.by}"
+        return tr("a status label")
+    return tr("/status by {who}", who=f"@{change.by}")
 
 
 def _announce(thread: Thread, change: StatusChange, t: Tallier) -> None:
-    label = change.status.value.replace("-", " ")
-    lines = [f"This idea is now **{label}**."]
+    tr = t.config.tr
+    lines = [tr("This idea is now **{status}**.", status=status_words(change.status, tr))]
     if change.reason:
         lines.append("")
         lines.append("> " + change.reason.replace("\n", " "))
     if change.via == "rule":
-        lines += ["", "<sub>crowdcare rule `votes.acceptance` in crowdcare.yml.</sub>"]
+        lines += ["", tr("<sub>crowdcare rule `votes.acceptance` in crowdcare.yml.</sub>")]
     elif change.via == "label":
-        lines += ["", "<sub>Set by its status label (crowdcare rule `votes.status_labels`).</sub>"]
+        lines += ["", tr("<sub>Set by its status label (crowdcare rule `votes.status_labels`).</sub>")]
     else:
-        lines += [
-            "",
-            f"<sub>Decided by @{change.by} with `/status` (crowdcare rule `governance.change_idea_status`).</sub>",
-        ]
+        text = tr(
+            "<sub>Decided by {who} with `/status` (crowdcare rule `governance.change_idea_status`).</sub>",
+            who=f"@{change.by}",
+        )
+        lines += ["", text]
     _say_once(thread, t, "\n".join(lines), "announced", status=change.status.value, on=change.on.isoformat())
 
 
 def _deciders(config: Config) -> str:
-    return who_may(config.governance.change_idea_status, asker="the author")
+    return who_may(config.governance.change_idea_status, asker=config.tr("the author"), tr=config.tr)
 
 
 def _clean(text: str) -> str:
