@@ -10,12 +10,17 @@ Shipped: English (the code's own text) and German. A message a catalog lacks fal
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -59,3 +64,35 @@ def messages(language: str | None) -> Messages:
 
 
 ENGLISH = Messages()
+
+
+# The pages of a site build are written in one language: ``render_pages`` (and the plugin's other pages) run inside
+# ``translating(config.tr)``, and the page builders call ``tr`` and ``ngettext`` below without passing it around.
+_CURRENT: ContextVar[Messages] = ContextVar("crowdcare_messages", default=ENGLISH)
+
+
+@contextmanager
+def translating(messages: Messages) -> Iterator[None]:
+    token = _CURRENT.set(messages)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def tr(message: str, /, **fields: object) -> str:
+    """``message`` in the language of the pages being built (see ``translating``)."""
+    return _CURRENT.get()(message, **fields)
+
+
+def ngettext(singular: str, plural: str, count: int, /, **fields: object) -> str:
+    return _CURRENT.get().ngettext(singular, plural, count, **fields)
+
+
+def current_language() -> str:
+    return _CURRENT.get().language
+
+
+def month_year(day: dt.date) -> str:
+    """"November 2026" in the language of the pages being built."""
+    return format_date(day, "MMMM y", locale=current_language())

@@ -7,21 +7,21 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crowdcare.hours import parse_time
+from crowdcare.i18n import month_year, ngettext, tr
 from crowdcare.model import Config, Content, Idea, IdeaStatus, PersonRef, StatusChange
 from crowdcare.site.charts import trend_chart
 from crowdcare.site.markup import (
-    IDEA_LABELS,
     Page,
     block,
     external,
     front_matter,
     idea_badge,
+    idea_label,
     inline,
     link,
     pager,
     paginate,
     person_link,
-    plural,
 )
 from crowdcare.votes import newest, series, top, trending, trending_scores
 
@@ -63,8 +63,8 @@ def idea_pages(content: Content, config: Config) -> dict[str, str]:
     half_life = config.votes.trending_half_life_days
     scores = trending_scores(history, parse_time(history[-1].at), half_life) if history else {}
     pages: dict[str, str] = {
-        TRENDING: _ranking("Trending ideas", trending(ideas, scores)[:RANKING_LIMIT], TRENDING, config, scores),
-        NEWEST: _ranking("New ideas", newest(ideas)[:RANKING_LIMIT], NEWEST, config, scores),
+        TRENDING: _ranking(tr("Trending ideas"), trending(ideas, scores)[:RANKING_LIMIT], TRENDING, config, scores),
+        NEWEST: _ranking(tr("New ideas"), newest(ideas)[:RANKING_LIMIT], NEWEST, config, scores),
         CHANGELOG: _changelog(ideas, config),
     }
 
@@ -95,9 +95,10 @@ def idea_pages(content: Content, config: Config) -> dict[str, str]:
 
 def _sorts(current: str, here: str) -> str:
     options = []
-    for name, path in (("Top", BOARD_INDEX), ("Trending", TRENDING), ("New", NEWEST), ("Shipped", CHANGELOG)):
+    sorts = ((tr("Top"), BOARD_INDEX), (tr("Trending"), TRENDING), (tr("New"), NEWEST), (tr("Shipped"), CHANGELOG))
+    for name, path in sorts:
         options.append(f"**{name}**" if path == current else link(name, path, here))
-    return "Sort: " + " · ".join(options) + "\n"
+    return tr("Sort: {options}", options=" · ".join(options)) + "\n"
 
 
 def _verified(idea: Idea) -> str:
@@ -106,15 +107,17 @@ def _verified(idea: Idea) -> str:
 
 def _ranking(title: str, chosen: Sequence[Idea], here: str, config: Config, scores: dict[str, float]) -> str:
     explain = {
-        TRENDING: "Ideas gaining votes now: each new vote counts half as much after "
-        f"{config.votes.trending_half_life_days:g} days.",
-        NEWEST: "The newest ideas first.",
+        TRENDING: tr(
+            "Ideas gaining votes now: each new vote counts half as much after {days} days.",
+            days=f"{config.votes.trending_half_life_days:g}",
+        ),
+        NEWEST: tr("The newest ideas first."),
     }[here]
     lines = [front_matter(title), f"# {title}\n", explain + "\n", _sorts(here, here)]
     if not chosen:
-        lines.append("Nothing here yet: rankings come from the vote history that `crowdcare tally` keeps.\n")
+        lines.append(tr("Nothing here yet: rankings come from the vote history that `crowdcare tally` keeps.") + "\n")
         return "\n".join(lines)
-    lines += ["| Votes | Verified | Idea | Status | Proposed |", "| ---: | ---: | --- | --- | --- |"]
+    lines += [_header(tr("Proposed")), "| ---: | ---: | --- | --- | --- |"]
     for idea in chosen:
         lines.append(
             f"| **{idea.votes.score}** | {_verified(idea)} | {link(idea.title, idea_path(idea), here)} | "
@@ -123,30 +126,40 @@ def _ranking(title: str, chosen: Sequence[Idea], here: str, config: Config, scor
     return "\n".join(lines) + "\n"
 
 
+def _header(last: str) -> str:
+    return f"| {tr('Votes')} | {tr('Verified')} | {tr('Idea')} | {tr('Status')} | {last} |"
+
+
 def _status_filter(current: IdeaStatus | None, here: str) -> str:
-    options = ["**All**" if current is None else link("All", BOARD_INDEX, here)]
+    everything = tr("All")
+    options = [f"**{everything}**" if current is None else link(everything, BOARD_INDEX, here)]
     for status in IdeaStatus:
-        label = IDEA_LABELS[status]
+        label = idea_label(status)
         options.append(f"**{label}**" if status is current else link(label, status_path(status), here))
-    return "Filter by status: " + " · ".join(options) + "\n"
+    return tr("Filter by status: {options}", options=" · ".join(options)) + "\n"
 
 
 def _board(chunk: Sequence[Idea], page: Page, status: IdeaStatus | None, total: int, first: str, config: Config) -> str:
-    title = "Idea board" if status is None else f"Ideas: {IDEA_LABELS[status]}"
+    title = tr("Idea board") if status is None else tr("Ideas: {status}", status=idea_label(status))
     if page.number > 1:
-        title += f" (page {page.number})"
+        title = tr("{title} (page {number})", title=title, number=page.number)
+    intro = tr(
+        "{ideas}, most votes first. Vote with a 👍 on the idea's thread. *Verified* counts only accounts at least "
+        "{days} days old.",
+        ideas=ngettext("{count:,} idea", "{count:,} ideas", total),
+        days=config.votes.verified_account_age_days,
+    )
     lines = [
         front_matter(title),
         f"# {inline(title)}\n",
-        f"{plural(total, 'idea')}, most votes first. Vote with a 👍 on the idea's thread. *Verified* counts "
-        f"only accounts at least {config.votes.verified_account_age_days} days old.{_voting_rules(config)}\n",
+        f"{intro}{_voting_rules(config)}\n",
         _sorts(BOARD_INDEX if status is None else "", page.path),
         _status_filter(status, page.path),
     ]
     if not chunk:
-        lines.append("No ideas here yet.\n")
+        lines.append(tr("No ideas here yet.") + "\n")
     else:
-        lines += ["| Votes | Verified | Idea | Status | Author |", "| ---: | ---: | --- | --- | --- |"]
+        lines += [_header(tr("Author")), "| ---: | ---: | --- | --- | --- |"]
         for idea in chunk:
             lines.append(
                 f"| **{idea.votes.score}** | {_verified(idea)} | {link(idea.title, idea_path(idea), page.path)} | "
@@ -161,20 +174,24 @@ def _voting_rules(config: Config) -> str:
     rules = config.votes
     text = ""
     if rules.budget_open_ideas is not None:
-        text += (
-            f" Each person's votes count on at most {plural(rules.budget_open_ideas, 'idea')} still open for votes at "
-            "once, their earliest; a later vote counts when one of those ships or closes."
+        text += " " + tr(
+            "Each person's votes count on at most {ideas} still open for votes at once, their earliest; a later vote "
+            "counts when one of those ships or closes.",
+            ideas=ngettext("{count:,} idea", "{count:,} ideas", rules.budget_open_ideas),
         )
     if rules.weighted:
-        text += (
-            f" Verified votes are weighted by role: a staff member's counts {rules.weight_staff}, a customer's "
-            f"{rules.weight_customer} (the ranking and the acceptance rule count them so; up, down and score are "
-            "one per person)."
+        text += " " + tr(
+            "Verified votes are weighted by role: a staff member's counts {staff}, a customer's {customer} (the "
+            "ranking and the acceptance rule count them so; up, down and score are one per person).",
+            staff=rules.weight_staff,
+            customer=rules.weight_customer,
         )
     if rules.acceptance_votes is not None:
-        text += (
-            f" An open idea with {rules.acceptance_votes} verified votes within {rules.acceptance_window_days} days "
-            f"moves to {IDEA_LABELS[rules.acceptance_status].lower()}."
+        text += " " + tr(
+            "An open idea with {votes} verified votes within {days} days moves to {status}.",
+            votes=rules.acceptance_votes,
+            days=rules.acceptance_window_days,
+            status=idea_label(rules.acceptance_status).lower(),
         )
     return text
 
@@ -182,46 +199,62 @@ def _voting_rules(config: Config) -> str:
 def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequence[Idea], has_trend: bool) -> str:
     here = idea_path(idea)
     votes = idea.votes
-    weighted = " (weighted by role)" if config.votes.weighted else ""
-    verified = "" if votes.verified is None else f", **{votes.verified}** verified{weighted}"
+    if votes.verified is None:
+        verified = ""
+    elif config.votes.weighted:
+        verified = ", " + tr("**{count}** verified (weighted by role)", count=votes.verified)
+    else:
+        verified = ", " + tr("**{count}** verified", count=votes.verified)
+    count = tr(
+        "**{score}** votes{verified} ({up} up, {down} down)",
+        score=votes.score,
+        verified=verified,
+        up=votes.up,
+        down=votes.down,
+    )
+    proposed = tr(
+        "proposed by {author} on {day}", author=person_link(idea.author, config, here), day=idea.created.isoformat()
+    )
     lines = [
         front_matter(idea.title),
         f"# {inline(idea.title)}\n",
-        f"{idea_badge(idea.status)} · **{votes.score}** votes{verified} "
-        f"({votes.up} up, {votes.down} down) · proposed by {person_link(idea.author, config, here)} "
-        f"on {idea.created.isoformat()}\n",
+        f"{idea_badge(idea.status)} · {count} · {proposed}\n",
     ]
     if has_trend:
-        lines.append(f"![Votes over time for this idea]({trend_path(idea).rsplit('/', 1)[1]})\n")
+        lines.append(f"![{tr('Votes over time for this idea')}]({trend_path(idea).rsplit('/', 1)[1]})\n")
     if idea.decision is not None:
         decision = idea.decision
         by = person_link(PersonRef(decision.by), config, here)
-        lines += [
-            f'!!! note "Decision: {IDEA_LABELS[idea.status]}"\n',
-            f"    {inline(decision.reason)}\n",
-            f"    By {by} on {decision.on.isoformat()}."
-            + (f" Shipped in {inline(idea.shipped_in)}." if idea.shipped_in else "")
-            + "\n",
-        ]
+        decided = tr("By {who} on {day}.", who=by, day=decision.on.isoformat())
+        if idea.shipped_in:
+            decided += " " + tr("Shipped in {release}.", release=inline(idea.shipped_in))
+        heading = tr("Decision: {status}", status=idea_label(idea.status))
+        lines += [f'!!! note "{heading}"\n', f"    {inline(decision.reason)}\n", f"    {decided}\n"]
     if idea.duplicate_of and idea.duplicate_of in keyed:
         target = keyed[idea.duplicate_of]
-        lines.append(f"This idea duplicates {link(target.title, idea_path(target), here)}: vote there.\n")
+        lines.append(
+            tr("This idea duplicates {link}: vote there.", link=link(target.title, idea_path(target), here)) + "\n"
+        )
     merged = [i for i in ideas if i.duplicate_of == idea.slug]
-    lines += ["## The idea\n", block(idea.body) + "\n"]
+    lines += ["## " + tr("The idea") + "\n", block(idea.body) + "\n"]
     if merged:
-        lines.append("## Merged duplicates\n")
-        lines.extend(f"- {link(i.title, idea_path(i), here)} ({i.votes.score} votes)" for i in merged)
+        lines.append("## " + tr("Merged duplicates") + "\n")
+        lines.extend(
+            f"- {link(i.title, idea_path(i), here)} ({ngettext('{count:,} vote', '{count:,} votes', i.votes.score)})"
+            for i in merged
+        )
         lines.append("")
     if idea.history:
-        lines.append("## Status history\n")
+        lines.append("## " + tr("Status history") + "\n")
         for change in reversed(idea.history):
             lines.append("- " + _change_line(change, config, here))
         lines.append("")
     if config.site_url:
-        lines.append(f"Follow its status in a feed reader: {link('Atom feed', idea_feed(idea), here)}\n")
+        feed = link(tr("Atom feed"), idea_feed(idea), here)
+        lines.append(tr("Follow its status in a feed reader: {feed}", feed=feed) + "\n")
     lines.append(
-        f"{external('Vote and discuss on the thread', idea.source)}{{ .md-button .md-button--primary }} "
-        f"{link('Back to the idea board', BOARD_INDEX, here)}\n"
+        f"{external(tr('Vote and discuss on the thread'), idea.source)}{{ .md-button .md-button--primary }} "
+        f"{link(tr('Back to the idea board'), BOARD_INDEX, here)}\n"
     )
     return "\n".join(lines)
 
@@ -229,13 +262,13 @@ def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequen
 def _change_line(change: StatusChange, config: Config, here: str) -> str:
     text = f"{change.on.isoformat()}: {idea_badge(change.status)}"
     if change.by is not None:
-        text += f" by {person_link(PersonRef(change.by), config, here)}"
+        text += " " + tr("by {who}", who=person_link(PersonRef(change.by), config, here))
     if change.via == "rule":
-        text += " (the acceptance rule in crowdcare.yml)"
+        text += " " + tr("(the acceptance rule in crowdcare.yml)")
     elif change.via == "label":
-        text += " (status label)"
+        text += " " + tr("(status label)")
     elif change.via.startswith("https://"):
-        text += f" ({external('decided on the thread', change.via)})"
+        text += f" ({external(tr('decided on the thread'), change.via)})"
     if change.reason:
         text += f": {inline(change.reason)}"
     return text
@@ -250,56 +283,55 @@ def _since(idea: Idea) -> dt.date:
 def _changelog(ideas: Sequence[Idea], config: Config) -> str:
     here = CHANGELOG
     shipped = sorted((i for i in ideas if i.status is IdeaStatus.SHIPPED), key=lambda i: (_since(i), i.slug))
-    lines = [
-        front_matter("Shipped ideas"),
-        "# Shipped ideas\n",
-        "The changelog of what the community asked for and we built, newest first."
-        + (f" Follow it in a feed reader: {link('Atom feed', CHANGELOG_FEED, here)}." if config.site_url else "")
-        + "\n",
-        _sorts(here, here),
-    ]
+    intro = tr("The changelog of what the community asked for and we built, newest first.")
+    if config.site_url:
+        intro += " " + tr("Follow it in a feed reader: {feed}.", feed=link(tr("Atom feed"), CHANGELOG_FEED, here))
+    lines = [front_matter(tr("Shipped ideas")), "# " + tr("Shipped ideas") + "\n", intro + "\n", _sorts(here, here)]
     month = ""
     for idea in reversed(shipped):
         when = _since(idea)
-        if when.strftime("%B %Y") != month:
-            month = when.strftime("%B %Y")
+        if month_year(when) != month:
+            month = month_year(when)
             lines.append(f"\n## {month}\n")
-        release = f" in {inline(idea.shipped_in)}" if idea.shipped_in else ""
-        lines.append(
-            f"- {when.isoformat()}: {link(idea.title, idea_path(idea), here)}, shipped{release} "
-            f"({idea.votes.score} votes)"
-        )
+        votes = ngettext("{count:,} vote", "{count:,} votes", idea.votes.score)
+        lines.append(f"- {when.isoformat()}: {link(idea.title, idea_path(idea), here)}, {_shipped(idea)} ({votes})")
     if not shipped:
-        lines.append("Nothing shipped yet.")
+        lines.append(tr("Nothing shipped yet."))
     return "\n".join(lines) + "\n"
+
+
+def _shipped(idea: Idea) -> str:
+    return tr("shipped in {release}", release=inline(idea.shipped_in)) if idea.shipped_in else tr("shipped")
 
 
 def _roadmap(ideas: Sequence[Idea], config: Config) -> str:
     here = ROADMAP
     lines = [
-        front_matter("Roadmap"),
-        "# Roadmap\n",
-        "What we are building next, what is under way and what has shipped, decided in the open from the "
-        f"{link('idea board', BOARD_INDEX, here)}.\n",
-    ]
-    for status, heading in ((IdeaStatus.IN_PROGRESS, "In progress"), (IdeaStatus.PLANNED, "Planned")):
-        subset = [i for i in ideas if i.status is status]
-        lines.append(f"## {heading}\n")
-        lines.extend(
-            f"- {link(i.title, idea_path(i), here)} · {i.votes.score} votes · since {_since(i).isoformat()}"
-            for i in subset
+        front_matter(tr("Roadmap")),
+        "# " + tr("Roadmap") + "\n",
+        tr(
+            "What we are building next, what is under way and what has shipped, decided in the open from the {board}.",
+            board=link(tr("idea board"), BOARD_INDEX, here),
         )
-        lines.append("" if subset else "Nothing here right now.\n")
+        + "\n",
+    ]
+    for status in (IdeaStatus.IN_PROGRESS, IdeaStatus.PLANNED):
+        subset = [i for i in ideas if i.status is status]
+        lines.append(f"## {idea_label(status)}\n")
+        for i in subset:
+            votes = ngettext("{count:,} vote", "{count:,} votes", i.votes.score)
+            since = tr("since {day}", day=_since(i).isoformat())
+            lines.append(f"- {link(i.title, idea_path(i), here)} · {votes} · {since}")
+        lines.append("" if subset else tr("Nothing here right now.") + "\n")
     shipped = sorted(
         (i for i in ideas if i.status is IdeaStatus.SHIPPED), key=lambda i: (_since(i), i.slug), reverse=True
     )
-    lines.append("## Shipped\n")
+    lines.append("## " + idea_label(IdeaStatus.SHIPPED) + "\n")
     for idea in shipped[:ROADMAP_SHIPPED_LIMIT]:
         when = _since(idea).isoformat()
-        release = f" in {inline(idea.shipped_in)}" if idea.shipped_in else ""
-        lines.append(f"- {when}: {link(idea.title, idea_path(idea), here)}, shipped{release}")
+        lines.append(f"- {when}: {link(idea.title, idea_path(idea), here)}, {_shipped(idea)}")
     if not shipped:
-        lines.append("Nothing shipped yet.")
+        lines.append(tr("Nothing shipped yet."))
     if len(shipped) > ROADMAP_SHIPPED_LIMIT:
-        lines.append(f"\n{link('All shipped ideas', status_path(IdeaStatus.SHIPPED), here)}")
+        lines.append(f"\n{link(tr('All shipped ideas'), status_path(IdeaStatus.SHIPPED), here)}")
     return "\n".join(lines) + "\n"

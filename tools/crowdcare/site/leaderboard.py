@@ -6,40 +6,49 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from crowdcare.i18n import tr
 from crowdcare.model import Config
 from crowdcare.recognition import Standing
-from crowdcare.site.markup import STAFF_MARK, front_matter, inline, person_link
+from crowdcare.site.markup import front_matter, inline, person_link, staff_mark
 
 LEADERBOARD = "leaderboard.md"
 ROWS = 25
 
-EVENT_NAMES = {
-    "answer_accepted": "answer accepted",
-    "answer_published": "answer published",
-    "question_published": "question published",
-    "edit_merged": "edit merged",
-    "duplicate_found": "duplicate found",
-    "idea_proposed": "idea proposed",
-    "idea_shipped": "idea shipped",
-    "first_response": "first reply to a customer",
-}
-EVENT_SOURCES = {
-    "answer_accepted": "the answerer of a solution whose answer was accepted (front-matter)",
-    "answer_published": "the answerer of a published solution (front-matter)",
-    "question_published": "the asker of a published solution (front-matter)",
-    "edit_merged": "an `editor` in front-matter, or a commit to kb/ or ideas/ from a GitHub account (git history)",
-    "duplicate_found": "a `finder` in front-matter (`/duplicate-of`, `/merge`)",
-    "idea_proposed": "the author of an idea",
-    "idea_shipped": "the author of an idea that shipped",
-    "first_response": "the first reply to a customer's question, by anyone but the asker (the response ledger)",
-}
+
+def event_name(kind: str) -> str:
+    """What earned the points, in words: "answer accepted"."""
+    return {
+        "answer_accepted": tr("answer accepted"),
+        "answer_published": tr("answer published"),
+        "question_published": tr("question published"),
+        "edit_merged": tr("edit merged"),
+        "duplicate_found": tr("duplicate found"),
+        "idea_proposed": tr("idea proposed"),
+        "idea_shipped": tr("idea shipped"),
+        "first_response": tr("first reply to a customer"),
+    }.get(kind, kind)
+
+
+def _event_source(kind: str) -> str:
+    return {
+        "answer_accepted": tr("the answerer of a solution whose answer was accepted (front-matter)"),
+        "answer_published": tr("the answerer of a published solution (front-matter)"),
+        "question_published": tr("the asker of a published solution (front-matter)"),
+        "edit_merged": tr(
+            "an `editor` in front-matter, or a commit to kb/ or ideas/ from a GitHub account (git history)"
+        ),
+        "duplicate_found": tr("a `finder` in front-matter (`/duplicate-of`, `/merge`)"),
+        "idea_proposed": tr("the author of an idea"),
+        "idea_shipped": tr("the author of an idea that shipped"),
+        "first_response": tr("the first reply to a customer's question, by anyone but the asker (the response ledger)"),
+    }.get(kind, "")
 
 
 def _table(rows: Sequence[Standing], points: Callable[[Standing], int], config: Config) -> list[str]:
     shown = [s for s in rows if points(s) > 0][:ROWS]
     if not shown:
-        return ["Nobody has earned points here yet.\n"]
-    lines = ["| # | Person | Points | Badges |", "|---:|---|---:|---|"]
+        return [tr("Nobody has earned points here yet.") + "\n"]
+    lines = [f"| # | {tr('Person')} | {tr('Points')} | {tr('Badges')} |", "|---:|---|---:|---|"]
     for rank, standing in enumerate(shown, 1):
         badges = ", ".join(inline(a.badge.name) for a in standing.awards) or "–"
         lines.append(
@@ -54,34 +63,36 @@ def leaderboard_page(standings: Sequence[Standing], config: Config, today: dt.da
     community = [s for s in standings if not (apart and s.staff)]
     staff = [s for s in standings if apart and s.staff]
     window = settings.window_days
-    span = "12 months" if window == 365 else f"{window} days"
+    heading = tr("The last 12 months") if window == 365 else tr("The last {days} days", days=window)
+    staff_rule = {
+        "apart": tr("Staff ({staff}) are listed apart.", staff=staff_mark()),
+        "exclude": tr("Staff are not ranked."),
+        "include": tr("Staff ({staff}) are ranked with everyone.", staff=staff_mark()),
+    }[settings.staff]
+    intro = tr(
+        "Thank you to the people who help. Points come from the record, not from anyone's say-so: solutions and "
+        "ideas in the repository, the response ledger and the git history, as of {day}.",
+        day=today.isoformat(),
+    )
     lines = [
-        front_matter("Leaderboard"),
-        "# Leaderboard\n",
-        f"Thank you to the people who help. Points come from the record, not from anyone's say-so: solutions and "
-        f"ideas in the repository, the response ledger and the git history, as of {today.isoformat()}. "
-        + {
-            "apart": f"Staff ({STAFF_MARK}) are listed apart.",
-            "exclude": "Staff are not ranked.",
-            "include": f"Staff ({STAFF_MARK}) are ranked with everyone.",
-        }[settings.staff]
-        + "\n",
-        f"## The last {span}\n",
+        front_matter(tr("Leaderboard")),
+        "# " + tr("Leaderboard") + "\n",
+        f"{intro} {staff_rule}\n",
+        f"## {heading}\n",
         *_table(sorted(community, key=lambda s: (-s.recent_points, s.person.login.lower())), _recent, config),
-        "## All time\n",
+        "## " + tr("All time") + "\n",
         *_table(community, _total, config),
     ]
     if staff:
-        lines += ["## Staff, all time\n", *_table(staff, _total, config)]
-    lines += ["## How points are earned\n", "| For | Points | Read from |", "|---|---:|---|"]
+        lines += ["## " + tr("Staff, all time") + "\n", *_table(staff, _total, config)]
+    lines += ["## " + tr("How points are earned") + "\n"]
+    lines += [f"| {tr('For')} | {tr('Points')} | {tr('Read from')} |", "|---|---:|---|"]
     lines += [
-        f"| {EVENT_NAMES.get(kind, kind)} | {points} | {EVENT_SOURCES.get(kind, '')} |"
-        for kind, points in settings.points
-        if points
+        f"| {event_name(kind)} | {points} | {_event_source(kind)} |" for kind, points in settings.points if points
     ]
-    lines += ["", "## Badges\n", "Each is awarded once, dated the day it was earned.\n"]
+    lines += ["", "## " + tr("Badges") + "\n", tr("Each is awarded once, dated the day it was earned.") + "\n"]
     for badge in settings.badges:
-        rule = ", ".join(f"{count} × {EVENT_NAMES.get(kind, kind)}" for kind, count in badge.when)
+        rule = ", ".join(f"{count} × {event_name(kind)}" for kind, count in badge.when)
         about = f": {inline(badge.description)}" if badge.description else ""
         lines.append(f"- **{inline(badge.name)}**{about} ({rule})")
     return "\n".join(lines) + "\n"

@@ -19,7 +19,8 @@ from typing import TypeVar
 import markdown
 import yaml
 
-from crowdcare.model import Config, IdeaStatus, PersonRef, SolutionStatus
+from crowdcare.i18n import tr
+from crowdcare.model import Config, IdeaStatus, PersonRef, Role, SolutionStatus
 from crowdcare.site.sanitize import images_to_links, sanitize_html
 from crowdcare.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 
@@ -42,7 +43,7 @@ def inline(text: str) -> str:
 def plain_title(text: str) -> str:
     """A title for page metadata, which themes print into <title> unescaped: no markup characters at all."""
     text = one_line(text)
-    return re.sub(r"[<>&\"'`{}\[\]\\]", "", text)[:150] or "Untitled"
+    return re.sub(r"[<>&\"'`{}\[\]\\]", "", text)[:150] or tr("Untitled")
 
 
 # The same list as markdown_extensions in mkdocs.yml (tests/site/test_probe.py keeps them equal).
@@ -136,8 +137,13 @@ def thread_label(url: str) -> str:
     match = _THREAD.match(url)
     if match is None:
         return url
-    kind = {"discussions": "Discussion", "issues": "Issue", "pull": "Pull request"}[match.group(1)]
-    return f"{kind} #{match.group(2)}"
+    number = match.group(2)
+    kind = match.group(1)
+    if kind == "discussions":
+        return tr("Discussion #{number}", number=number)
+    if kind == "issues":
+        return tr("Issue #{number}", number=number)
+    return tr("Pull request #{number}", number=number)
 
 
 def thread_order(url: str) -> tuple[int, str]:
@@ -151,38 +157,60 @@ def person_path(person: PersonRef) -> str:
 
 
 def person_link(person: PersonRef, config: Config, here: str) -> str:
-    mark = f" {STAFF_MARK}" if config.is_staff(person) else ""
+    mark = f" {staff_mark()}" if config.is_staff(person) else ""
     return link("@" + person.login, person_path(person), here) + mark
 
 
-STAFF_MARK = '<span class="cc-staff" title="Staff member">Staff</span>'
+def staff_mark() -> str:
+    return f'<span class="cc-staff" title="{tr("Staff member")}">{tr("Staff")}</span>'
 
-_SOLUTION_BADGES = {
-    SolutionStatus.OFFICIAL: ("official", "Official answer", "answered or endorsed by staff"),
-    SolutionStatus.ACCEPTED: ("accepted", "Accepted answer", "accepted by the asker or the community"),
-    SolutionStatus.COMMUNITY: ("community", "Community answer", "suggested by the community, not yet accepted"),
-    SolutionStatus.DRAFT: ("draft", "Draft", "being written"),
-    SolutionStatus.SUPERSEDED: ("superseded", "Superseded", "replaced by a newer solution"),
-}
 
-IDEA_LABELS = {
-    IdeaStatus.OPEN: "Open",
-    IdeaStatus.UNDER_REVIEW: "Under review",
-    IdeaStatus.PLANNED: "Planned",
-    IdeaStatus.IN_PROGRESS: "In progress",
-    IdeaStatus.SHIPPED: "Shipped",
-    IdeaStatus.DECLINED: "Declined",
-    IdeaStatus.DUPLICATE: "Duplicate",
-}
+def _solution_badges() -> dict[SolutionStatus, tuple[str, str, str]]:
+    return {
+        SolutionStatus.OFFICIAL: ("official", tr("Official answer"), tr("answered or endorsed by staff")),
+        SolutionStatus.ACCEPTED: ("accepted", tr("Accepted answer"), tr("accepted by the asker or the community")),
+        SolutionStatus.COMMUNITY: (
+            "community",
+            tr("Community answer"),
+            tr("suggested by the community, not yet accepted"),
+        ),
+        SolutionStatus.DRAFT: ("draft", tr("Draft"), tr("being written")),
+        SolutionStatus.SUPERSEDED: ("superseded", tr("Superseded"), tr("replaced by a newer solution")),
+    }
+
+
+def role_label(role: Role) -> str:
+    """What a contributor did, as the site says it: "answerer"."""
+    return {
+        Role.ASKER: tr("asker"),
+        Role.ANSWERER: tr("answerer"),
+        Role.ACCEPTER: tr("accepter"),
+        Role.EDITOR: tr("editor"),
+        Role.FINDER: tr("finder"),
+        Role.PROMOTER: tr("promoter"),
+    }[role]
+
+
+def idea_label(status: IdeaStatus) -> str:
+    """An idea's status as a label: "Under review"."""
+    return {
+        IdeaStatus.OPEN: tr("Open"),
+        IdeaStatus.UNDER_REVIEW: tr("Under review"),
+        IdeaStatus.PLANNED: tr("Planned"),
+        IdeaStatus.IN_PROGRESS: tr("In progress"),
+        IdeaStatus.SHIPPED: tr("Shipped"),
+        IdeaStatus.DECLINED: tr("Declined"),
+        IdeaStatus.DUPLICATE: tr("Duplicate"),
+    }[status]
 
 
 def solution_badge(status: SolutionStatus) -> str:
-    css, label, meaning = _SOLUTION_BADGES[status]
+    css, label, meaning = _solution_badges()[status]
     return f'<span class="cc-badge cc-badge--{css}" title="{meaning}">{label}</span>'
 
 
 def idea_badge(status: IdeaStatus) -> str:
-    return f'<span class="cc-badge cc-idea--{status.value}">{IDEA_LABELS[status]}</span>'
+    return f'<span class="cc-badge cc-idea--{status.value}">{idea_label(status)}</span>'
 
 
 @dataclass(frozen=True)
@@ -216,13 +244,14 @@ def pager(page: Page, first: str) -> str:
     def path_of(n: int) -> str:
         return first if n == 1 else posixpath.join(folder, f"page-{n}.md")
 
-    parts = [f"Page {page.number} of {page.count}"]
+    parts = [tr("Page {number} of {count}", number=page.number, count=page.count)]
     if page.number > 1:
-        parts.append(f"[← Previous]({relative(path_of(page.number - 1), page.path)})")
+        parts.append(f"[{tr('← Previous')}]({relative(path_of(page.number - 1), page.path)})")
     if page.number < page.count:
-        parts.append(f"[Next →]({relative(path_of(page.number + 1), page.path)})")
+        parts.append(f"[{tr('Next →')}]({relative(path_of(page.number + 1), page.path)})")
     return "\n\n" + " · ".join(parts) + "\n"
 
 
 def plural(n: int, word: str) -> str:
+    """English only: for maintainers' messages (a build's findings); pages use ``ngettext``."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

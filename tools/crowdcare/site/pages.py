@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from crowdcare.errors import ContentError
 from crowdcare.hours import parse_time
+from crowdcare.i18n import ngettext, tr, translating
 from crowdcare.model import Config, Content, IdeaStatus
 from crowdcare.recognition import Edit, latest_day, standings
 from crowdcare.site.community import community_pages
 from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, idea_pages, idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, leaderboard_page
 from crowdcare.site.markup import (
-    STAFF_MARK,
     external,
     front_matter,
     idea_badge,
@@ -26,6 +26,7 @@ from crowdcare.site.markup import (
     person_path,
     plural,
     solution_badge,
+    staff_mark,
 )
 from crowdcare.site.people import CONTRIBUTORS_INDEX, collect_profiles, people_pages
 from crowdcare.site.solutions import (
@@ -57,15 +58,16 @@ def render_pages(content: Content, edits: Sequence[Edit] = (), today: dt.date | 
             tuple(findings),
         )
     config = content.config
-    pages = {HOME: _home(content, config)}
-    pages.update(solution_pages(content, config))
-    pages.update(idea_pages(content, config))
     if today is None:
         today = parse_time(content.ledger.updated_at).date() if content.ledger else latest_day(content)
-    ranks = standings(content, config, edits, today)
-    pages.update(people_pages(content, config, ranks))
-    pages[LEADERBOARD] = leaderboard_page(ranks, config, today)
-    pages.update(community_pages(content, config))
+    with translating(config.tr):
+        pages = {HOME: _home(content, config)}
+        pages.update(solution_pages(content, config))
+        pages.update(idea_pages(content, config))
+        ranks = standings(content, config, edits, today)
+        pages.update(people_pages(content, config, ranks))
+        pages[LEADERBOARD] = leaderboard_page(ranks, config, today)
+        pages.update(community_pages(content, config))
     return dict(sorted(pages.items()))
 
 
@@ -80,41 +82,46 @@ def _home(content: Content, config: Config) -> str:
         reverse=True,
     )
     staff = [p for p in collect_profiles(content, config) if config.is_staff(p.person)]
+    counts = tr(
+        "{solutions}, {ideas}.",
+        solutions=ngettext("{count:,} solution", "{count:,} solutions", len(solutions)),
+        ideas=ngettext("{count:,} idea", "{count:,} ideas", len(content.ideas)),
+    )
     lines = [
-        front_matter("Home"),
-        f"# {inline(config.name)} community\n",
-        f"Answers from customers and staff, ideas the community votes on, and what we are building next. "
-        f"{plural(len(solutions), 'solution')}, {plural(len(content.ideas), 'idea')}.\n",
-        f"{link('Browse solutions', SOLUTIONS_INDEX, here)}{{ .md-button }} "
-        f"{external('Ask a question', config.ask_url)}{{ .md-button .md-button--primary }}\n",
-        "## Most asked\n",
+        front_matter(tr("Home")),
+        "# " + tr("{name} community", name=inline(config.name)) + "\n",
+        tr("Answers from customers and staff, ideas the community votes on, and what we are building next.")
+        + f" {counts}\n",
+        f"{link(tr('Browse solutions'), SOLUTIONS_INDEX, here)}{{ .md-button }} "
+        f"{external(tr('Ask a question'), config.ask_url)}{{ .md-button .md-button--primary }}\n",
+        "## " + tr("Most asked") + "\n",
     ]
     for s in solutions[:HOME_LIST]:
-        lines.append(
-            f"- {link(s.title, solution_path(s), here)} {solution_badge(s.status)}"
-            f" · asked {plural(s.times_asked, 'time')}"
-        )
-    lines.append("\n## Topics\n")
+        asked = ngettext("asked {count:,} time", "asked {count:,} times", s.times_asked)
+        lines.append(f"- {link(s.title, solution_path(s), here)} {solution_badge(s.status)} · {asked}")
+    lines.append("\n## " + tr("Topics") + "\n")
     lines.extend(
         f"- {link(t.title, topic_path(t.slug), here)}" + (f": {inline(t.description)}" if t.description else "")
         for t in config.topics
     )
-    lines.append("\n## Top ideas\n")
+    lines.append("\n## " + tr("Top ideas") + "\n")
     for idea in ideas[:HOME_LIST]:
-        lines.append(
-            f"- {link(idea.title, idea_path(idea), here)} {idea_badge(idea.status)} · {idea.votes.score} votes"
-        )
-    lines.append(f"\n{link('See the idea board', BOARD_INDEX, here)} · {link('See the roadmap', ROADMAP, here)}\n")
+        votes = ngettext("{count:,} vote", "{count:,} votes", idea.votes.score)
+        lines.append(f"- {link(idea.title, idea_path(idea), here)} {idea_badge(idea.status)} · {votes}")
+    board, roadmap = link(tr("See the idea board"), BOARD_INDEX, here), link(tr("See the roadmap"), ROADMAP, here)
+    lines.append(f"\n{board} · {roadmap}\n")
     if shipped:
-        lines.append("## Recently shipped\n")
+        lines.append("## " + tr("Recently shipped") + "\n")
         lines.extend(
-            f"- {link(i.title, idea_path(i), here)}" + (f" in {inline(i.shipped_in)}" if i.shipped_in else "")
+            f"- {link(i.title, idea_path(i), here)}"
+            + (" " + tr("in {release}", release=inline(i.shipped_in)) if i.shipped_in else "")
             for i in shipped[:3]
         )
-    lines.append(f"\n## The team\n\n{STAFF_MARK} marks staff. Answers come from the whole community:\n")
+    team = tr("{staff} marks staff. Answers come from the whole community:", staff=staff_mark())
+    lines.append("\n## " + tr("The team") + f"\n\n{team}\n")
     lines.extend(f"- {link('@' + p.person.login, person_path(p.person), here)}" for p in staff)
     lines.append(
-        f"\n{link('All contributors', CONTRIBUTORS_INDEX, here)} · {link('Leaderboard', LEADERBOARD, here)} · "
-        f"{link('Browse by tag', TAGS_INDEX, here)}\n"
+        f"\n{link(tr('All contributors'), CONTRIBUTORS_INDEX, here)} · {link(tr('Leaderboard'), LEADERBOARD, here)} · "
+        f"{link(tr('Browse by tag'), TAGS_INDEX, here)}\n"
     )
     return "\n".join(lines)

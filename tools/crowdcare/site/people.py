@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from crowdcare.i18n import ngettext, tr
 from crowdcare.model import Config, Content, PersonRef, Role, Solution
 from crowdcare.recognition import Standing
 from crowdcare.site.ideas import idea_path
-from crowdcare.site.leaderboard import EVENT_NAMES, LEADERBOARD
+from crowdcare.site.leaderboard import LEADERBOARD, event_name
 from crowdcare.site.markup import (
-    STAFF_MARK,
     Page,
     external,
     front_matter,
@@ -20,7 +20,7 @@ from crowdcare.site.markup import (
     pager,
     paginate,
     person_path,
-    plural,
+    staff_mark,
 )
 from crowdcare.site.solutions import published, solution_path
 
@@ -90,18 +90,25 @@ def people_pages(content: Content, config: Config, standings: Sequence[Standing]
 
 
 def _contributors(chunk: Sequence[Profile], page: Page, total: int, config: Config) -> str:
-    title = "Contributors" if page.number == 1 else f"Contributors (page {page.number})"
+    title = tr("Contributors") if page.number == 1 else tr("Contributors (page {number})", number=page.number)
+    intro = tr(
+        "{people} built this knowledge base, most answers first. {staff} marks {team} staff. Points and badges: "
+        "{leaderboard}.",
+        people=ngettext("{count:,} person", "{count:,} people", total),
+        staff=staff_mark(),
+        team=inline(config.name),
+        leaderboard=link(tr("the leaderboard"), LEADERBOARD, page.path),
+    )
+    columns = (tr("Person"), tr("Answers"), tr("Questions asked"), tr("Edits and finds"), tr("Ideas"))
     lines = [
         front_matter(title),
         f"# {title}\n",
-        f"{plural(total, 'person')} built this knowledge base, most answers first. "
-        f"{STAFF_MARK} marks {inline(config.name)} staff. Points and badges: "
-        f"{link('the leaderboard', LEADERBOARD, page.path)}.\n",
-        "| Person | Answers | Questions asked | Edits and finds | Ideas |",
+        intro + "\n",
+        "| " + " | ".join(columns) + " |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for p in chunk:
-        mark = f" {STAFF_MARK}" if config.is_staff(p.person) else ""
+        mark = f" {staff_mark()}" if config.is_staff(p.person) else ""
         other = sum(len(p.roles.get(r, [])) for r in (Role.EDITOR, Role.FINDER, Role.ACCEPTER, Role.PROMOTER))
         lines.append(
             f"| {link('@' + p.person.login, person_path(p.person), page.path)}{mark} | {p.answers} | "
@@ -111,30 +118,33 @@ def _contributors(chunk: Sequence[Profile], page: Page, total: int, config: Conf
     return "\n".join(lines) + "\n"
 
 
-_SECTION_TITLES = {
-    Role.ANSWERER: "Answers",
-    Role.ASKER: "Questions asked",
-    Role.ACCEPTER: "Answers accepted",
-    Role.EDITOR: "Edits",
-    Role.FINDER: "Duplicates found",
-    Role.PROMOTER: "Promoted to the knowledge base",
-}
+def _section_titles() -> dict[Role, str]:
+    return {
+        Role.ANSWERER: tr("Answers"),
+        Role.ASKER: tr("Questions asked"),
+        Role.ACCEPTER: tr("Answers accepted"),
+        Role.EDITOR: tr("Edits"),
+        Role.FINDER: tr("Duplicates found"),
+        Role.PROMOTER: tr("Promoted to the knowledge base"),
+    }
 
 
 def _recognition(standing: Standing, config: Config, here: str, targets: Mapping[str, str]) -> list[str]:
     """Badges and the dated history of points on a profile page."""
     window = config.recognition.window_days
-    span = "the last 12 months" if window == 365 else f"the last {window} days"
-    lines = [f"{plural(standing.recent_points, 'point')} in {span}; {link('the leaderboard', LEADERBOARD, here)}.\n"]
+    span = tr("the last 12 months") if window == 365 else tr("the last {days} days", days=window)
+    recent = ngettext("{count:,} point", "{count:,} points", standing.recent_points)
+    board = link(tr("the leaderboard"), LEADERBOARD, here)
+    lines = [tr("{points} in {span}; {leaderboard}.", points=recent, span=span, leaderboard=board) + "\n"]
     if standing.awards:
-        lines.append(f"## Badges ({len(standing.awards)})\n")
+        lines.append("## " + tr("Badges ({count})", count=len(standing.awards)) + "\n")
         lines += [
             f"- **{inline(a.badge.name)}** · {a.on.isoformat()}"
             + (f": {inline(a.badge.description)}" if a.badge.description else "")
             for a in standing.awards
         ]
         lines.append("")
-    lines.append(f"## History ({len(standing.events)})\n")
+    lines.append("## " + tr("History ({count})", count=len(standing.events)) + "\n")
     for event in standing.events[:PROFILE_LIST_LIMIT]:
         if event.where in targets:
             what = link(event.what, targets[event.where], here)
@@ -144,11 +154,9 @@ def _recognition(standing: Standing, config: Config, here: str, targets: Mapping
             what = inline(event.what)
         points = config.recognition.points_for(event.kind)
         source = " (git)" if event.source == "git" else ""
-        lines.append(
-            f"- {event.on.isoformat()} · {EVENT_NAMES.get(event.kind, event.kind)}{source}: {what} · +{points}"
-        )
+        lines.append(f"- {event.on.isoformat()} · {event_name(event.kind)}{source}: {what} · +{points}")
     if len(standing.events) > PROFILE_LIST_LIMIT:
-        lines.append(f"- … and {len(standing.events) - PROFILE_LIST_LIMIT} earlier")
+        lines.append("- " + tr("… and {count} earlier", count=len(standing.events) - PROFILE_LIST_LIMIT))
     lines.append("")
     return lines
 
@@ -162,27 +170,29 @@ def _profile_page(
     lines = [front_matter("@" + person.login), f"# @{inline(person.login)}\n"]
     if member is not None:
         who = ", ".join(inline(x) for x in (member.name, member.title) if x)
-        lines.append(f"{STAFF_MARK} {who}".rstrip() + "\n")
-    lines.append(
-        f"[GitHub profile](<https://github.com/{person.login}>) · {plural(profile.answers, 'answer')} · "
-        f"{plural(profile.total, 'contribution')}"
-        + (f" · **{plural(standing.points, 'point')}**" if standing is not None else "")
-        + "\n"
-    )
+        lines.append(f"{staff_mark()} {who}".rstrip() + "\n")
+    facts = [
+        f"[{tr('GitHub profile')}](<https://github.com/{person.login}>)",
+        ngettext("{count:,} answer", "{count:,} answers", profile.answers),
+        ngettext("{count:,} contribution", "{count:,} contributions", profile.total),
+    ]
+    if standing is not None:
+        facts.append("**" + ngettext("{count:,} point", "{count:,} points", standing.points) + "**")
+    lines.append(" · ".join(facts) + "\n")
     if standing is not None:
         lines.extend(_recognition(standing, config, here, targets or {}))
-    for role, heading in _SECTION_TITLES.items():
+    for role, heading in _section_titles().items():
         items = profile.roles.get(role, [])
         if items:
             lines.append(f"## {heading} ({len(items)})\n")
             lines.extend(f"- {link(s.title, solution_path(s), here)}" for s in items[:PROFILE_LIST_LIMIT])
             lines.append("")
-    for heading, entries in (("Ideas proposed", profile.ideas), ("Decisions on ideas", profile.decisions)):
+    for heading, entries in ((tr("Ideas proposed"), profile.ideas), (tr("Decisions on ideas"), profile.decisions)):
         if entries:
             lines.append(f"## {heading} ({len(entries)})\n")
             lines.extend(f"- {link(title, path, here)}" for title, path in entries[:PROFILE_LIST_LIMIT])
             lines.append("")
     if profile.total == 0:
-        lines.append("No contributions yet.\n")
-    lines.append(link("All contributors", CONTRIBUTORS_INDEX, here) + "\n")
+        lines.append(tr("No contributions yet.") + "\n")
+    lines.append(link(tr("All contributors"), CONTRIBUTORS_INDEX, here) + "\n")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from crowdcare.freshness import stale
+from crowdcare.i18n import ngettext, tr
 from crowdcare.model import Config, Content, Idea, Solution, SolutionStatus
 from crowdcare.site.markup import (
     Page,
@@ -20,8 +21,8 @@ from crowdcare.site.markup import (
     pager,
     paginate,
     person_link,
-    plural,
     quote,
+    role_label,
     solution_badge,
     thread_label,
     thread_order,
@@ -101,36 +102,42 @@ def _solutions_index(solutions: list[Solution], config: Config) -> str:
     for s in solutions:
         counts[s.topic] += 1
         asked[s.topic] += s.times_asked
+    intro = tr(
+        "{answers} to customer questions, in {topics}. Use the search box to find yours, or browse by topic.",
+        answers=ngettext("{count:,} answer", "{count:,} answers", len(solutions)),
+        topics=ngettext("{count:,} topic", "{count:,} topics", len(config.topics)),
+    )
+    if config.site_url:
+        intro += " " + tr("New solutions in a feed reader: {feed}.", feed=link(tr("Atom feed"), SOLUTIONS_FEED, here))
     lines = [
-        front_matter("Solutions"),
-        "# Solutions\n",
-        f"{plural(len(solutions), 'answer')} to customer questions, in {plural(len(config.topics), 'topic')}. "
-        "Use the search box to find yours, or browse by topic."
-        + (f" New solutions in a feed reader: {link('Atom feed', SOLUTIONS_FEED, here)}." if config.site_url else "")
-        + "\n",
-        "| Topic | Solutions | Times asked |",
+        front_matter(tr("Solutions")),
+        "# " + tr("Solutions") + "\n",
+        intro + "\n",
+        f"| {tr('Topic')} | {tr('Solutions')} | {tr('Times asked')} |",
         "| --- | ---: | ---: |",
     ]
     for topic in config.topics:
         label = link(topic.title, topic_path(topic.slug), here)
         description = f"<br>{inline(topic.description)}" if topic.description else ""
         lines.append(f"| {label}{description} | {counts[topic.slug]} | {asked[topic.slug]} |")
-    lines.append(f"\nCannot find it? {external('Ask a new question', config.ask_url)}{{ .md-button }}\n")
+    ask = external(tr("Ask a new question"), config.ask_url)
+    lines.append("\n" + tr("Cannot find it? {ask}", ask=ask) + "{ .md-button }\n")
     return "\n".join(lines)
 
 
 def _topic_listing(chunk: Sequence[Solution], page: Page, title: str, first: str, config: Config) -> str:
-    heading = title if page.number == 1 else f"{title} (page {page.number})"
+    heading = title if page.number == 1 else tr("{title} (page {number})", title=title, number=page.number)
     lines = [front_matter(heading), f"# {inline(heading)}\n"]
     if not chunk:
-        lines.append("No solutions in this topic yet.\n")
+        lines.append(tr("No solutions in this topic yet.") + "\n")
     for s in chunk:
+        asked = ngettext("asked {count:,} time", "asked {count:,} times", s.times_asked)
+        updated = tr("updated {day}", day=s.updated.isoformat())
         lines.append(
-            f"- {link(s.title, solution_path(s), page.path)} {solution_badge(s.status)}  \n"
-            f"  asked {plural(s.times_asked, 'time')} · updated {s.updated.isoformat()}"
+            f"- {link(s.title, solution_path(s), page.path)} {solution_badge(s.status)}  \n  {asked} · {updated}"
         )
     lines.append(pager(page, first))
-    lines.append(f"\n{link('All topics', SOLUTIONS_INDEX, page.path)}\n")
+    lines.append(f"\n{link(tr('All topics'), SOLUTIONS_INDEX, page.path)}\n")
     return "\n".join(lines)
 
 
@@ -143,38 +150,42 @@ def solution_page(
     here = solution_path(solution)
     topic = config.topic(solution.topic)
     topic_title = topic.title if topic else solution.topic
+    asked_times = ngettext("Asked {count:,} time", "Asked {count:,} times", solution.times_asked)
     facts = [
         solution_badge(solution.status),
-        f'<span class="cc-asked">Asked {plural(solution.times_asked, "time")}</span>',
-        f"Topic: {link(topic_title, topic_path(solution.topic), here)}",
-        f"Updated {solution.updated.isoformat()}",
+        f'<span class="cc-asked">{asked_times}</span>',
+        tr("Topic: {topic}", topic=link(topic_title, topic_path(solution.topic), here)),
+        tr("Updated {day}", day=solution.updated.isoformat()),
     ]
     if solution.verified_with:
         behind = stale(solution, config)
         current = config.product.current_version or ""
+        checked = tr(
+            "Checked with {release}, current {current}", release=inline(solution.verified_with), current=inline(current)
+        )
         facts.append(
-            f'<span class="cc-stale">Checked with {inline(solution.verified_with)}, current {inline(current)}</span>'
+            f'<span class="cc-stale">{checked}</span>'
             if behind is not None
-            else f"Verified with {inline(solution.verified_with)}"
+            else tr("Verified with {release}", release=inline(solution.verified_with))
         )
     lines = [
         front_matter(solution.title),
         f"# {inline(solution.title)}\n",
         " · ".join(facts) + "\n",
-        "## The question\n",
+        "## " + tr("The question") + "\n",
         quote(solution.question) + "\n",
-        "## The answer\n",
+        "## " + tr("The answer") + "\n",
         block(solution.body) + "\n",
-        "## Contributors\n",
+        "## " + tr("Contributors") + "\n",
     ]
     for contributor in solution.contributors:
-        lines.append(f"- {person_link(contributor.person, config, here)} · {contributor.role.value}")
+        lines.append(f"- {person_link(contributor.person, config, here)} · {role_label(contributor.role)}")
     threads = sorted(
         {solution.source, *solution.also_asked}, key=lambda url: (url != solution.source, thread_order(url))
     )
-    lines.append(f"\n## Asked {plural(solution.times_asked, 'time')}\n")
-    lines.append("Customers asked this in these threads:\n")
-    origin = " (where this answer comes from)"
+    lines.append(f"\n## {asked_times}\n")
+    lines.append(tr("Customers asked this in these threads:") + "\n")
+    origin = " " + tr("(where this answer comes from)")
     known = asked or {}
 
     def item(url: str) -> str:
@@ -189,20 +200,21 @@ def solution_page(
     lines.append(f'<ul class="cc-threads">{items}</ul>\n')
     if solution.asked_as:
         # The wordings of the questions folded into it: readers searching the site in their own words find it.
-        lines.append("Also asked as:\n")
+        lines.append(tr("Also asked as:") + "\n")
         lines.extend(f"- {inline(phrasing)}" for phrasing in solution.asked_as[:50])
         lines.append("")
     related = [keyed[key] for key in solution.related if key in keyed]
     if related:
-        lines.append("\n## Related solutions\n")
+        lines.append("\n## " + tr("Related solutions") + "\n")
         lines.extend(f"- {link(r.title, solution_path(r), here)}" for r in related)
     if solution.aliases:
-        lines.append("\nAlso called: " + ", ".join(inline(alias) for alias in solution.aliases))
+        lines.append("\n" + tr("Also called: {aliases}", aliases=", ".join(inline(a) for a in solution.aliases)))
     if solution.tags:
-        lines.append("\nTags: " + ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags))
+        tags = ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags)
+        lines.append("\n" + tr("Tags: {tags}", tags=tags))
     lines.append(
-        f'\n<p class="cc-actions">{html_link("View the source thread", solution.source, "md-button")} '
-        f"{html_link('Ask a new question', config.ask_url, 'md-button md-button--primary')}</p>\n"
+        f'\n<p class="cc-actions">{html_link(tr("View the source thread"), solution.source, "md-button")} '
+        f"{html_link(tr('Ask a new question'), config.ask_url, 'md-button md-button--primary')}</p>\n"
     )
     return "\n".join(lines)
 
@@ -215,9 +227,13 @@ def tombstone_page(merged: Solution, canonical: Solution) -> str:
     lines = [
         front_matter(merged.title, redirect=page_url(target, here), search={"exclude": True}),
         f"# {inline(merged.title)}\n",
-        f"This question was merged into {link(canonical.title, target, here)}, which answers it and lists "
-        f"every thread where it was asked. Taking you there…\n",
-        f'<p class="cc-actions">{html_link("View the source thread", merged.source, "md-button")}</p>\n',
+        tr(
+            "This question was merged into {link}, which answers it and lists every thread where it was asked. "
+            "Taking you there…",
+            link=link(canonical.title, target, here),
+        )
+        + "\n",
+        f'<p class="cc-actions">{html_link(tr("View the source thread"), merged.source, "md-button")}</p>\n',
     ]
     return "\n".join(lines)
 
@@ -226,13 +242,13 @@ def _tag_pages(solutions: list[Solution], ideas: Sequence[Idea], config: Config)
     tagged: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # tag -> (kind, title, path)
     for s in ranked(solutions):
         for tag in s.tags:
-            tagged[tag].append(("Solution", s.title, solution_path(s)))
+            tagged[tag].append((tr("Solution"), s.title, solution_path(s)))
     for idea in sorted(ideas, key=lambda i: (-i.votes.score, i.title.casefold())):
         for tag in idea.tags:
-            tagged[tag].append(("Idea", idea.title, f"ideas/{idea.slug}.md"))
-    lines = [front_matter("Tags"), "# Tags\n"]
+            tagged[tag].append((tr("Idea"), idea.title, f"ideas/{idea.slug}.md"))
+    lines = [front_matter(tr("Tags")), "# " + tr("Tags") + "\n"]
     if not tagged:
-        lines.append("No tags yet.")
+        lines.append(tr("No tags yet."))
     for tag in sorted(tagged):
         lines.append(f"- {link(tag, tag_path(tag), TAGS_INDEX)} ({len(tagged[tag])})")
     pages = {TAGS_INDEX: "\n".join(lines) + "\n"}
@@ -240,10 +256,10 @@ def _tag_pages(solutions: list[Solution], ideas: Sequence[Idea], config: Config)
         first = tag_path(tag)
 
         def render(chunk: Sequence[tuple[str, str, str]], page: Page, tag: str = tag, first: str = first) -> str:
-            out = [front_matter(f"Tag: {tag}"), f"# Tag: {inline(tag)}\n"]
+            out = [front_matter(tr("Tag: {tag}", tag=tag)), "# " + tr("Tag: {tag}", tag=inline(tag)) + "\n"]
             out.extend(f"- {kind}: {link(title, path, page.path)}" for kind, title, path in chunk)
             out.append(pager(page, first))
-            out.append(f"\n{link('All tags', TAGS_INDEX, page.path)}\n")
+            out.append(f"\n{link(tr('All tags'), TAGS_INDEX, page.path)}\n")
             return "\n".join(out)
 
         pages.update(paginate(items, first, config.page_size, render))
