@@ -94,5 +94,5 @@ def current_language() -> str:
 
 
 def month_year(day: dt.date) -> str:
-    """"November 2026" in the language of the pages being built."""
+    """ "November 2026" in the language of the pages being built."""
     return format_date(day, "MMMM y", locale=current_language())

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from crowdcare.hours import format_time, parse_time
+from crowdcare.i18n import tr
 from crowdcare.model import Idea, ResponseLedger, ResponseRecord
 
 BACKLOG_DAYS = 90
@@ -107,17 +108,17 @@ def compute_metrics(ledger: ResponseLedger, now: dt.datetime | None = None) -> R
 
 
 def format_hours(hours: float | None) -> str:
-    """1.5 → '1 h 30 min', 50 → '2 d 2 h', None → '–'."""
+    """1.5 → '1 h 30 min', 50 → '2 d 2 h', None → '–' (in the language of the pages being built)."""
     if hours is None:
         return "–"
     minutes = round(hours * 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return tr("{minutes} min", minutes=minutes)
     if minutes < 48 * 60:
         whole, rest = divmod(minutes, 60)
-        return f"{whole} h {rest} min" if rest else f"{whole} h"
+        return tr("{hours} h {minutes} min", hours=whole, minutes=rest) if rest else tr("{hours} h", hours=whole)
     days, rest = divmod(round(hours), 24)
-    return f"{days} d {rest} h" if rest else f"{days} d"
+    return tr("{days} d {hours} h", days=days, hours=rest) if rest else tr("{days} d", days=days)
 
 
 def age_hours(record: ResponseRecord, now: dt.datetime) -> float:

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from crowdcare.dedup import idea_status_words, idea_url, solution_url
+from crowdcare.dedup import idea_status_words, idea_url, solution_url, status_words
 from crowdcare.model import Config, Content, Idea, IdeaStatus, Role, Solution, StatusChange
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, standing
 from crowdcare.site.solutions import SOLUTIONS_FEED, current
@@ -30,10 +30,11 @@ def feeds(content: Content, config: Config) -> dict[str, str]:
     if not config.site_url:
         return {}
     base = config.site_url.rstrip("/") + "/"
+    tr = config.tr
     newest = sorted(current(content), key=lambda s: (s.created, s.path), reverse=True)[:LIMIT]
     out = {
         SOLUTIONS_FEED: _feed(
-            f"{config.name}: new solutions",
+            tr("{name}: new solutions", name=config.name),
             base + SOLUTIONS_FEED,
             base + "solutions/",
             [_solution_entry(s, config) for s in newest],
@@ -44,7 +45,7 @@ def feeds(content: Content, config: Config) -> dict[str, str]:
     shipped = [(i, c, k) for i in ideas for k, c in enumerate(_changes(i)) if c.status is IdeaStatus.SHIPPED]
     shipped.sort(key=lambda found: (found[1].on, found[0].slug), reverse=True)
     out[CHANGELOG_FEED] = _feed(
-        f"{config.name}: shipped ideas",
+        tr("{name}: shipped ideas", name=config.name),
         base + CHANGELOG_FEED,
         base + "changelog/",
         [_change_entry(i, c, k, config) for i, c, k in shipped[:LIMIT]],
@@ -85,7 +86,8 @@ def _solution_entry(solution: Solution, config: Config) -> ET.Element:
 
 def _change_entry(idea: Idea, change: StatusChange, n: int, config: Config) -> ET.Element:
     url = idea_url(idea, config)
-    words = idea_status_words(idea) if change.status is idea.status else change.status.value.replace("-", " ")
+    tr = config.tr
+    words = idea_status_words(idea, tr) if change.status is idea.status else status_words(change.status, tr)
     summary = f"{one_line(idea.title)}: {words}" + (f". {change.reason}" if change.reason else "")
     return _entry(
         title=f"{idea.title}: {words}",

@@ -9,6 +9,7 @@ plugins:
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from crowdcare import clock
 from crowdcare.adapters.githistory import edits
 from crowdcare.config import load_config
 from crowdcare.errors import CrowdcareError
+from crowdcare.i18n import ENGLISH, Messages
 from crowdcare.model import Solution
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
@@ -44,6 +46,24 @@ SEARCH_MARKDOWN = "---\ntitle: Search\ntemplate: search.html\nhide:\n  - navigat
 SEARCH_IGNORES = (".headerlink", ".md-content__button", ".cc-actions")
 
 
+def theme_words(tr: Messages) -> dict[str, str]:
+    """What search.html, the header's search form and crowdcare-search.js say ({query} and {count} are filled in by
+    the script)."""
+    return {
+        "search": tr("Search"),
+        "search_label": tr("Search the solutions, ideas and guides"),
+        "header_label": tr("Search the solutions and ideas"),
+        "noscript": tr("Searching needs JavaScript. Every solution is also listed on the Solutions page."),
+        "searching": tr("Searching…"),
+        "nothing": tr("Nothing found for “{query}”. Try fewer or other words, or ask a new question."),
+        "found_one": tr("{count} page found for “{query}”"),
+        "found_many": tr("{count} pages found for “{query}”"),
+        "first_ten": tr(" (the first 10 shown)"),
+        "partial": tr(" No page has all of these words: these have some of them"),
+        "failed": tr("The search index could not be loaded: try again, or browse the Solutions page."),
+    }
+
+
 class CrowdcarePluginConfig(MkDocsConfig):
     root = config_options.Type(str, default=".")
 
@@ -60,6 +80,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._indexed: set[str] = set()  # the built files site search indexes (their dest_uri)
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
         self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
+        self._tr: Messages = ENGLISH  # the community's language (crowdcare.yml), read in on_config
 
     def on_config(self, config: Any) -> Any:
         """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
@@ -70,8 +91,11 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         # Material's own words (navigation, search, "Edit this page") in the community's language.
         loaded, _ = load_config(self._root(config))  # a broken crowdcare.yml is reported by on_files
+        self._tr = loaded.tr if loaded is not None else ENGLISH
         if loaded is not None:
             config.theme["language"] = loaded.language
+        # The words of the plugin's own templates and search script (site/theme), in the community's language.
+        config.extra["crowdcare"] = theme_words(self._tr)
         return config
 
     def _root(self, config: Any) -> Path:
@@ -92,6 +116,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             root = self._root(config)
             content = load_content(root)
             pages = render_pages(content, edits(root), clock.now().date())
+            search_page = SEARCH_MARKDOWN.replace("title: Search", f"title: {json.dumps(self._tr('Search'))}")
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
         self._generated = set()
@@ -107,11 +132,12 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # their own (merged, superseded and tombstone pages send readers elsewhere); listings, tags and profiles
         # only repeat those pages' words and would outrank them.
         self._solutions = {solution_path(s): s for s in current(content)}
-        self._searchable = {path: "Solution" for path in self._solutions}
-        self._searchable |= {idea_path(i): "Idea" for i in standing(content.ideas)}
+        tr = self._tr
+        self._searchable = {path: tr("Solution") for path in self._solutions}
+        self._searchable |= {idea_path(i): tr("Idea") for i in standing(content.ideas)}
         self._redirects = [solution_path(merged) for merged, _ in tombstones(content)]
         self._own_feeds = {idea_path(i): idea_feed(i) for i in content.ideas}
-        pages = {**pages, SEARCH_PAGE: SEARCH_MARKDOWN}
+        pages = {**pages, SEARCH_PAGE: search_page}
         self._feeds = {}
         if content.config is not None:
             self._feeds = feeds(content, content.config)
@@ -149,9 +175,10 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
     def _feed_links(self, page: Page) -> list[tuple[str, str]]:
         """(title, URL relative to the page) of the feeds a page announces; titles are ours, URLs are slugs."""
         up = "../" * page.url.count("/")
-        links = [("New solutions", SOLUTIONS_FEED), ("Shipped ideas", CHANGELOG_FEED)]
+        tr = self._tr
+        links = [(tr("New solutions"), SOLUTIONS_FEED), (tr("Shipped ideas"), CHANGELOG_FEED)]
         if page.file.src_uri in self._own_feeds:
-            links.append(("This idea's status", self._own_feeds[page.file.src_uri]))
+            links.append((tr("This idea's status"), self._own_feeds[page.file.src_uri]))
         return [(title, up + path) for title, path in links if path in self._feeds]
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
@@ -160,7 +187,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             html = sanitize_html(html)
             kind = self._searchable.get(path)
         else:  # a hand-written page is a guide, unless it only sends readers elsewhere
-            kind = None if page.meta.get("redirect") else "Guide"
+            kind = None if page.meta.get("redirect") else self._tr("Guide")
         # Site search (Pagefind) indexes only the pages marked so: solutions, ideas and guides. Listings, tags,
         # profiles, merged and superseded pages stay out, so a page that lists a solution never outranks it.
         if kind is None:

@@ -69,21 +69,25 @@ async function find(engine, query) {
   return { results: ranked.map((seen) => seen.result), partial: true };
 }
 
+// The words come from the form's data attributes: the plugin writes them in the community's language.
+const words = form.dataset;
+const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+
 async function search(query) {
-  status.textContent = "Searching…";
+  status.textContent = words.searching;
   list.replaceChildren();
   try {
     const found = await find(await pagefind(), query);
     const pages = await Promise.all(found.results.slice(0, 10).map((result) => result.data()));
     list.replaceChildren(...pages.map(item));
     const n = found.results.length;
-    const shown = n > 10 ? ` (the first 10 shown)` : "";
-    const some = found.partial ? " No page has all of these words: these have some of them" : "";
+    const shown = n > 10 ? words.firstTen : "";
+    const some = found.partial ? words.partial : "";
     status.textContent = n === 0
-      ? `Nothing found for “${query}”. Try fewer or other words, or ask a new question.`
-      : `${n} ${n === 1 ? "page" : "pages"} found for “${query}”${shown}.${some}`;
+      ? fill(words.nothing, { query })
+      : `${fill(n === 1 ? words.foundOne : words.foundMany, { count: n, query })}${shown}.${some}`;
   } catch (error) {
-    status.textContent = "The search index could not be loaded: try again, or browse the Solutions page.";
+    status.textContent = words.failed;
     console.error(error);
   }
 }
