@@ -4,25 +4,41 @@ leak into a German site, or ``str.format`` would raise in a bot comment)."""
 
 from __future__ import annotations
 
+import ast
 import string
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from crowdcare.i18n import LANGUAGES, LOCALES, Messages
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
-KEYWORDS = {"tr": None, "ngettext": (1, 2)}
 
 
 def code_messages() -> dict[str, tuple[str, ...]]:
-    """msgid -> its plural forms (one for a plain message), as the code writes them."""
+    """msgid -> its plural forms (one for a plain message), as the code writes them: every call of ``tr``,
+    ``config.tr``, ``self._tr`` or ``ngettext`` in the package, f-strings included (Babel's extractor does not
+    look inside f-strings)."""
     found: dict[str, tuple[str, ...]] = {}
-    for _, _, message, _, _ in extract_from_dir(str(PACKAGE), [("**.py", "python")], keywords=KEYWORDS):
-        forms = (message,) if isinstance(message, str) else tuple(message)
-        found[forms[0]] = forms
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "i18n.py":
+            continue  # the catalog's own machinery passes messages on
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            wanted = {"tr": 1, "_tr": 1, "ngettext": 2}.get(name)
+            if wanted is None or not node.args:
+                continue
+            args = node.args[:wanted]
+            where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            assert all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args), (
+                f"{where}: a message must be a string literal, or no catalog can hold it"
+            )
+            forms = tuple(str(a.value) for a in args if isinstance(a, ast.Constant))
+            found[forms[0]] = forms
     return found
 
 

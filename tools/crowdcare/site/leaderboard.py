@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from crowdcare.i18n import tr
 from crowdcare.model import Config
 from crowdcare.recognition import Standing
-from crowdcare.site.markup import front_matter, inline, person_link, staff_mark
+from crowdcare.site.markup import badge_words, front_matter, inline, person_link, staff_mark
 
 LEADERBOARD = "leaderboard.md"
 ROWS = 25
@@ -50,7 +50,7 @@ def _table(rows: Sequence[Standing], points: Callable[[Standing], int], config: 
         return [tr("Nobody has earned points here yet.") + "\n"]
     lines = [f"| # | {tr('Person')} | {tr('Points')} | {tr('Badges')} |", "|---:|---|---:|---|"]
     for rank, standing in enumerate(shown, 1):
-        badges = ", ".join(inline(a.badge.name) for a in standing.awards) or "–"
+        badges = ", ".join(inline(badge_words(a.badge)[0]) for a in standing.awards) or "–"
         lines.append(
             f"| {rank} | {person_link(standing.person, config, LEADERBOARD)} | {points(standing):,} | {badges} |"
         )
@@ -93,8 +93,9 @@ def leaderboard_page(standings: Sequence[Standing], config: Config, today: dt.da
     lines += ["", "## " + tr("Badges") + "\n", tr("Each is awarded once, dated the day it was earned.") + "\n"]
     for badge in settings.badges:
         rule = ", ".join(f"{count} × {event_name(kind)}" for kind, count in badge.when)
-        about = f": {inline(badge.description)}" if badge.description else ""
-        lines.append(f"- **{inline(badge.name)}**{about} ({rule})")
+        name, description = badge_words(badge)
+        about = f": {inline(description)}" if description else ""
+        lines.append(f"- **{inline(name)}**{about} ({rule})")
     return "\n".join(lines) + "\n"
 
 

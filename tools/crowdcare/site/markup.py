@@ -20,7 +20,7 @@ import markdown
 import yaml
 
 from crowdcare.i18n import tr
-from crowdcare.model import Config, IdeaStatus, PersonRef, Role, SolutionStatus
+from crowdcare.model import DEFAULT_BADGES, Badge, Config, IdeaStatus, PersonRef, Role, SolutionStatus
 from crowdcare.site.sanitize import images_to_links, sanitize_html
 from crowdcare.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 
@@ -189,6 +189,24 @@ def role_label(role: Role) -> str:
         Role.FINDER: tr("finder"),
         Role.PROMOTER: tr("promoter"),
     }[role]
+
+
+def badge_words(badge: Badge) -> tuple[str, str]:
+    """A badge's name and description as the site shows them: crowdcare's default badges in the community's
+    language; a community's own badges as its crowdcare.yml words them."""
+    defaults = {
+        "First accepted answer": (tr("First accepted answer"), tr("An answer of theirs solved someone's question.")),
+        "Ten accepted answers": (tr("Ten accepted answers"), tr("Ten answers that solved someone's question.")),
+        "First responder": (tr("First responder"), tr("First to reply to five customers.")),
+        "Duplicate hunter": (
+            tr("Duplicate hunter"),
+            tr("Found five questions the knowledge base already answers."),
+        ),
+        "Editor": (tr("Editor"), tr("Three edits to solutions or ideas merged.")),
+        "Idea shipped": (tr("Idea shipped"), tr("Proposed an idea that shipped.")),
+    }
+    default = next((b for b in DEFAULT_BADGES if b.name == badge.name and b.description == badge.description), None)
+    return defaults[badge.name] if default is not None and badge.name in defaults else (badge.name, badge.description)
 
 
 def idea_label(status: IdeaStatus) -> str:

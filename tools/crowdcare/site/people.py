@@ -13,6 +13,7 @@ from crowdcare.site.ideas import idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, event_name
 from crowdcare.site.markup import (
     Page,
+    badge_words,
     external,
     front_matter,
     inline,
@@ -139,8 +140,8 @@ def _recognition(standing: Standing, config: Config, here: str, targets: Mapping
     if standing.awards:
         lines.append("## " + tr("Badges ({count})", count=len(standing.awards)) + "\n")
         lines += [
-            f"- **{inline(a.badge.name)}** · {a.on.isoformat()}"
-            + (f": {inline(a.badge.description)}" if a.badge.description else "")
+            f"- **{inline(badge_words(a.badge)[0])}** · {a.on.isoformat()}"
+            + (f": {inline(badge_words(a.badge)[1])}" if badge_words(a.badge)[1] else "")
             for a in standing.awards
         ]
         lines.append("")
