@@ -54,6 +54,7 @@ demo: setup
 	@echo ""
 	@echo "  Serving it on  http://$(HOST):$(PORT)/   (Ctrl-C to stop; PORT=8080 make demo for another port)"
 	@echo "  See Metrics (charts) and Triage (who is waiting) for the response guarantee."
+	@echo "  The same community in German (language: de): http://$(HOST):$(PORT)/de/"
 	@echo ""
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(DEMO)/site $(PORT)
 

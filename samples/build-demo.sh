@@ -99,4 +99,20 @@ echo "  8. metrics: the last 90 days, counting everyone still waiting (crowdcare
 echo "  9. build the site (validate, strict MkDocs build)"
 "$BIN"/crowdcare --root "$DIR" validate
 "$BIN"/mkdocs build --strict --quiet -f "$DIR"/mkdocs.yml
+echo " 10. languages: the same community with \`language: de\` in crowdcare.yml, its bot and its site in German"
+rm -rf "$DIR"/de && mkdir -p "$DIR"/de
+cp -r "$DIR"/mkdocs.yml "$DIR"/docs "$DIR"/overrides "$DIR"/kb "$DIR"/ideas "$DIR"/metrics "$DIR"/de/
+{ echo "language: de"; cat "$DIR"/crowdcare.yml; } >"$DIR"/de/crowdcare.yml
+cp -r "$SNAPSHOT" "$DIR"/de/snapshot
+"$BIN"/crowdcare --root "$DIR"/de respond --snapshot "$DIR"/de/snapshot >/dev/null 2>&1
+"$BIN"/python - "$DIR"/de/snapshot/outbox.jsonl <<'PY' | sed 's/^/     /'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    body = json.loads(line).get("body") or ""
+    if "crowdcare:respond:acknowledge" in body:
+        print("the bot: " + body.splitlines()[0][:150] + "…")
+        break
+PY
+"$BIN"/mkdocs build --strict --quiet -f "$DIR"/de/mkdocs.yml -d "$DIR"/site/de
+echo "     the German site: site/de/ (Material's own words in German too)"
 echo "  What the bot posted, labelled, assigned, closed and reopened: $DIR/snapshot/outbox.jsonl"

@@ -319,3 +319,18 @@ def test_the_built_site_has_its_feeds_and_every_page_names_them(sample_repo: Rep
     assert re.search(r'<a href="../../feeds/ideas/dark-mode.xml"[^>]*>Atom feed</a>', idea)  # visible, resolves
     home = (site / "index.html").read_text("utf-8")
     assert 'title="New solutions" href="feeds/solutions.xml"' in home and "This idea" not in home
+
+
+def test_a_german_community_builds_a_german_site_with_materials_own_language(sample_repo: Repo) -> None:
+    sample_repo.config(language="de")
+    result = build_site(sample_repo)
+    assert result.returncode == 0, result.stderr
+    site = sample_repo.root / "site"
+    home = (site / "index.html").read_text("utf-8")
+    assert '<html lang="de"' in home  # Material's theme.language, set by the plugin from crowdcare.yml
+    assert 'placeholder="Suche"' in home and "Lösungen durchstöbern" in home
+    search = (site / "search/index.html").read_text("utf-8")
+    assert "<h1>Suche</h1>" in search and 'data-searching="Suche läuft…"' in search
+    assert "Lösungen, Ideen und Anleitungen durchsuchen" in search
+    solution = (site / "kb/sync/files-do-not-sync/index.html").read_text("utf-8")
+    assert "Die Frage" in solution and 'data-pagefind-meta="kind:Lösung"' in solution
