@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
-from crowdcare.buckets import Buckets
-from crowdcare.dedup import BUCKET_THRESHOLD
-from crowdcare.model import IndexEntry
-from crowdcare.search_index import SearchIndex
+from crowdcare.core.model import IndexEntry
+from crowdcare.similarity.buckets import Buckets
+from crowdcare.similarity.dedup import BUCKET_THRESHOLD
+from crowdcare.similarity.search_index import SearchIndex
 
 
 def texts(folder: Path) -> list[tuple[str, str]]:

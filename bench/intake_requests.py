@@ -24,9 +24,9 @@ from tests.adapters.standin import StandIn
 from tests.builders import CONFIG, Repo
 
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.config import load_config
-from crowdcare.intake import take_in, take_in_all
-from crowdcare.model import Channel, Config, ThreadRef
+from crowdcare.content.config import load_config
+from crowdcare.core.model import Channel, Config, ThreadRef
+from crowdcare.intake.take_in import take_in, take_in_all
 
 REPO = "octo-org/octo-repo"
 

@@ -36,12 +36,12 @@ from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.documents import solution_document
-from crowdcare.draft import draft_solution
-from crowdcare.model import Channel, PersonRef, Reply, Thread, ThreadRef
-from crowdcare.promote import Promoter, promote_thread
+from crowdcare.content.documents import solution_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.promote.draft import draft_solution
+from crowdcare.promote.triggers import Promoter, promote_thread
 from crowdcare.site.probe import probe_solution
-from crowdcare.store import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

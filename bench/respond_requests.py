@@ -30,8 +30,8 @@ from tests.adapters.standin import StandIn
 
 from crowdcare.adapters.etag_cache import EtagCache
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.model import Config
-from crowdcare.respond import Rotation, is_question, respond_all
+from crowdcare.core.model import Config
+from crowdcare.respond.guarantee import Rotation, is_question, respond_all
 from intake_requests import REPO, config, summarize
 
 NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)

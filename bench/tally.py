@@ -34,11 +34,11 @@ from tests.builders import CONFIG
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.adapters.reaction_cache import ReactionCache
-from crowdcare.documents import idea_document
-from crowdcare.model import Idea as IdeaModel
-from crowdcare.model import IdeaStatus, PersonRef, Votes
-from crowdcare.store import load_content
-from crowdcare.tally import Tallier, tally
+from crowdcare.content.documents import idea_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Idea as IdeaModel
+from crowdcare.core.model import IdeaStatus, PersonRef, Votes
+from crowdcare.tally.ideas import Tallier, tally
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 REPO = "octo-org/octo-repo"

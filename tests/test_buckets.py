@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crowdcare import buckets as buckets_module
-from crowdcare.buckets import Buckets, pending_buckets, shared_words
-from crowdcare.cli import cli
-from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
-from crowdcare.search_index import stems_of
+from crowdcare.cli.main import cli
+from crowdcare.core.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
+from crowdcare.similarity import buckets as buckets_module
+from crowdcare.similarity.buckets import Buckets, pending_buckets, shared_words
+from crowdcare.similarity.search_index import stems_of
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.validate import validate_repository
+from crowdcare.cli.main import cli
+from crowdcare.content.validate import validate_repository
 from tests.builders import copy_community, git, init_git
 from tests.conftest import COMMUNITY_SNAPSHOT
 

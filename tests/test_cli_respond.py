@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.ledger import LEDGER_PATH, load_ledger
+from crowdcare.cli.main import cli
+from crowdcare.content.ledger import LEDGER_PATH, load_ledger
 from tests.builders import copy_community
 from tests.conftest import COMMUNITY_SNAPSHOT
 

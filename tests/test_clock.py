@@ -1,4 +1,4 @@
-"""One clock: only crowdcare.clock reads the time, and the suite passes whatever day it is run.
+"""One clock: only crowdcare.core.clock reads the time, and the suite passes whatever day it is run.
 
 Two checks. A static one: no module of the package but ``clock`` reads the wall clock (the checker is shown to
 catch each way of reading it). A dynamic one: the suite's fast tests run again under Debian's ``faketime`` at
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from crowdcare import clock
+from crowdcare.core import clock
 from tests.conftest import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "tools" / "crowdcare"
@@ -46,9 +46,9 @@ def wall_clock_reads(source: str) -> list[str]:
 def test_only_the_clock_module_reads_the_time(path: Path) -> None:
     reads = wall_clock_reads(path.read_text("utf-8"))
     if path.name == "clock.py":
-        assert reads, "crowdcare.clock is the one place that reads the time"
+        assert reads, "crowdcare.core.clock is the one place that reads the time"
     else:
-        assert reads == [], f"{path.name} reads the clock itself; take the time from crowdcare.clock: {reads}"
+        assert reads == [], f"{path.name} reads the clock itself; take the time from crowdcare.core.clock: {reads}"
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.cli import cli
-from crowdcare.dedup import (
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, Content, SearchHit, ThreadRef
+from crowdcare.intake.take_in import SUGGESTIONS_END, SUGGESTIONS_START
+from crowdcare.similarity.dedup import (
     DUPLICATE_THRESHOLD,
     RELATED_THRESHOLD,
     SEMANTIC_DUPLICATE_THRESHOLD,
@@ -28,10 +31,7 @@ from crowdcare.dedup import (
     thread_entries,
     thresholds,
 )
-from crowdcare.intake import SUGGESTIONS_END, SUGGESTIONS_START
-from crowdcare.model import Channel, Content, SearchHit, ThreadRef
-from crowdcare.search_index import SearchIndex
-from crowdcare.store import load_content
+from crowdcare.similarity.search_index import SearchIndex
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 from tests.test_respond import BOT, discussion, iso
 

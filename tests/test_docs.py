@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from crowdcare.cli import cli
-from crowdcare.rules import RULES
+from crowdcare.cli.main import cli
+from crowdcare.content.rules import RULES
 from tests.conftest import REPO_ROOT
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crowdcare.documents import solution_document, write_atomically
-from crowdcare.store import load_content
+from crowdcare.content.documents import solution_document, write_atomically
+from crowdcare.content.store import load_content
 from tests.conftest import COMMUNITY
 
 

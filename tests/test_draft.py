@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from crowdcare.documents import solution_document
-from crowdcare.draft import MAX_BRACKETS, draft_solution, ingest
-from crowdcare.model import Channel, Config, Content, PersonRef, Reply, Thread, ThreadRef
-from crowdcare.preflight import check_proposal
+from crowdcare.content.documents import solution_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, Config, Content, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.promote.draft import MAX_BRACKETS, draft_solution, ingest
+from crowdcare.promote.preflight import check_proposal
 from crowdcare.site.probe import render_seconds
-from crowdcare.store import load_content
 from tests.conftest import COMMUNITY
 from tests.site.hostile import BODY, QUESTION, TITLE
 

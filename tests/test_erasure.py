@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from crowdcare.cli import cli
-from crowdcare.erasure import new_pseudonym
-from crowdcare.store import load_content
-from crowdcare.validate import validate_repository
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
+from crowdcare.content.validate import validate_repository
+from crowdcare.people.erasure import new_pseudonym
 from tests.builders import copy_community
 
 KENJI = "kenji-watanabe"

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.dedup import BUCKET_THRESHOLD, DUPLICATE_THRESHOLD
-from crowdcare.errors import BadInputError
-from crowdcare.evaluation import (
+from crowdcare.cli.main import cli
+from crowdcare.core.errors import BadInputError
+from crowdcare.similarity.benchmark import (
     BUCKET_SWEEP,
     KEYS,
     Item,
@@ -22,6 +21,7 @@ from crowdcare.evaluation import (
     run_benchmark,
     sweep,
 )
+from crowdcare.similarity.dedup import BUCKET_THRESHOLD, DUPLICATE_THRESHOLD
 
 
 def test_perfect_bucketing_scores_one() -> None:
@@ -142,7 +142,7 @@ def test_bad_files_name_the_line(tmp_path: Path, content: str, message: str) -> 
 
 
 def test_halves_split_by_group_never_share_an_enquiry() -> None:
-    from crowdcare.evaluation import Item, half_of
+    from crowdcare.similarity.benchmark import Item, half_of
 
     items = [Item(f"i{n}", f"question {n}", "", f"g{n % 40}" if n % 7 else None) for n in range(400)]
     tune, report = half_of(items, "tune"), half_of(items, "report")
@@ -153,7 +153,7 @@ def test_halves_split_by_group_never_share_an_enquiry() -> None:
 
 
 def test_the_baseline_is_plain_bm25_over_the_same_items() -> None:
-    from crowdcare.evaluation import Item, baseline
+    from crowdcare.similarity.benchmark import Item, baseline
 
     items = [
         Item("a1", "card not arrived yet", "", "arrival"),

@@ -14,12 +14,12 @@ import pytest
 
 from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.dedup import Suggestion, render_suggestions
-from crowdcare.fold import FOLDED, claim_marker, claim_of, fold_all, judge
-from crowdcare.frontmatter import parse_document
-from crowdcare.intake import MARKER
-from crowdcare.model import Content, SearchHit
-from crowdcare.store import load_content
+from crowdcare.content.frontmatter import parse_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Content, SearchHit
+from crowdcare.fold.questions import FOLDED, claim_marker, claim_of, fold_all, judge
+from crowdcare.intake.take_in import MARKER
+from crowdcare.similarity.dedup import Suggestion, render_suggestions
 from tests.builders import copy_community, git, init_git
 from tests.test_respond import ASKER, BOT, HELPER, at, comment, discussion, iso, outbox, thread
 
@@ -189,7 +189,7 @@ def test_judge_is_pure_and_reads_the_claim(snap: SnapshotGitHub, content: Conten
 def test_the_fold_comment_escapes_a_hostile_title(content: Content, snap: SnapshotGitHub) -> None:
     import dataclasses
 
-    from crowdcare.fold import fold_comment
+    from crowdcare.fold.questions import fold_comment
 
     ref = discussion(snap, 1, claim_comment())
     hostile = dataclasses.replace(content.solutions[0], title="Fix](javascript:alert(1)) <img src=x onerror=alert(1)>")
@@ -211,8 +211,8 @@ def react_to(snap: SnapshotGitHub, number: int, comment_id: str, content: str, w
 
 
 def proposal_id(snap: SnapshotGitHub, number: int) -> str:
-    from crowdcare.fold import FINDER
-    from crowdcare.model import Channel, ThreadRef
+    from crowdcare.core.model import Channel, ThreadRef
+    from crowdcare.fold.questions import FINDER
 
     found = [r for r in thread(snap, ThreadRef(Channel.DISCUSSION, number)).replies if FINDER.search(r.body)]
     assert len(found) == 1, "exactly one claim on the finder's behalf"
@@ -286,13 +286,13 @@ def test_a_find_of_a_merged_solution_names_the_one_it_was_merged_into(snap: Snap
 
 
 def discussion_ref(number: int) -> Any:
-    from crowdcare.model import Channel, ThreadRef
+    from crowdcare.core.model import Channel, ThreadRef
 
     return ThreadRef(Channel.DISCUSSION, number)
 
 
 def test_the_response_ledger_records_claims_and_their_outcome(snap: SnapshotGitHub, content: Content) -> None:
-    from crowdcare.fold import claim_state
+    from crowdcare.fold.questions import claim_state
 
     assert content.config is not None
     config = content.config

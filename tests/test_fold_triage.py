@@ -10,9 +10,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.ledger import load_ledger
-from crowdcare.model import ResponseStatus
+from crowdcare.cli.main import cli
+from crowdcare.content.ledger import load_ledger
+from crowdcare.core.model import ResponseStatus
 from tests.builders import copy_community, init_git
 from tests.conftest import COMMUNITY_SNAPSHOT
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, validators
 
-from crowdcare.config import load_config
+from crowdcare.content.config import load_config
 from tests.conftest import REPO_ROOT
 
 ISSUE_FORMS = sorted((REPO_ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))

@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.freshness import releases_behind
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
+from crowdcare.promote.freshness import releases_behind
 from crowdcare.site.pages import render_pages
-from crowdcare.store import load_content
 from tests.builders import Repo, solution_text
 
 

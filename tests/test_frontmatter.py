@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crowdcare.frontmatter import FileProblem, load_yaml, parse_document
+from crowdcare.content.frontmatter import FileProblem, load_yaml, parse_document
 
 
 def test_lines_point_at_keys_in_the_file() -> None:

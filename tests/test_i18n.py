@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from crowdcare.i18n import LANGUAGES, LOCALES, Messages
+from crowdcare.core.i18n import LANGUAGES, LOCALES, Messages
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 

@@ -12,13 +12,13 @@ import pytest
 
 from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.fold import FINDER, IDEA_FOLDED
-from crowdcare.frontmatter import parse_document
-from crowdcare.idea_fold import fold_ideas, idea_claim_marker
-from crowdcare.intake import MARKER
-from crowdcare.model import Channel, ThreadRef
-from crowdcare.recognition import events_of
-from crowdcare.store import load_content
+from crowdcare.content.frontmatter import parse_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, ThreadRef
+from crowdcare.fold.ideas import fold_ideas, idea_claim_marker
+from crowdcare.fold.questions import FINDER, IDEA_FOLDED
+from crowdcare.intake.take_in import MARKER
+from crowdcare.people.recognition import events_of
 from tests.builders import copy_community, git, idea_text, init_git
 from tests.test_respond import ASKER, BOT, HELPER, at, comment, discussion, iso, outbox, thread
 
@@ -108,8 +108,8 @@ def test_an_idea_without_its_file_yet_waits_and_a_solution_is_refused(snap: Snap
 
 
 def test_the_reply_to_a_new_idea_asks_for_consent_unless_the_match_was_declined(root: Path) -> None:
-    from crowdcare.dedup import IdeaMatch, render_idea_suggestions
-    from crowdcare.model import SearchHit
+    from crowdcare.core.model import SearchHit
+    from crowdcare.similarity.dedup import IdeaMatch, render_idea_suggestions
 
     content = load_content(root)
     assert content.config is not None

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.cli import cli
-from crowdcare.dedup import Catalog, OpenThread
-from crowdcare.index_cache import cache_dir, load_catalog, open_index, save_catalog
-from crowdcare.model import Thread
+from crowdcare.cli.main import cli
+from crowdcare.core.model import Thread
+from crowdcare.similarity.dedup import Catalog, OpenThread
+from crowdcare.similarity.index_cache import cache_dir, load_catalog, open_index, save_catalog
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 SAMPLE = COMMUNITY_SNAPSHOT

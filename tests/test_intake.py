@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.config import load_config
-from crowdcare.errors import AmbiguousWriteError, TransientError
-from crowdcare.intake import MARKER, normalize, redact, take_in, take_in_all
-from crowdcare.model import Channel, Config, PersonKind, Reply, ThreadKind, ThreadRef
+from crowdcare.content.config import load_config
+from crowdcare.core.errors import AmbiguousWriteError, TransientError
+from crowdcare.core.model import Channel, Config, PersonKind, Reply, ThreadKind, ThreadRef
+from crowdcare.intake.take_in import MARKER, normalize, redact, take_in, take_in_all
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 SAMPLE = COMMUNITY_SNAPSHOT

@@ -7,12 +7,12 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from crowdcare.config import load_config
-from crowdcare.intake import compose_reply
-from crowdcare.model import Channel, PersonRef, Thread, ThreadKind, ThreadRef
-from crowdcare.respond import Rotation, facts_of, plan
+from crowdcare.content.config import load_config
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, PersonRef, Thread, ThreadKind, ThreadRef
+from crowdcare.intake.take_in import compose_reply
+from crowdcare.respond.guarantee import Rotation, facts_of, plan
 from crowdcare.site.pages import render_pages
-from crowdcare.store import load_content
 from tests.builders import Repo
 from tests.conftest import COMMUNITY
 

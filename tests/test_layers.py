@@ -14,32 +14,51 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
-    # The domain: frozen dataclasses, errors, text and time arithmetic, the one clock.
-    "core": {"errors", "model", "text", "hours", "clock", "redact", "i18n"},
+    # The domain: frozen dataclasses, errors, text and time arithmetic, the one clock, the message catalogs.
+    "core": {"core", "core.errors", "core.model", "core.text", "core.times", "core.clock", "core.redact", "core.i18n"},
     # Content on disk and the ports (Protocols) the steps are given.
-    "content": {"rules", "frontmatter", "schema", "config", "store", "ports", "ledger", "documents", "patch"},
-    # What crowdcare does, as pure functions over the ports, and the pages it generates.
+    "content": {
+        "content",
+        "content.rules",
+        "content.frontmatter",
+        "content.schema",
+        "content.config",
+        "content.store",
+        "content.ports",
+        "content.ledger",
+        "content.documents",
+        "content.fields",
+    },
+    # What crowdcare does, by capability, as pure functions over the ports, and the pages it generates.
     "steps": {
-        "respond",
-        "votes",
-        "tally",
-        "draft",
-        "pulls",
-        "merge",
-        "promote",
-        "preflight",
-        "metrics",
-        "recognition",
-        "erasure",
-        "freshness",
-        "validate",
+        "content.validate",
         "intake",
-        "dedup",
+        "intake.take_in",
+        "respond",
+        "respond.guarantee",
+        "respond.proposals",
+        "respond.metrics",
         "fold",
-        "idea_fold",
-        "proposals",
-        "doctor",
-        "scaffold",
+        "fold.questions",
+        "fold.ideas",
+        "promote",
+        "promote.triggers",
+        "promote.draft",
+        "promote.merge",
+        "promote.preflight",
+        "promote.changes",
+        "promote.freshness",
+        "tally",
+        "tally.ideas",
+        "tally.votes",
+        "people",
+        "people.recognition",
+        "people.erasure",
+        "similarity",
+        "similarity.dedup",
+        "adopt",
+        "adopt.doctor",
+        "adopt.scaffold",
         "site",
         "site.probe",
         "site.community",
@@ -71,22 +90,23 @@ LAYERS = {
         "adapters.reaction_cache",
         "adapters.etag_cache",
         "adapters.json_cache",
-        "search_index",
-        "index_cache",
-        "semantic",
-        "buckets",
+        "similarity.search_index",
+        "similarity.index_cache",
+        "similarity.semantic",
+        "similarity.buckets",
     },
     # Entry points: the command line, the MkDocs plugin, and the benchmark harness the CLI runs.
     "edges": {
         "cli",
-        "cli_respond",
-        "cli_buckets",
-        "cli_promote",
-        "cli_tally",
-        "cli_fold",
-        "cli_adopt",
+        "cli.main",
+        "cli.respond",
+        "cli.buckets",
+        "cli.promote",
+        "cli.tally",
+        "cli.fold",
+        "cli.adopt",
         "site.plugin",
-        "evaluation",
+        "similarity.benchmark",
         "__main__",
         "__init__",
     },
@@ -153,7 +173,7 @@ def violations(module: str, source: str) -> list[str]:
         if name == "crowdcare" or name.startswith("crowdcare."):
             target = name.removeprefix("crowdcare").removeprefix(".")
             if target not in MODULES:
-                continue  # a name from a module (from crowdcare.model import Thread), not a module
+                continue  # a name from a module (from crowdcare.core.model import Thread), not a module
             if ORDER.index(layer_of(target)) > layer:
                 found.append(f"{module} ({ORDER[layer]}) imports {target} ({layer_of(target)})")
         else:
@@ -180,13 +200,13 @@ def test_imports_point_down_or_sideways(module: str) -> None:
         "from crowdcare import adapters",
         "from crowdcare.adapters import snapshot",
         "from crowdcare import cli",
-        "import crowdcare.cli_respond",
+        "import crowdcare.cli.respond",
         "from crowdcare.site import plugin",
         "from crowdcare import site",
         "from crowdcare.site.pages import render_pages",
-        "from crowdcare import search_index",
-        "from .adapters import live",
-        "from . import cli",
+        "from crowdcare.similarity import search_index",
+        "from ..adapters import live",
+        "from .. import cli",
         "import click",
         "from github import Github",
         "import mkdocs.plugins",
@@ -196,12 +216,17 @@ def test_imports_point_down_or_sideways(module: str) -> None:
 )
 def test_the_checker_catches_a_core_module_importing_upwards(line: str) -> None:
     """Append a forbidden import to the real model.py: the checker must name it."""
-    bad = MODULES["model"].read_text("utf-8") + "\n" + line + "\n"
-    assert violations("model", bad) != [], line
+    bad = MODULES["core.model"].read_text("utf-8") + "\n" + line + "\n"
+    assert violations("core.model", bad) != [], line
 
 
 def test_the_checker_catches_a_step_importing_an_adapter_or_an_edge() -> None:
-    for line in ("from crowdcare.buckets import Buckets", "import whoosh", "from crowdcare.site.plugin import X"):
-        assert violations("respond", MODULES["respond"].read_text("utf-8") + "\n" + line + "\n") != [], line
+    for line in (
+        "from crowdcare.similarity.buckets import Buckets",
+        "import whoosh",
+        "from crowdcare.site.plugin import X",
+    ):
+        source = MODULES["respond.guarantee"].read_text("utf-8")
+        assert violations("respond.guarantee", source + "\n" + line + "\n") != [], line
     # and the same lines are allowed where they belong
-    assert violations("cli_buckets", "from crowdcare.buckets import Buckets\nimport click\n") == []
+    assert violations("cli.buckets", "from crowdcare.similarity.buckets import Buckets\nimport click\n") == []

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import ValidationError
 
-from crowdcare.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
-from crowdcare.model import ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
+from crowdcare.content.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
+from crowdcare.core.model import ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint
 
 RECORD = ResponseRecord(
     "discussion #1", "https://github.com/a/b/discussions/1", "How?", "2026-11-01T00:00:00Z", ResponseStatus.NEW

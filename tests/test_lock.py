@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crowdcare.adapters.lock import exclusive
-from crowdcare.errors import TransientError
+from crowdcare.core.errors import TransientError
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 CROWDCARE = str(Path(sys.executable).parent / "crowdcare")

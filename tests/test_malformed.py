@@ -86,7 +86,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_malformed_snapshot_is_one_line_exit_2_and_nothing_written(
     pristine: Path, tmp_path: Path, damage: str, command: str
 ) -> None:
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
 
     root = tmp_path / "repo"
     shutil.copytree(pristine, root)
@@ -107,7 +107,7 @@ def test_a_malformed_snapshot_is_one_line_exit_2_and_nothing_written(
 
 
 def test_a_cache_folder_that_is_a_file_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
 
     root = copy_community(tmp_path / "repo")
     cache = tmp_path / "cache-file"

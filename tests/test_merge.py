@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from crowdcare.errors import BadInputError
-from crowdcare.frontmatter import parse_document
-from crowdcare.merge import find_solution, merge_into
-from crowdcare.model import PersonRef, Role, SolutionStatus
-from crowdcare.store import load_content
-from crowdcare.validate import validate_repository
+from crowdcare.content.frontmatter import parse_document
+from crowdcare.content.store import load_content
+from crowdcare.content.validate import validate_repository
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import PersonRef, Role, SolutionStatus
+from crowdcare.promote.merge import find_solution, merge_into
 from tests.builders import Repo
 
 TODAY = dt.date(2026, 11, 22)

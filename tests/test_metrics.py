@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from crowdcare.metrics import compute_metrics, format_hours, nearest_rank
-from crowdcare.model import ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.core.model import ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.respond.metrics import compute_metrics, format_hours, nearest_rank
 from tests.builders import Repo
 
 
@@ -72,7 +72,7 @@ def test_hours_read_like_people_write_them() -> None:
 
 
 def test_a_question_still_waiting_counts_in_the_median() -> None:
-    from crowdcare.metrics import survival_quantile, timing
+    from crowdcare.respond.metrics import survival_quantile, timing
 
     # Three answered within 2 h, four still waiting after 216 h: dropping the waiting gave a median of 1 h.
     durations = [(1.0, True), (1.0, True), (2.0, True), (216.0, False), (216.0, False), (216.0, False), (216.0, False)]
@@ -84,7 +84,7 @@ def test_a_question_still_waiting_counts_in_the_median() -> None:
 
 
 def test_a_question_waiting_inside_its_target_is_neither_hit_nor_miss() -> None:
-    from crowdcare.metrics import timing
+    from crowdcare.respond.metrics import timing
 
     figures = timing([(1.0, True), (30.0, True), (5.0, False)], 24)
     assert figures.within_target == 0.5 and figures.still_waiting == 1 and figures.waiting_past_target == 0
@@ -95,7 +95,7 @@ def test_the_metrics_command_prints_the_keys(sample_repo: Repo) -> None:
 
     from click.testing import CliRunner
 
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
 
     records = [
         {"thread": "discussion #1", "url": "https://github.com/acme/community/discussions/1", "title": "a",
@@ -122,7 +122,7 @@ def test_the_metrics_command_prints_the_keys(sample_repo: Repo) -> None:
 
 
 def test_deflection_counts_folds_and_claims_in_the_window() -> None:
-    from crowdcare.metrics import window_figures
+    from crowdcare.respond.metrics import window_figures
 
     records = [
         record(1, "2026-11-01T00:00:00Z", ResponseStatus.CLOSED, claim="a/b", claim_outcome="folded"),
@@ -147,7 +147,7 @@ def test_metrics_from_a_snapshot_need_no_ledger_and_write_nothing(tmp_path: Path
 
     from click.testing import CliRunner
 
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
     from tests.builders import copy_community
     from tests.conftest import COMMUNITY_SNAPSHOT
 
@@ -182,7 +182,7 @@ def test_metrics_from_a_snapshot_need_no_ledger_and_write_nothing(tmp_path: Path
 
 
 def test_a_question_closed_without_a_reply_is_not_still_waiting() -> None:
-    from crowdcare.metrics import timing
+    from crowdcare.respond.metrics import timing
 
     figures = timing([(1.0, True), (30.0, False), (40.0, False)], 24, closed=[False, True, False])
     assert (figures.still_waiting, figures.closed_without, figures.waiting_past_target) == (1, 1, 1)

@@ -1,4 +1,4 @@
-"""Minimal-diff front-matter edits (crowdcare.patch): property-based, over hand-edited idea files written in
+"""Minimal-diff front-matter edits (crowdcare.content.fields): property-based, over hand-edited idea files written in
 many styles (comments anywhere, any key order, quoting, block or flow votes, CRLF, any body)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crowdcare.errors import BadInputError
-from crowdcare.patch import patch_front_matter
-from crowdcare.store import idea_from_text
+from crowdcare.content.fields import patch_front_matter
+from crowdcare.content.store import idea_from_text
+from crowdcare.core.errors import BadInputError
 
 VOTE_KEYS = ("up", "down", "score", "verified")
 counts = st.integers(min_value=0, max_value=10**6)

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.documents import inside, write_inside
-from crowdcare.errors import BadInputError
-from crowdcare.validate import validate_repository
+from crowdcare.cli.main import cli
+from crowdcare.content.documents import inside, write_inside
+from crowdcare.content.validate import validate_repository
+from crowdcare.core.errors import BadInputError
 from tests.builders import Repo, copy_community, init_git
 from tests.conftest import COMMUNITY_SNAPSHOT
 

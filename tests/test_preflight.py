@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crowdcare.preflight import check_proposal
-from crowdcare.store import load_content
+from crowdcare.content.store import load_content
+from crowdcare.promote.preflight import check_proposal
 from tests.builders import Repo, solution_text
 
 

@@ -13,10 +13,10 @@ import pytest
 
 from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.errors import BranchMovedError
-from crowdcare.model import Channel, PersonRef, ThreadRef
-from crowdcare.promote import Outcome, Promoter, promote_all
-from crowdcare.store import load_content
+from crowdcare.content.store import load_content
+from crowdcare.core.errors import BranchMovedError
+from crowdcare.core.model import Channel, PersonRef, ThreadRef
+from crowdcare.promote.triggers import Outcome, Promoter, promote_all
 from tests.builders import copy_community, git, init_git, solution_text
 
 BOT = "tallybook-bot"
@@ -347,8 +347,8 @@ def test_the_askers_own_reply_marked_by_the_asker_is_not_an_accepted_answer(root
 
 def test_governance_follows_ids_not_logins(root: Path) -> None:
     """A staff login reused by someone else after the account was deleted gains nothing."""
-    from crowdcare.model import PersonRef
-    from crowdcare.store import load_content
+    from crowdcare.content.store import load_content
+    from crowdcare.core.model import PersonRef
 
     config = load_content(root).config
     assert config is not None

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.model import Channel, Config, ResponseStatus, ThreadRef
-from crowdcare.proposals import as_confirmed
+from crowdcare.core.model import Channel, Config, ResponseStatus, ThreadRef
+from crowdcare.respond.proposals import as_confirmed
 from tests.test_respond import (
     ASKED,
     ASKER,

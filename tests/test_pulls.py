@@ -10,8 +10,8 @@ import pytest
 
 from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.model import ChangeProposal
-from crowdcare.pulls import propose
+from crowdcare.core.model import ChangeProposal
+from crowdcare.promote.changes import propose
 from tests.builders import git, init_git
 
 CHANGE = ChangeProposal("crowdcare/promote/issue-1", "Promote issue #1", "Body.", {"kb/a/b.md": "text\n"}, "msg")

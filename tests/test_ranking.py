@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.cli import cli
-from crowdcare.dedup import (
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, Content, SearchHit, ThreadRef
+from crowdcare.similarity.dedup import (
     NEAR,
     Catalog,
     OpenThread,
@@ -24,9 +26,7 @@ from crowdcare.dedup import (
     thread_entries,
     thread_suggestions,
 )
-from crowdcare.model import Channel, Content, SearchHit, ThreadRef
-from crowdcare.search_index import SearchIndex
-from crowdcare.store import load_content
+from crowdcare.similarity.search_index import SearchIndex
 from tests.builders import copy_community
 from tests.test_respond import BOT, discussion, iso
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from crowdcare.adapters.githistory import edits, person_of
-from crowdcare.config import load_config
-from crowdcare.model import Badge, PersonRef, ResponseLedger, ResponseRecord, ResponseStatus
-from crowdcare.recognition import Edit, awards_of, events_of, standings
+from crowdcare.content.config import load_config
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Badge, PersonRef, ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.people.recognition import Edit, awards_of, events_of, standings
 from crowdcare.site.leaderboard import LEADERBOARD
 from crowdcare.site.pages import render_pages
-from crowdcare.store import load_content
 from tests.builders import CONFIG, Repo, idea_text, solution_text
 
 TODAY = dt.date(2026, 11, 30)

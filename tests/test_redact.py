@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcare.redact import CARD, EMAIL, IBAN, PHONE, SECRET, redact
+from crowdcare.core.redact import CARD, EMAIL, IBAN, PHONE, SECRET, redact
 
 
 @pytest.mark.parametrize(
@@ -83,9 +83,9 @@ def test_lookalikes_stay(text: str) -> None:
 
 
 def test_a_title_with_personal_data_makes_a_clean_solution_title_and_slug() -> None:
-    from crowdcare.draft import title_of
-    from crowdcare.model import Channel, PersonRef, Thread, ThreadRef
-    from crowdcare.text import slug_from_title
+    from crowdcare.core.model import Channel, PersonRef, Thread, ThreadRef
+    from crowdcare.core.text import slug_from_title
+    from crowdcare.promote.draft import title_of
 
     thread = Thread(ThreadRef(Channel.DISCUSSION, 9), "Call me on +44 20 7946 0958 or jane@example.com", "",
                     PersonRef("jane", 1), "https://github.com/o/r/discussions/9", "2026-11-01T00:00:00Z",

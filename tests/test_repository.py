@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcare.model import IdeaStatus, PersonRef
-from crowdcare.store import load_content
-from crowdcare.validate import validate_repository
+from crowdcare.content.store import load_content
+from crowdcare.content.validate import validate_repository
+from crowdcare.core.model import IdeaStatus, PersonRef
 from tests.conftest import COMMUNITY, REPO_ROOT
 
 SAMPLE_PRESENT = (

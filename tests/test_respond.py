@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from crowdcare import clock
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.config import load_config
-from crowdcare.errors import AmbiguousWriteError, TransientError
-from crowdcare.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
-from crowdcare.respond import Rotation, respond, respond_all, thread_topic
+from crowdcare.content.config import load_config
+from crowdcare.core import clock
+from crowdcare.core.errors import AmbiguousWriteError, TransientError
+from crowdcare.core.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
+from crowdcare.respond.guarantee import Rotation, respond, respond_all, thread_topic
 from tests.conftest import COMMUNITY
 
 ASKED = "2026-11-16T09:00:00Z"  # a Monday

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crowdcare.model import IndexEntry
-from crowdcare.search_index import SearchIndex
+from crowdcare.core.model import IndexEntry
+from crowdcare.similarity.search_index import SearchIndex
 
 DOCS = [
     IndexEntry("a", "Bank feed stopped updating", "Transactions have not come through for a week."),
@@ -77,8 +77,8 @@ def test_in_memory_indexes_in_parallel_processes_do_not_collide(tmp_path: Path) 
     import sys
 
     script = (
-        "from crowdcare.model import IndexEntry\n"
-        "from crowdcare.search_index import SearchIndex\n"
+        "from crowdcare.core.model import IndexEntry\n"
+        "from crowdcare.similarity.search_index import SearchIndex\n"
         "for n in range(15):\n"
         "    ix = SearchIndex()\n"
         "    ix.add(IndexEntry(f'{n}-{i}', f'title {i} words', 'body text ' * 20) for i in range(200))\n"

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from crowdcare import semantic
-from crowdcare.buckets import Buckets, bucketer_for, pending_buckets
-from crowdcare.cli import cli
-from crowdcare.dedup import bucket_threshold
-from crowdcare.errors import BadInputError
-from crowdcare.evaluation import KEYS, SEMANTIC_BUCKET_SWEEP
-from crowdcare.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
-from crowdcare.search_index import SearchIndex
-from crowdcare.store import load_config_or_fail
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_config_or_fail
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import Channel, IndexEntry, PersonRef, Thread, ThreadRef
+from crowdcare.similarity import semantic
+from crowdcare.similarity.benchmark import KEYS, SEMANTIC_BUCKET_SWEEP
+from crowdcare.similarity.buckets import Buckets, bucketer_for, pending_buckets
+from crowdcare.similarity.dedup import bucket_threshold
+from crowdcare.similarity.search_index import SearchIndex
 from tests.conftest import COMMUNITY
 
 needs_extra = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.store import load_content
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
 from tests.builders import copy_community, git, init_git
 from tests.conftest import COMMUNITY_SNAPSHOT
 
@@ -157,7 +157,7 @@ def staff_says(root: Path, number: int, body: str, at: str, index: int) -> None:
 
 
 def test_shipped_takes_its_release_and_every_file_written_validates(root: Path) -> None:
-    from crowdcare.validate import validate_repository
+    from crowdcare.content.validate import validate_repository
 
     staff_says(root, 108, "/status shipped It is out for everyone", "2026-11-19T12:00:00Z", 1)
     code, outcomes, err = tally(root)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from crowdcare.core.text import one_line, slug_from_title, strip_bad_chars
 from crowdcare.site.markup import inline, plain_title
-from crowdcare.text import one_line, slug_from_title, strip_bad_chars
 
 # Each hides or fakes text in a title (the hostile review found 12 of these 19 surviving).
 INVISIBLE = {

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.rules import RULES
-from crowdcare.validate import validate_repository
+from crowdcare.cli.main import cli
+from crowdcare.content.rules import RULES
+from crowdcare.content.validate import validate_repository
 from tests.builders import CONFIG, Repo, idea_text, solution_text
 
 SOL = "kb/sync/files-do-not-sync.md"

@@ -1,4 +1,4 @@
-"""Counting votes (crowdcare.votes): one vote per numeric user id, who does not count, verified counts, buckets,
+"""Counting votes (crowdcare.tally.votes): one vote per numeric user id, who does not count, verified counts, buckets,
 the vote history and the rankings drawn from it."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import datetime as dt
 
 import pytest
 
-from crowdcare.config import config_from_mapping
-from crowdcare.errors import BadInputError
-from crowdcare.ledger import read_history, write_history
-from crowdcare.model import Channel, Config, HistoryEntry, Idea, PersonRef, Reaction, Reply, Thread, ThreadRef
-from crowdcare.votes import (
+from crowdcare.content.config import config_from_mapping
+from crowdcare.content.ledger import read_history, write_history
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import Channel, Config, HistoryEntry, Idea, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.tally.votes import (
     as_of,
     ballots_of,
     fold_history,
@@ -151,7 +151,7 @@ def test_trending_weighs_recent_votes_and_ignores_the_baseline() -> None:
 
 
 def _idea(slug: str, status: str = "open", up: int = 0, down: int = 0, verified: int | None = None) -> Idea:
-    from crowdcare.model import IdeaStatus, Votes
+    from crowdcare.core.model import IdeaStatus, Votes
 
     return Idea(path=f"ideas/{slug}.md", slug=slug, title=slug.title(), status=IdeaStatus(status),
                 author=PersonRef("a", 1), source=f"https://github.com/acme/c/discussions/{len(slug)}",
@@ -159,7 +159,7 @@ def _idea(slug: str, status: str = "open", up: int = 0, down: int = 0, verified:
 
 
 def test_ranking_uses_verified_votes_so_a_burst_of_young_accounts_lifts_nothing() -> None:
-    from crowdcare.votes import top
+    from crowdcare.tally.votes import top
 
     burst = _idea("burst", up=50, verified=5)  # 45 young accounts in a burst
     steady = _idea("steady", up=20, verified=18)
@@ -168,7 +168,7 @@ def test_ranking_uses_verified_votes_so_a_burst_of_young_accounts_lifts_nothing(
 
 
 def test_trending_counts_verified_votes_and_only_ideas_still_open_to_votes() -> None:
-    from crowdcare.votes import trending, trending_scores
+    from crowdcare.tally.votes import trending, trending_scores
 
     history = [
         HistoryEntry("2026-11-01T00:00:00Z", {"burst": (0, 0, 0), "real": (0, 0, 0), "done": (0, 0, 0)}),
@@ -180,8 +180,8 @@ def test_trending_counts_verified_votes_and_only_ideas_still_open_to_votes() -> 
 
 
 def test_the_home_page_shows_no_idea_nobody_voted_for(sample_repo: object) -> None:
+    from crowdcare.content.store import load_content
     from crowdcare.site.pages import render_pages
-    from crowdcare.store import load_content
     from tests.builders import Repo, idea_text
 
     assert isinstance(sample_repo, Repo)
@@ -200,7 +200,7 @@ def test_the_home_page_shows_no_idea_nobody_voted_for(sample_repo: object) -> No
 
 def test_a_vote_budget_counts_each_persons_earliest_votes_on_ideas_still_open() -> None:
     """Budget 2: alice voted on a, b, c (in that order) and on a shipped idea: c waits; bob voted on c only."""
-    from crowdcare.votes import Ballots, over_budget
+    from crowdcare.tally.votes import Ballots, over_budget
 
     def vote(voter: int, at: str) -> Reaction:
         return Reaction("+1", PersonRef(f"user{voter}", voter), at)

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.cli import cli
-from crowdcare.intake import MARKER
+from crowdcare.cli.main import cli
+from crowdcare.intake.take_in import MARKER
 from tests.adapters.contracts import patched_and_validated, webhook_examples
 from tests.builders import CONFIG, Repo
 
@@ -155,7 +155,7 @@ def test_nothing_to_take_in_is_a_usage_error(repo: Repo, monkeypatch: pytest.Mon
 
 def test_a_minimal_event_never_erases_what_it_does_not_carry(tmp_path: Path) -> None:
     from crowdcare.adapters.snapshot import SnapshotGitHub
-    from crowdcare.model import Channel, ThreadRef
+    from crowdcare.core.model import Channel, ThreadRef
 
     snap = SnapshotGitHub.open(tmp_path / "snap", create=True, repository="acme/help")
     answer = {"id": "DC_1", "url": "https://github.com/acme/help/discussions/5#c1", "upvoteCount": 1, "body": "Do X.",

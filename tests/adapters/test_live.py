@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.config import load_config
-from crowdcare.intake import MARKER, take_in, take_in_all
-from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
+from crowdcare.content.config import load_config
+from crowdcare.core.model import Channel, Config, IntakeRule, ThreadRef
+from crowdcare.intake.take_in import MARKER, take_in, take_in_all
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo
@@ -130,7 +130,7 @@ def test_export_writes_a_snapshot_that_intake_reads(
     from click.testing import CliRunner
 
     from crowdcare.adapters.snapshot import SnapshotGitHub
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
 
     for number in (1, 2, 3):
         standin.add_issue(number)
@@ -200,7 +200,7 @@ def test_respond_on_live_issues_and_discussions_uses_valid_requests(standin: Sta
     request body matches GitHub's OpenAPI description and every GraphQL document GitHub's schema."""
     import datetime as dt
 
-    from crowdcare.respond import Rotation, respond_all
+    from crowdcare.respond.guarantee import Rotation, respond_all
 
     repo_config, _ = load_config(COMMUNITY)
     assert repo_config is not None
@@ -231,8 +231,8 @@ def test_a_confirmed_proposal_is_marked_as_the_answer_through_graphql(standin: S
     records the workflow's bot as the account that chose the answer, and crowdcare reads the asker back instead."""
     import datetime as dt
 
-    from crowdcare.proposals import as_confirmed
-    from crowdcare.respond import Rotation, respond_all
+    from crowdcare.respond.guarantee import Rotation, respond_all
+    from crowdcare.respond.proposals import as_confirmed
 
     repo_config, _ = load_config(COMMUNITY)
     assert repo_config is not None
@@ -271,7 +271,7 @@ def test_a_confirmed_proposal_is_marked_as_the_answer_through_graphql(standin: S
 
 
 def test_github_refuses_an_answer_in_a_category_that_takes_none(standin: StandIn, github: LiveGitHub) -> None:
-    from crowdcare.errors import CrowdcareError
+    from crowdcare.core.errors import CrowdcareError
 
     standin.add_discussion(9, category="General")
     standin.discussions[9]["comments"]["nodes"].append(

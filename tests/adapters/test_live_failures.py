@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.cli import cli
-from crowdcare.errors import AmbiguousWriteError, TransientError
-from crowdcare.model import Channel, ThreadRef
+from crowdcare.cli.main import cli
+from crowdcare.core.errors import AmbiguousWriteError, TransientError
+from crowdcare.core.model import Channel, ThreadRef
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo

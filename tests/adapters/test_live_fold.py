@@ -8,12 +8,12 @@ import datetime as dt
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
-from crowdcare.dedup import solution_url
-from crowdcare.fold import FOLDED, claim_marker, fold_all
-from crowdcare.frontmatter import parse_document
-from crowdcare.intake import MARKER
-from crowdcare.model import Channel, ThreadRef
-from crowdcare.store import load_content
+from crowdcare.content.frontmatter import parse_document
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, ThreadRef
+from crowdcare.fold.questions import FOLDED, claim_marker, fold_all
+from crowdcare.intake.take_in import MARKER
+from crowdcare.similarity.dedup import solution_url
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, example
 from tests.conftest import COMMUNITY

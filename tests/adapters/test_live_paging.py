@@ -16,12 +16,12 @@ import pytest
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
-from crowdcare.config import load_config
-from crowdcare.intake import MARKER, take_in
-from crowdcare.model import Channel, Config, IntakeRule, ThreadRef
-from crowdcare.respond import Rotation, respond_all
-from crowdcare.store import load_content
-from crowdcare.tally import Tallier, tally
+from crowdcare.content.config import load_config
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, Config, IntakeRule, ThreadRef
+from crowdcare.intake.take_in import MARKER, take_in
+from crowdcare.respond.guarantee import Rotation, respond_all
+from crowdcare.tally.ideas import Tallier, tally
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import ACTIONS_BOT, StandIn
 from tests.builders import CONFIG, Repo, idea_text
@@ -208,7 +208,7 @@ def test_the_configured_login_is_not_trusted_and_a_mismatch_is_reported(
 ) -> None:
     from click.testing import CliRunner
 
-    from crowdcare.cli import cli
+    from crowdcare.cli.main import cli
 
     assert run(standin).viewer_login() == "github-actions[bot]"
     standin.add_issue(7)

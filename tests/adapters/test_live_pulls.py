@@ -8,9 +8,9 @@ import datetime as dt
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
-from crowdcare.model import Channel, ThreadRef
-from crowdcare.promote import Promoter, promote_all
-from crowdcare.store import load_content
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Channel, ThreadRef
+from crowdcare.promote.triggers import Promoter, promote_all
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.conftest import COMMUNITY

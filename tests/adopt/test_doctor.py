@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from crowdcare.cli import cli
-from crowdcare.config import load_config
-from crowdcare.doctor import labels_used
+from crowdcare.adopt.doctor import labels_used
+from crowdcare.cli.main import cli
+from crowdcare.content.config import load_config
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn
 from tests.builders import CONFIG, Repo

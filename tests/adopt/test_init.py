@@ -11,10 +11,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
-from crowdcare.scaffold import community_files
-from crowdcare.store import load_content
-from crowdcare.validate import validate_repository
+from crowdcare.adopt.scaffold import community_files
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
+from crowdcare.content.validate import validate_repository
 from tests.conftest import REPO_ROOT
 from tests.test_forms import check
 from tests.test_workflows import Yaml12Loader, zizmor

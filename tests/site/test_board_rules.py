@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crowdcare.content.store import load_content
 from crowdcare.site.pages import render_pages
-from crowdcare.store import load_content
 from tests.builders import Repo, idea_text
 
 

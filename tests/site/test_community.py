@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from crowdcare.model import Content, ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.content.store import load_content
+from crowdcare.core.model import Content, ResponseLedger, ResponseRecord, ResponseStatus
 from crowdcare.site.community import METRICS, TRIAGE, community_pages
-from crowdcare.store import load_content
 from tests.builders import Repo
 
 

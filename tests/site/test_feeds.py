@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from crowdcare.content.store import load_content
 from crowdcare.site.feeds import feeds
-from crowdcare.store import load_content
 from tests.builders import CONFIG, Repo, idea_text, solution_text
 
 NS = {"a": "http://www.w3.org/2005/Atom"}

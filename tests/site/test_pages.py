@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crowdcare.errors import ContentError
+from crowdcare.content.store import load_content
+from crowdcare.core.errors import ContentError
+from crowdcare.core.text import close_open_fence
 from crowdcare.site.markup import block, inline, plain_title, relative, thread_label
 from crowdcare.site.pages import render_pages
-from crowdcare.store import load_content
-from crowdcare.text import close_open_fence
 from tests.builders import Repo, solution_text
 
 
@@ -181,8 +181,8 @@ def test_relative_links_agree_with_posixpath(target: list[str], tfile: str, here
 def test_the_triage_page_can_be_kept_private(sample_repo: Repo) -> None:
     import json as _json
 
+    from crowdcare.content.store import load_content
     from crowdcare.site.pages import render_pages
-    from crowdcare.store import load_content
 
     record = {"thread": "discussion #9", "url": "https://github.com/acme/community/discussions/9",
               "title": "Secret backlog item", "asked_at": "2026-11-01T00:00:00Z", "status": "needs-staff",

@@ -8,7 +8,7 @@ import html
 import json
 import re
 
-from crowdcare.model import Contributor, PersonRef, Role, Solution, SolutionStatus
+from crowdcare.core.model import Contributor, PersonRef, Role, Solution, SolutionStatus
 from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
 
 HOSTILE = '</script><script>alert("XSS")</script> & "quotes" \u2028'

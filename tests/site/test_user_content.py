@@ -16,11 +16,11 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from crowdcare.cli import cli
+from crowdcare.cli.main import cli
+from crowdcare.content.store import load_content
 from crowdcare.site.markup import EXTENSIONS, block, user_html
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import solution_page
-from crowdcare.store import load_content
 from tests.builders import Repo, solution_text
 from tests.site.hostile import write_hostile
 from tests.site.test_plugin import Audit

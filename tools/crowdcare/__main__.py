@@ -1,3 +1,3 @@
-from crowdcare.cli import main
+from crowdcare.cli.main import main
 
 main()

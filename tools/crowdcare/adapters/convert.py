@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crowdcare.errors import BadInputError
-from crowdcare.model import Channel, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread, ThreadRef
 
 GHOST = {"login": "ghost", "id": None, "type": "User"}  # GitHub shows deleted accounts as "ghost"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.adapters.convert import person_from_rest_user, thread_from_discussion_event, thread_from_issue
-from crowdcare.errors import BadInputError
-from crowdcare.model import PersonRef, Thread
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import PersonRef, Thread
 
 SUPPORTED = ("issues", "issue_comment", "discussion", "discussion_comment")
 MAX_PAYLOAD_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB

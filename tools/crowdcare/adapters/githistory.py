@@ -15,8 +15,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from crowdcare.model import PersonRef
-from crowdcare.recognition import Edit
+from crowdcare.core.model import PersonRef
+from crowdcare.people.recognition import Edit
 
 NOREPLY = re.compile(r"^(?:(\d{1,12})\+)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))@users\.noreply\.github\.com$", re.I)
 _EMAIL = re.compile(r"<([^<>\s]+)>\s*$")

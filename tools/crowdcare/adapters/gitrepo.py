@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.adapters.snapshot import SnapshotGitHub, write_json
-from crowdcare.errors import BadInputError, BranchMovedError
-from crowdcare.hours import format_time
-from crowdcare.model import PullRequest
+from crowdcare.core.errors import BadInputError, BranchMovedError
+from crowdcare.core.model import PullRequest
+from crowdcare.core.times import format_time
 
 ZERO = "0" * 40
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crowdcare.documents import write_atomically
+from crowdcare.content.documents import write_atomically
 
 MAX_BYTES = 256 * 1024 * 1024
 

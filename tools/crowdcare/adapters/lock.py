@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from crowdcare.errors import BadInputError, TransientError
+from crowdcare.core.errors import BadInputError, TransientError
 
 LOCK_FILE = ".crowdcare.lock"
 WAIT = 600.0  # seconds; a run still waiting then ends (exit 1: run again)

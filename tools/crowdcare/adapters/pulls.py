@@ -15,8 +15,8 @@ import requests
 from github import GithubException
 
 from crowdcare.adapters.live import LiveGitHub, unreachable
-from crowdcare.errors import BranchMovedError
-from crowdcare.model import PullRequest
+from crowdcare.core.errors import BranchMovedError
+from crowdcare.core.model import PullRequest
 
 
 class LiveRepository:

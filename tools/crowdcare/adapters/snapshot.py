@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.adapters.convert import actor_of_label, reactions_from_graphql, thread_from_discussion, thread_from_issue
-from crowdcare.clock import Clock
-from crowdcare.clock import now as system_clock
-from crowdcare.documents import write_atomically
-from crowdcare.errors import BadInputError, ThreadGoneError
-from crowdcare.hours import format_time
-from crowdcare.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.content.documents import write_atomically
+from crowdcare.core.clock import Clock
+from crowdcare.core.clock import now as system_clock
+from crowdcare.core.errors import BadInputError, ThreadGoneError
+from crowdcare.core.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.times import format_time
 
 FORMAT = 1
 # A webhook discussion's fields and their GraphQL names (the node shape reads expect).

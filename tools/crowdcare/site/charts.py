@@ -15,8 +15,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from crowdcare.i18n import current_language, tr
-from crowdcare.metrics import ResponseMetrics
+from crowdcare.core.i18n import current_language, tr
+from crowdcare.respond.metrics import ResponseMetrics
 
 mpl.rcParams.update(
     {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crowdcare.freshness import stale
-from crowdcare.hours import parse_time
-from crowdcare.i18n import ngettext, tr
-from crowdcare.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures
-from crowdcare.model import Config, Content, PersonRef, ResponseRecord
+from crowdcare.core.i18n import ngettext, tr
+from crowdcare.core.model import Config, Content, PersonRef, ResponseRecord
+from crowdcare.core.times import parse_time
+from crowdcare.promote.freshness import stale
+from crowdcare.respond.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures
 from crowdcare.site.charts import answered_by_chart, backlog_chart, response_time_chart
 from crowdcare.site.markup import external, front_matter, inline, link, person_link, thread_label
 from crowdcare.site.solutions import solution_path

@@ -14,11 +14,11 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from crowdcare.dedup import idea_status_words, idea_url, solution_url, status_words
-from crowdcare.model import Config, Content, Idea, IdeaStatus, Role, Solution, StatusChange
+from crowdcare.core.model import Config, Content, Idea, IdeaStatus, Role, Solution, StatusChange
+from crowdcare.core.text import one_line
+from crowdcare.similarity.dedup import idea_status_words, idea_url, solution_url, status_words
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, standing
 from crowdcare.site.solutions import SOLUTIONS_FEED, current
-from crowdcare.text import one_line
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from crowdcare.hours import parse_time
-from crowdcare.i18n import month_year, ngettext, tr
-from crowdcare.model import Config, Content, Idea, IdeaStatus, PersonRef, StatusChange
+from crowdcare.core.i18n import month_year, ngettext, tr
+from crowdcare.core.model import Config, Content, Idea, IdeaStatus, PersonRef, StatusChange
+from crowdcare.core.times import parse_time
 from crowdcare.site.charts import trend_chart
 from crowdcare.site.markup import (
     Page,
@@ -23,7 +23,7 @@ from crowdcare.site.markup import (
     paginate,
     person_link,
 )
-from crowdcare.votes import newest, series, top, trending, trending_scores
+from crowdcare.tally.votes import newest, series, top, trending, trending_scores
 
 BOARD_INDEX = "board/index.md"
 TRENDING = "board/trending.md"

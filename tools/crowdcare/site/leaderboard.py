@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from crowdcare.i18n import tr
-from crowdcare.model import Config
-from crowdcare.recognition import Standing
+from crowdcare.core.i18n import tr
+from crowdcare.core.model import Config
+from crowdcare.people.recognition import Standing
 from crowdcare.site.markup import badge_words, front_matter, inline, person_link, staff_mark
 
 LEADERBOARD = "leaderboard.md"

@@ -19,10 +19,10 @@ from typing import TypeVar
 import markdown
 import yaml
 
-from crowdcare.i18n import tr
-from crowdcare.model import DEFAULT_BADGES, Badge, Config, IdeaStatus, PersonRef, Role, SolutionStatus
+from crowdcare.core.i18n import tr
+from crowdcare.core.model import DEFAULT_BADGES, Badge, Config, IdeaStatus, PersonRef, Role, SolutionStatus
+from crowdcare.core.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 from crowdcare.site.sanitize import images_to_links, sanitize_html
-from crowdcare.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 
 T = TypeVar("T")
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from crowdcare.errors import ContentError
-from crowdcare.hours import parse_time
-from crowdcare.i18n import ngettext, tr, translating
-from crowdcare.model import Config, Content, IdeaStatus
-from crowdcare.recognition import Edit, latest_day, standings
+from crowdcare.content.validate import check_content
+from crowdcare.core.errors import ContentError
+from crowdcare.core.i18n import ngettext, tr, translating
+from crowdcare.core.model import Config, Content, IdeaStatus
+from crowdcare.core.times import parse_time
+from crowdcare.people.recognition import Edit, latest_day, standings
 from crowdcare.site.community import community_pages
 from crowdcare.site.ideas import BOARD_INDEX, ROADMAP, idea_pages, idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, leaderboard_page
@@ -38,8 +39,7 @@ from crowdcare.site.solutions import (
     solution_path,
     topic_path,
 )
-from crowdcare.validate import check_content
-from crowdcare.votes import OPEN_TO_VOTES, ranking_votes, top
+from crowdcare.tally.votes import OPEN_TO_VOTES, ranking_votes, top
 
 HOME = "index.md"
 HOME_LIST = 5

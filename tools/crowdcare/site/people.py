@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crowdcare.i18n import ngettext, tr
-from crowdcare.model import Config, Content, PersonRef, Role, Solution
-from crowdcare.recognition import Standing
+from crowdcare.core.i18n import ngettext, tr
+from crowdcare.core.model import Config, Content, PersonRef, Role, Solution
+from crowdcare.people.recognition import Standing
 from crowdcare.site.ideas import idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, event_name
 from crowdcare.site.markup import (

@@ -22,19 +22,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pagefind_bin import get_executable
 
-from crowdcare import clock
 from crowdcare.adapters.githistory import edits
-from crowdcare.config import load_config
-from crowdcare.errors import CrowdcareError
-from crowdcare.i18n import ENGLISH, Messages
-from crowdcare.model import Solution
+from crowdcare.content.config import load_config
+from crowdcare.content.store import IDEAS_DIR, KB_DIR, load_content
+from crowdcare.core import clock
+from crowdcare.core.errors import CrowdcareError
+from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.model import Solution
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import SOLUTIONS_FEED, current, solution_path, tombstones
 from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
-from crowdcare.store import IDEAS_DIR, KB_DIR, load_content
 
 THEME = Path(__file__).parent / "theme"
 SEARCH_PAGE = "search/index.md"

@@ -8,7 +8,7 @@ import time
 
 import markdown
 
-from crowdcare.model import Config, Content, Solution
+from crowdcare.core.model import Config, Content, Solution
 from crowdcare.site.markup import EXTENSIONS
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import solution_page

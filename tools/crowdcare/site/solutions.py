@@ -6,9 +6,10 @@ import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from crowdcare.freshness import stale
-from crowdcare.i18n import ngettext, tr
-from crowdcare.model import Config, Content, Idea, Solution, SolutionStatus
+from crowdcare.core.i18n import ngettext, tr
+from crowdcare.core.model import Config, Content, Idea, Solution, SolutionStatus
+from crowdcare.core.text import one_line
+from crowdcare.promote.freshness import stale
 from crowdcare.site.markup import (
     Page,
     block,
@@ -27,7 +28,6 @@ from crowdcare.site.markup import (
     thread_label,
     thread_order,
 )
-from crowdcare.text import one_line
 
 SOLUTIONS_INDEX = "solutions/index.md"
 TAGS_INDEX = "tags/index.md"

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from crowdcare.model import Role, Solution
-from crowdcare.text import one_line
+from crowdcare.core.model import Role, Solution
+from crowdcare.core.text import one_line
 
 _INERT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 

@@ -1,0 +1,1 @@
+"""Intake: every new question or idea gets one reply at once, with what it most likely duplicates."""
