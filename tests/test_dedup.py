@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.main import cli
 from crowdcare.content.store import load_content
+from crowdcare.core.markers import SUGGESTIONS_END, SUGGESTIONS_START
 from crowdcare.core.model import Channel, Content, SearchHit, ThreadRef
-from crowdcare.intake.take_in import SUGGESTIONS_END, SUGGESTIONS_START
 from crowdcare.similarity.dedup import (
     DUPLICATE_THRESHOLD,
     RELATED_THRESHOLD,

@@ -16,8 +16,9 @@ from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
+from crowdcare.core.markers import FOLDED, claim_marker
 from crowdcare.core.model import Content, SearchHit
-from crowdcare.fold.questions import FOLDED, claim_marker, claim_of, fold_all, judge
+from crowdcare.fold.questions import claim_of, fold_all, judge
 from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import Suggestion, render_suggestions
 from tests.builders import copy_community, git, init_git
@@ -211,8 +212,8 @@ def react_to(snap: SnapshotGitHub, number: int, comment_id: str, content: str, w
 
 
 def proposal_id(snap: SnapshotGitHub, number: int) -> str:
+    from crowdcare.core.markers import FINDER
     from crowdcare.core.model import Channel, ThreadRef
-    from crowdcare.fold.questions import FINDER
 
     found = [r for r in thread(snap, ThreadRef(Channel.DISCUSSION, number)).replies if FINDER.search(r.body)]
     assert len(found) == 1, "exactly one claim on the finder's behalf"

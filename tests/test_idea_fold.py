@@ -14,9 +14,9 @@ from crowdcare.adapters.gitrepo import LocalRepository
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
+from crowdcare.core.markers import FINDER, IDEA_FOLDED, idea_claim_marker
 from crowdcare.core.model import Channel, ThreadRef
-from crowdcare.fold.ideas import fold_ideas, idea_claim_marker
-from crowdcare.fold.questions import FINDER, IDEA_FOLDED
+from crowdcare.fold.ideas import fold_ideas
 from crowdcare.intake.take_in import MARKER
 from crowdcare.people.recognition import events_of
 from tests.builders import copy_community, git, idea_text, init_git

@@ -15,7 +15,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "crowdcare"
 
 LAYERS = {
     # The domain: frozen dataclasses, errors, text and time arithmetic, the one clock, the message catalogs.
-    "core": {"core", "core.errors", "core.model", "core.text", "core.times", "core.clock", "core.redact", "core.i18n"},
+    "core": {
+        "core",
+        "core.errors",
+        "core.model",
+        "core.text",
+        "core.times",
+        "core.clock",
+        "core.redact",
+        "core.i18n",
+        "core.markers",
+    },
     # Content on disk and the ports (Protocols) the steps are given.
     "content": {
         "content",

@@ -23,12 +23,10 @@ from collections.abc import Callable, Iterable
 from crowdcare.content.documents import idea_document
 from crowdcare.content.ports import GitHubPort, RepositoryPort, read_again
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import FINDER, IDEA_FOLDED, REFUSED, idea_claim_marker, idea_fold_marker
 from crowdcare.core.model import ChangeProposal, Content, Decision, Idea, IdeaStatus, StatusChange, Thread
 from crowdcare.core.text import one_line
 from crowdcare.fold.questions import (
-    FINDER,
-    IDEA_FOLDED,
-    REFUSED,
     Claim,
     Command,
     FoldOutcome,
@@ -48,14 +46,6 @@ from crowdcare.promote.preflight import check_proposal
 from crowdcare.site.markup import inline
 
 _IDEA_REF = re.compile(r"(?:^|/)(?:ideas/)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)?$")
-
-
-def idea_claim_marker(slug: str) -> str:
-    return f"<!-- crowdcare:claim idea={slug} -->"
-
-
-def idea_fold_marker(slug: str) -> str:
-    return f"<!-- crowdcare:fold idea={slug} -->"
 
 
 def find_idea(content: Content, reference: str) -> Idea | None:

@@ -33,8 +33,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from crowdcare.content.ports import GitHubPort, RepositoryPort, read_again
+from crowdcare.core import markers
 from crowdcare.core.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import (
+    CLAIM,
+    FINDER,
+    FOLDED,
+    IDEA_CLAIM,
+    REFUSED,
+    claim_marker,
+    fold_marker,
+    refused_marker,
+)
 from crowdcare.core.model import (
     ChangeProposal,
     Config,
@@ -54,29 +65,13 @@ from crowdcare.promote.changes import Proposed, propose
 from crowdcare.promote.merge import find_solution, merge_into
 from crowdcare.site.markup import inline
 
-_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-CLAIM = re.compile(rf"<!-- crowdcare:claim solution=({_SLUG}/{_SLUG}) -->")
-FOLDED = re.compile(rf"<!-- crowdcare:fold solution=({_SLUG}/{_SLUG}) -->")
-# On an idea thread: the same consent, to merge the new idea into an existing one (fold/ideas.py).
-IDEA_CLAIM = re.compile(rf"<!-- crowdcare:claim idea=({_SLUG}) -->")
-IDEA_FOLDED = re.compile(rf"<!-- crowdcare:fold idea=({_SLUG}) -->")
+# On an idea thread: the same consent, to merge the new idea into an existing one (fold/ideas.py); the markers
+# (CLAIM, FOLDED, IDEA_CLAIM, IDEA_FOLDED, FINDER, REFUSED) are core/markers.py's.
 # A participant's command, first thing in a reply: /duplicate-of topic/slug (or the solution's path or page URL).
 COMMAND = re.compile(r"\A\s*/duplicate-of(?:\s+(\S{1,300}))?", re.IGNORECASE)
-# The bot's answer to a command: a claim on the finder's behalf, or a refusal; ``command`` is the command's id.
-_ID = r"[A-Za-z0-9_=-]{1,100}"
-FINDER = re.compile(rf"<!-- crowdcare:finder login=([A-Za-z0-9-]{{1,39}}) id=(\d{{1,12}}|-) command=({_ID}) -->")
-REFUSED = re.compile(rf"<!-- crowdcare:duplicate-of-refused command=({_ID}) -->")
 AGREE_REACTIONS = frozenset({"+1", "heart", "hooray", "rocket"})
 OBJECT_REACTION = "-1"
 DEFAULT_AGREE_WORDS = ("yes", "yep", "yeah", "yup", "solved")
-
-
-def claim_marker(key: str) -> str:
-    return f"<!-- crowdcare:claim solution={key} -->"
-
-
-def fold_marker(key: str) -> str:
-    return f"<!-- crowdcare:fold solution={key} -->"
 
 
 def close_after_days(config: Config) -> int:
@@ -95,8 +90,7 @@ def agree_words(config: Config) -> tuple[str, ...]:
 
 
 def finder_marker(finder: PersonRef, command_id: str) -> str:
-    ident = finder.id if finder.id is not None else "-"
-    return f"<!-- crowdcare:finder login={finder.login} id={ident} command={command_id} -->"
+    return markers.finder_marker(finder.login, finder.id, command_id)
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,7 @@ def pending_command(thread: Thread, bot: str) -> Command | None:
     naming the command's id); an older unanswered command is superseded by a newer one."""
     answered = {m.group(3) for r in thread.replies if _bots(r, bot) for m in FINDER.finditer(r.body)}
     answered |= {m.group(1) for r in thread.replies if _bots(r, bot) for m in REFUSED.finditer(r.body)}
-    people = [r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot and re.fullmatch(_ID, r.id)]
+    people = [r for r in thread.replies if not _bots(r, bot) and not r.author_is_bot and re.fullmatch(markers.ID, r.id)]
     for reply in sorted(people, key=lambda r: r.created_at, reverse=True):
         match = COMMAND.match(reply.body)
         if match is not None:
@@ -199,7 +193,7 @@ def refusal_comment(command: Command, what: str = "solution", tr: Messages = ENG
             named=named,
         )
         rule = tr("/duplicate-of names a published solution")
-    return f"{text}\n\n{cite_rule(rule, tr=tr)}\n<!-- crowdcare:duplicate-of-refused command={command.reply.id} -->"
+    return f"{text}\n\n{cite_rule(rule, tr=tr)}\n{refused_marker(command.reply.id)}"
 
 
 def canonical(content: Content, reference: str) -> Solution | None:

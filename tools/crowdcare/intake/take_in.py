@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 
 from crowdcare.content.ports import GitHubPort
 from crowdcare.core.errors import AmbiguousWriteError, ThreadGoneError, TransientError
+from crowdcare.core.markers import INTAKE, SUGGESTIONS_END, SUGGESTIONS_START
 from crowdcare.core.model import Config, PersonKind, Reply, Thread, ThreadKind
 from crowdcare.core.redact import redact as redact_personal_data
 from crowdcare.core.text import strip_bad_chars
 
-MARKER = "<!-- crowdcare:intake -->"
-SUGGESTIONS_START = "<!-- crowdcare:suggestions -->"
-SUGGESTIONS_END = "<!-- /crowdcare:suggestions -->"
+MARKER = INTAKE
 
 
 def redact(text: str) -> str:

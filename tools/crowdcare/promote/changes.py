@@ -13,14 +13,14 @@ A branch of that name that crowdcare did not make, or a pull request the reviewe
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from crowdcare.content.ports import RepositoryPort
 from crowdcare.core.errors import BranchMovedError, TransientError
+from crowdcare.core.markers import PULL_DIGEST, pull_digest_marker
 from crowdcare.core.model import ChangeProposal, PullRequest
 
-_DIGEST = re.compile(r"<!-- crowdcare:pull digest=([0-9a-f]{16}) -->")
+_DIGEST = PULL_DIGEST
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def digest(files: dict[str, str | None]) -> str:
 
 
 def body_with_digest(body: str, files: dict[str, str]) -> str:
-    return f"{body.rstrip()}\n\n<!-- crowdcare:pull digest={digest(dict(files))} -->\n"
+    return f"{body.rstrip()}\n\n{pull_digest_marker(digest(dict(files)))}\n"
 
 
 def propose(repo: RepositoryPort, change: ChangeProposal, *, dry_run: bool = False) -> Proposed:

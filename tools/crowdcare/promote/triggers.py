@@ -28,6 +28,7 @@ from crowdcare.content.documents import solution_document
 from crowdcare.content.ports import GitHubPort, RepositoryPort
 from crowdcare.core.errors import BadInputError
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import NOTICE_END, NOTICE_START, step_marker, step_pattern
 from crowdcare.core.model import (
     ChangeProposal,
     Config,
@@ -50,14 +51,13 @@ from crowdcare.respond.guarantee import BotComment, bot_comments
 from crowdcare.respond.proposals import as_confirmed, reply_named
 from crowdcare.similarity.dedup import solution_url
 
-_MARK = re.compile(r"<!-- crowdcare:promote:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
+_MARK = step_pattern("promote")
 _COMMAND = re.compile(r"\A\s*/(promote|merge|verified)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
 _VERSION = re.compile(r"\A[0-9]+(?:\.[0-9]+){0,2}\Z")
 
 
 def marker(state: str, **data: str | int | None) -> str:
-    extra = "".join(f" {key}={value}" for key, value in data.items() if value is not None)
-    return f"<!-- crowdcare:promote:{state}{extra} -->"
+    return step_marker("promote", state, **data)
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,7 @@ def approved_digest(reply: Reply) -> str:
 
 
 CHANGED = "Changed after approval"
-_NOTICE_START, _NOTICE_END = "<!-- crowdcare:changed-after-approval -->", "<!-- /crowdcare:changed-after-approval -->"
+_NOTICE_START, _NOTICE_END = NOTICE_START, NOTICE_END
 _NOTICE = re.compile(rf"{re.escape(_NOTICE_START)}.*?{re.escape(_NOTICE_END)}\n\n", re.DOTALL)
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from crowdcare.content.ports import GitHubPort, read_again
 from crowdcare.core.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import data_of, step_marker, step_pattern
 from crowdcare.core.model import (
     Channel,
     Config,
@@ -48,12 +49,11 @@ from crowdcare.fold.questions import agree_words, claim_state
 from crowdcare.intake.take_in import classify, normalize, same_account
 from crowdcare.respond.proposals import Standing, as_confirmed, decide, marks_on_github, proposed_reply, standing
 
-_MARK = re.compile(r"<!-- crowdcare:respond:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_=-]+)*) -->")
+_MARK = step_pattern("respond")
 
 
 def marker(rule: str, **data: str) -> str:
-    extra = "".join(f" {key}={value}" for key, value in data.items())
-    return f"<!-- crowdcare:respond:{rule}{extra} -->"
+    return step_marker("respond", rule, **data)
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,7 @@ def bot_comments(thread: Thread, bot: str, pattern: re.Pattern[str] = _MARK) -> 
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
         match = pattern.search(reply.body)
         if match and same_account(reply.author.login, bot):
-            data = dict(pair.split("=", 1) for pair in match.group(2).split())
-            found.append(BotComment(match.group(1), data, reply))
+            found.append(BotComment(match.group(1), data_of(match.group(2)), reply))
     return found
 
 

@@ -24,15 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import data_of, step_pattern
 from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread
 from crowdcare.fold.questions import AGREE_REACTIONS, OBJECT_REACTION, first_word
 from crowdcare.intake.take_in import same_account
 
 COMMAND = re.compile(r"\A\s*/answer(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
 # respond's markers for this capability: the proposal, a refused command and the confirmation.
-_MARK = re.compile(
-    r"<!-- crowdcare:respond:(propose|propose-refused|confirm-answer)((?: [a-z]+=[A-Za-z0-9_=-]{1,100})*) -->"
-)
+_MARK = step_pattern("respond", "propose|propose-refused|confirm-answer")
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,7 @@ def marked(thread: Thread, bot: str) -> list[Marked]:
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
         match = _MARK.search(reply.body)
         if match and same_account(reply.author.login, bot):
-            data = dict(pair.split("=", 1) for pair in match.group(2).split())
-            found.append(Marked(match.group(1), data, reply))
+            found.append(Marked(match.group(1), data_of(match.group(2)), reply))
     return found
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from crowdcare.content.ports import SimilarityIndex
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import claim_marker, idea_claim_marker
 from crowdcare.core.model import Config, Content, Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
 from crowdcare.core.text import one_line
-from crowdcare.fold.ideas import idea_claim_marker
-from crowdcare.fold.questions import cite_rule, claim_marker, close_after_days
+from crowdcare.fold.questions import cite_rule, close_after_days
 from crowdcare.intake.take_in import classify, normalize
 from crowdcare.respond.guarantee import is_question
 from crowdcare.site.markup import inline

@@ -29,6 +29,7 @@ from crowdcare.content.fields import patch_front_matter
 from crowdcare.content.ports import GitHubPort, RepositoryPort
 from crowdcare.content.store import idea_from_text
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import step_marker, step_pattern
 from crowdcare.core.model import (
     ChangeProposal,
     Config,
@@ -66,15 +67,14 @@ from crowdcare.tally.votes import (
     young_burst,
 )
 
-_MARK = re.compile(r"<!-- crowdcare:idea:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_./:#-]+)*) -->")
+_MARK = step_pattern("idea")
 _COMMAND = re.compile(r"\A\s*/status(?![\w-])[ \t]*([^\s]*)[ \t]*(.*)", re.IGNORECASE | re.DOTALL)
 MAX_REASON = 2000
 MAX_IDEA_BODY = 12_000
 
 
 def marker(kind: str, **data: str | int | None) -> str:
-    extra = "".join(f" {key}={value}" for key, value in data.items() if value is not None)
-    return f"<!-- crowdcare:idea:{kind}{extra} -->"
+    return step_marker("idea", kind, **data)
 
 
 @dataclass(frozen=True)
