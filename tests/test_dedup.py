@@ -16,7 +16,7 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.main import cli
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import SUGGESTIONS_END, SUGGESTIONS_START
-from crowdcare.core.model import Channel, Content, SearchHit, ThreadRef
+from crowdcare.core.model import Channel, Content, DuplicatesConfig, SearchHit, SemanticConfig, ThreadRef
 from crowdcare.similarity.dedup import (
     DUPLICATE_THRESHOLD,
     RELATED_THRESHOLD,
@@ -63,7 +63,7 @@ def test_an_unrelated_question_gets_no_suggestion(index: SearchIndex, content: C
 def test_at_most_three_and_only_above_the_related_threshold(index: SearchIndex, content: Content) -> None:
     found = suggest(index, "bank feed bank account bank transactions", "", content)
     assert len(found) <= 3
-    related = float(content.config.duplicates["related_threshold"])  # type: ignore[union-attr,arg-type]
+    related = content.config.duplicates.related_threshold  # type: ignore[union-attr]
     assert all(s.hit.score >= related for s in found)
 
 
@@ -189,7 +189,10 @@ def test_semantic_matching_without_thresholds_of_its_own_uses_the_semantic_defau
     """Its combined score runs higher: the lexical 0.25 would list noise in every reply."""
     config = content.config
     assert config is not None
-    on = dataclasses.replace(config, duplicates={"semantic": {"enabled": True}})
+    on = dataclasses.replace(config, duplicates=DuplicatesConfig(semantic=SemanticConfig(enabled=True)))
     assert thresholds(on) == (SEMANTIC_RELATED_THRESHOLD, SEMANTIC_DUPLICATE_THRESHOLD)
-    assert thresholds(dataclasses.replace(config, duplicates={})) == (RELATED_THRESHOLD, DUPLICATE_THRESHOLD)
+    assert thresholds(dataclasses.replace(config, duplicates=DuplicatesConfig())) == (
+        RELATED_THRESHOLD,
+        DUPLICATE_THRESHOLD,
+    )
     assert SEMANTIC_RELATED_THRESHOLD > RELATED_THRESHOLD

@@ -113,7 +113,7 @@ def test_silence_folds_after_the_window_but_any_reply_or_thumbs_down_cancels(
     snap: SnapshotGitHub, root: Path, content: Content
 ) -> None:
     assert content.config is not None
-    days = int(str(content.config.duplicates["close_after_days"]))
+    days = content.config.duplicates.close_after_days
     discussion(snap, 1, claim_comment())
     discussion(snap, 2, claim_comment(), comment(HELPER, "Same here, also on my bank.", 5))
     discussion(snap, 3, claim_comment())

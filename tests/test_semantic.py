@@ -101,8 +101,8 @@ def test_pending_buckets_follow_the_semantic_setting(embedder: semantic.Embedder
     ]  # fmt: skip
     assert bucketer_for(config) is Buckets
     assert len(pending_buckets(threads, bucket_threshold(config), bucketer=bucketer_for(config))) == 2, "no word shared"
-    semantic_on = {"enabled": True, "bucket_threshold": 0.5}
-    on = dataclasses.replace(config, duplicates={**config.duplicates, "semantic": semantic_on})
+    semantic_on = dataclasses.replace(config.duplicates.semantic, enabled=True, bucket_threshold=0.5)
+    on = dataclasses.replace(config, duplicates=dataclasses.replace(config.duplicates, semantic=semantic_on))
     assert bucket_threshold(on) == 0.5
     assert len(pending_buckets(threads, bucket_threshold(on), bucketer=bucketer_for(on))) == 1
 

@@ -509,15 +509,14 @@ def bench_dedup(
     from crowdcare.similarity.benchmark import sweep as sweep_thresholds
     from crowdcare.similarity.buckets import Buckets
     from crowdcare.similarity.dedup import bucket_threshold as bucket_threshold_of
-    from crowdcare.similarity.dedup import semantic_settings, thresholds
+    from crowdcare.similarity.dedup import thresholds
     from crowdcare.similarity.search_index import SearchIndex
 
     config = _bench_config(obj.root)
     if threshold is None:
         if semantic:
-            config = dataclasses.replace(
-                config, duplicates={**config.duplicates, "semantic": {**semantic_settings(config), "enabled": True}}
-            )
+            on = dataclasses.replace(config.duplicates.semantic, enabled=True)
+            config = dataclasses.replace(config, duplicates=dataclasses.replace(config.duplicates, semantic=on))
         threshold, join = thresholds(config)[1], bucket_threshold_of(config)
     else:
         join = threshold  # --threshold serves buckets too
@@ -528,7 +527,7 @@ def bench_dedup(
         from crowdcare.similarity.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
 
         embedder = _run(lambda: Embedder(remember=sweep))
-        weight = weight_of(semantic_settings(config))
+        weight = weight_of(config.duplicates.semantic)
         index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
         bucketer = lambda join: SemanticBuckets(join, embedder)  # noqa: E731
 

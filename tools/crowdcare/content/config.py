@@ -13,6 +13,7 @@ from crowdcare.core.model import (
     Badge,
     BusinessHours,
     Config,
+    DuplicatesConfig,
     Finding,
     Governance,
     IdeaStatus,
@@ -23,6 +24,7 @@ from crowdcare.core.model import (
     RecognitionConfig,
     ResponseConfig,
     ResponseLabels,
+    SemanticConfig,
     StaffMember,
     Topic,
     VoteConfig,
@@ -132,7 +134,7 @@ def config_from_mapping(data: dict[str, Any]) -> Config:
         triage_public=bool(data.get("site", {}).get("triage", True)),
         votes=_votes_from_mapping(data.get("votes", {})),
         responses=_responses_from_mapping(data.get("responses", {})),
-        duplicates=dict(data.get("duplicates", {})),
+        duplicates=_duplicates_from_mapping(data.get("duplicates", {})),
         intake=_intake_from_mapping(data.get("intake", {})),
         promotion=_promotion_from_mapping(data.get("promotion", {})),
         recognition=_recognition_from_mapping(data.get("recognition", {})),
@@ -185,6 +187,25 @@ def _votes_from_mapping(data: dict[str, Any]) -> VoteConfig:
         budget_open_ideas=data.get("budget", {}).get("open_ideas"),
         weight_staff=int(data.get("weights", {}).get("staff", d.weight_staff)),
         weight_customer=int(data.get("weights", {}).get("customer", d.weight_customer)),
+    )
+
+
+def _duplicates_from_mapping(data: dict[str, Any]) -> DuplicatesConfig:
+    d, semantic = DuplicatesConfig(), data.get("semantic", {})
+    s = SemanticConfig()
+    return DuplicatesConfig(
+        related_threshold=float(data.get("related_threshold", d.related_threshold)),
+        duplicate_threshold=float(data.get("duplicate_threshold", d.duplicate_threshold)),
+        bucket_threshold=float(data.get("bucket_threshold", d.bucket_threshold)),
+        close_after_days=int(data.get("close_after_days", d.close_after_days)),
+        agree_words=tuple(str(w).casefold() for w in data.get("agree_words", ())),
+        semantic=SemanticConfig(
+            enabled=bool(semantic.get("enabled", s.enabled)),
+            weight=float(semantic["weight"]) if "weight" in semantic else None,
+            related_threshold=float(semantic.get("related_threshold", s.related_threshold)),
+            duplicate_threshold=float(semantic.get("duplicate_threshold", s.duplicate_threshold)),
+            bucket_threshold=float(semantic.get("bucket_threshold", s.bucket_threshold)),
+        ),
     )
 
 

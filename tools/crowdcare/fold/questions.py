@@ -75,7 +75,7 @@ DEFAULT_AGREE_WORDS = ("yes", "yep", "yeah", "yup", "solved")
 
 
 def close_after_days(config: Config) -> int:
-    return int(str(config.duplicates.get("close_after_days", 7)))
+    return config.duplicates.close_after_days
 
 
 # Without duplicates.agree_words: the words a "yes" starts with in the community's language (English ones count too).
@@ -83,9 +83,8 @@ LANGUAGE_AGREE_WORDS = {"de": ("ja", "jawohl", "genau", "gelöst", "stimmt")}
 
 
 def agree_words(config: Config) -> tuple[str, ...]:
-    words = config.duplicates.get("agree_words")
-    if isinstance(words, list) and words:
-        return tuple(str(w).casefold() for w in words)
+    if config.duplicates.agree_words:
+        return config.duplicates.agree_words
     return LANGUAGE_AGREE_WORDS.get(config.language, ()) + DEFAULT_AGREE_WORDS
 
 

@@ -309,7 +309,7 @@ def pull_request_body(
         "",
         *(f"- {note}" for note in draft.notes),
     ]
-    duplicate = float(str(config.duplicates.get("duplicate_threshold", 0.75)))
+    duplicate = config.duplicates.duplicate_threshold
     close = [(s, score) for s, score in similar if score >= duplicate]
     if close:
         best, score = close[0]

@@ -17,7 +17,19 @@ from dataclasses import dataclass
 from crowdcare.content.ports import SimilarityIndex
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import claim_marker, idea_claim_marker
-from crowdcare.core.model import Config, Content, Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
+from crowdcare.core.model import (
+    Config,
+    Content,
+    DuplicatesConfig,
+    Idea,
+    IdeaStatus,
+    IndexEntry,
+    SearchHit,
+    SemanticConfig,
+    Solution,
+    Thread,
+    ThreadKind,
+)
 from crowdcare.core.text import one_line
 from crowdcare.fold.questions import cite_rule, close_after_days
 from crowdcare.intake.take_in import classify, normalize
@@ -192,50 +204,42 @@ def solution_url(solution: Solution, config: Config) -> str:
     return f"https://github.com/{config.repo}/blob/main/{solution.path}"
 
 
-def semantic_settings(config: Config) -> dict[str, object]:
-    """``duplicates.semantic`` (the optional embedding similarity): empty when not configured."""
-    found = config.duplicates.get("semantic")
-    return dict(found) if isinstance(found, dict) else {}
-
-
 def semantic_enabled(config: Config) -> bool:
-    return semantic_settings(config).get("enabled") is True
+    return config.duplicates.semantic.enabled
 
 
 # Defaults when crowdcare.yml names no threshold, chosen on the tuning halves of the bench files (`crowdcare bench
 # dedup --half tune`): the top match was right about half the time from 0.3 and 0.35 leaves a margin; at 0.7 claims
 # were right 95 (Banking77) and 97 (CLINC150) times in 100 with coverage over 0.5. bench/README.md reports them on
 # the other halves.
-RELATED_THRESHOLD = 0.35
-DUPLICATE_THRESHOLD = 0.7
-BUCKET_THRESHOLD = 0.2
+# The defaults live with the typed section (core/model.py: DuplicatesConfig, SemanticConfig).
+RELATED_THRESHOLD = DuplicatesConfig.related_threshold
+DUPLICATE_THRESHOLD = DuplicatesConfig.duplicate_threshold
+BUCKET_THRESHOLD = DuplicatesConfig.bucket_threshold
 # With semantic matching on, the combined score runs higher: its own defaults (Banking77: claims right 96 times in
 # 100 at 0.8), as crowdcare.yml ships them.
-SEMANTIC_RELATED_THRESHOLD = 0.5
-SEMANTIC_DUPLICATE_THRESHOLD = 0.8
-SEMANTIC_BUCKET_THRESHOLD = 0.6  # cosine of sentence embeddings (semantic.SemanticBuckets)
+SEMANTIC_RELATED_THRESHOLD = SemanticConfig.related_threshold
+SEMANTIC_DUPLICATE_THRESHOLD = SemanticConfig.duplicate_threshold
+SEMANTIC_BUCKET_THRESHOLD = SemanticConfig.bucket_threshold  # cosine of sentence embeddings
 
 
 def thresholds(config: Config) -> tuple[float, float]:
     """(related, duplicate): the semantic pair when semantic matching is on (its combined score runs higher)."""
     if semantic_enabled(config):
-        settings = semantic_settings(config)
-        related = float(str(settings.get("related_threshold", SEMANTIC_RELATED_THRESHOLD)))
-        return related, float(str(settings.get("duplicate_threshold", SEMANTIC_DUPLICATE_THRESHOLD)))
+        return config.duplicates.semantic.related_threshold, config.duplicates.semantic.duplicate_threshold
     return _lexical_thresholds(config)
 
 
 def _lexical_thresholds(config: Config) -> tuple[float, float]:
-    related = float(str(config.duplicates.get("related_threshold", RELATED_THRESHOLD)))
-    return related, float(str(config.duplicates.get("duplicate_threshold", DUPLICATE_THRESHOLD)))
+    return config.duplicates.related_threshold, config.duplicates.duplicate_threshold
 
 
 def bucket_threshold(config: Config) -> float:
     """How much a question must resemble a pending bucket's members, together, to join it: the semantic extra's
     own threshold when semantic matching is on (it buckets on embeddings)."""
     if semantic_enabled(config):
-        return float(str(semantic_settings(config).get("bucket_threshold", SEMANTIC_BUCKET_THRESHOLD)))
-    return float(str(config.duplicates.get("bucket_threshold", BUCKET_THRESHOLD)))
+        return config.duplicates.semantic.bucket_threshold
+    return config.duplicates.bucket_threshold
 
 
 def fold_threshold(config: Config) -> float:

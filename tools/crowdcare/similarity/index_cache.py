@@ -26,7 +26,6 @@ from crowdcare.similarity.dedup import (
     kb_entries,
     refresh_catalog,
     semantic_enabled,
-    semantic_settings,
     thread_entries,
 )
 
@@ -95,7 +94,7 @@ def open_index(
     if semantic_enabled(content.config):
         from crowdcare.similarity.semantic import Embedder, HybridIndex, weight_of
 
-        index = HybridIndex(index, Embedder(), weight_of(semantic_settings(content.config)))
+        index = HybridIndex(index, Embedder(), weight_of(content.config.duplicates.semantic))
     written, removed = index.sync(kb_entries(content) + thread_entries(catalog))
     if written or removed:
         report(f"search index: {written} written, {removed} removed")

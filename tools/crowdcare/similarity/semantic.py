@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import IndexEntry, SearchHit
+from crowdcare.core.model import IndexEntry, SearchHit, SemanticConfig
 from crowdcare.similarity.search_index import SearchIndex
 
 DIMENSIONS = 384
@@ -35,9 +35,9 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "tokenizers", "numpy"))
 
 
-def weight_of(settings: dict[str, object]) -> float:
+def weight_of(settings: SemanticConfig) -> float:
     """The embedding cosine's share of the combined score, from ``duplicates.semantic``."""
-    return float(str(settings.get("weight", DEFAULT_WEIGHT)))
+    return settings.weight if settings.weight is not None else DEFAULT_WEIGHT
 
 
 def _text(title: str, body: str) -> str:
