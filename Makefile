@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup contracts demo test test-fast lint site system-packages clean help
+.PHONY: setup contracts demo test test-fast lint site docs system-packages clean help
 
 help:
 	@echo "make demo   build the sample community site and serve it on http://$(HOST):$(PORT)/"
@@ -57,6 +57,10 @@ demo: setup
 	@echo "  The same community in German (language: de): http://$(HOST):$(PORT)/de/"
 	@echo ""
 	$(BIN)/python -m http.server --bind $(HOST) --directory $(DEMO)/site $(PORT)
+
+# The command reference, written from every command's --help (tests/test_docs.py checks it is current).
+docs: setup
+	$(BIN)/crowdcare commands-reference > docs/commands.md
 
 lint: setup
 	$(BIN)/ruff check tools tests bench samples

@@ -1,4 +1,4 @@
-"""How crowdcare/models/all-minilm-l6-v2-int8 was made, once, from the published all-MiniLM-L6-v2 weights.
+"""How crowdcare/similarity/models/all-minilm-l6-v2-int8 was made, once, from the published all-MiniLM-L6-v2 weights.
 
 The semantic extra runs the model with ONNX Runtime (no PyTorch at run time). This script is for a maintainer
 who wants to make the file again: it needs PyTorch, transformers and onnx, which crowdcare does not install.

@@ -115,6 +115,7 @@ LAYERS = {
         "cli.tally",
         "cli.fold",
         "cli.adopt",
+        "cli.reference",
         "site.plugin",
         "similarity.benchmark",
         "__main__",

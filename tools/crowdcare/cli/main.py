@@ -688,4 +688,4 @@ def main() -> None:
 
 
 # Commands in their own modules register themselves on the group when imported (after it exists).
-from crowdcare.cli import adopt, buckets, fold, promote, respond, tally  # noqa: E402,F401
+from crowdcare.cli import adopt, buckets, fold, promote, reference, respond, tally  # noqa: E402,F401

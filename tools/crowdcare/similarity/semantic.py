@@ -1,7 +1,7 @@
 """Optional semantic matching: `pip install 'crowdcare[semantic]'`.
 
 Sentence embeddings from all-MiniLM-L6-v2, run by ONNX Runtime on the CPU from an int8 export shipped inside
-crowdcare (crowdcare/models; nothing is downloaded at run time, and no PyTorch is needed).
+crowdcare (crowdcare/similarity/models; nothing is downloaded at run time, and no PyTorch is needed).
 The index keeps the lexical one beside it; a query's candidates are the
 lexical index's best plus the nearest embeddings, each scored
 
@@ -55,7 +55,8 @@ BATCH = 64
 
 class Embedder:
     """all-MiniLM-L6-v2 on the CPU, unit-length vectors, run by ONNX Runtime from the int8 export shipped in
-    crowdcare/models (bench/export_minilm.py made it once from the published weights; no PyTorch at run time).
+    crowdcare/similarity/models (bench/export_minilm.py made it once from the published weights; no PyTorch at
+    run time).
     Texts are batched by length, so short enquiries are not padded to the longest report. With ``remember``, each
     distinct text is embedded once per process (the bench's --sweep buckets the same texts eleven times)."""
 
