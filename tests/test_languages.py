@@ -11,7 +11,9 @@ from crowdcare.content.config import load_config
 from crowdcare.content.store import load_content
 from crowdcare.core.model import Channel, PersonRef, Thread, ThreadKind, ThreadRef
 from crowdcare.intake.take_in import compose_reply
-from crowdcare.respond.guarantee import Rotation, facts_of, plan
+from crowdcare.respond.facts import facts_of
+from crowdcare.respond.guarantee import Rotation
+from crowdcare.respond.rules import plan
 from crowdcare.site.pages import render_pages
 from tests.builders import Repo
 from tests.conftest import COMMUNITY

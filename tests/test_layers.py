@@ -46,6 +46,8 @@ LAYERS = {
         "intake.take_in",
         "respond",
         "respond.guarantee",
+        "respond.facts",
+        "respond.rules",
         "respond.proposals",
         "respond.metrics",
         "fold",

@@ -16,7 +16,8 @@ from crowdcare.content.config import load_config
 from crowdcare.core import clock
 from crowdcare.core.errors import AmbiguousWriteError, TransientError
 from crowdcare.core.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
-from crowdcare.respond.guarantee import Rotation, respond, respond_all, thread_topic
+from crowdcare.respond.facts import thread_topic
+from crowdcare.respond.guarantee import Rotation, respond, respond_all
 from tests.conftest import COMMUNITY
 
 ASKED = "2026-11-16T09:00:00Z"  # a Monday

@@ -30,7 +30,8 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
     Example: crowdcare buckets --snapshot samples/snapshot --limit 10
     """
     from crowdcare.content.store import load_config_or_fail, load_content
-    from crowdcare.respond.guarantee import facts_of, is_question
+    from crowdcare.respond.facts import facts_of
+    from crowdcare.respond.guarantee import is_question
     from crowdcare.similarity.buckets import all_buckets, bucketer_for
     from crowdcare.similarity.dedup import bucket_threshold
 

@@ -47,7 +47,7 @@ from crowdcare.promote.changes import propose
 from crowdcare.promote.draft import draft_solution, pull_request_body
 from crowdcare.promote.merge import find_solution, merge_into
 from crowdcare.promote.preflight import check_proposal
-from crowdcare.respond.guarantee import BotComment, bot_comments
+from crowdcare.respond.facts import BotComment, bot_comments
 from crowdcare.respond.proposals import as_confirmed, reply_named
 from crowdcare.similarity.dedup import solution_url
 

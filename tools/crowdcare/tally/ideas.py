@@ -51,7 +51,7 @@ from crowdcare.promote.changes import propose
 from crowdcare.promote.draft import ingest, title_of
 from crowdcare.promote.preflight import check_proposal
 from crowdcare.promote.triggers import who_may
-from crowdcare.respond.guarantee import BotComment, bot_comments
+from crowdcare.respond.facts import BotComment, bot_comments
 from crowdcare.similarity.dedup import status_words
 from crowdcare.site.markup import inline
 from crowdcare.tally.votes import (
