@@ -40,7 +40,8 @@ from crowdcare.content.documents import solution_document
 from crowdcare.content.store import load_content
 from crowdcare.core.model import Channel, PersonRef, Reply, Thread, ThreadRef
 from crowdcare.promote.draft import draft_solution
-from crowdcare.promote.triggers import Promoter, promote_thread
+from crowdcare.promote.promoter import Promoter
+from crowdcare.promote.triggers import promote_thread
 from crowdcare.site.probe import probe_solution
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.store import load_content
 from crowdcare.core.errors import BranchMovedError
 from crowdcare.core.model import Channel, PersonRef, ThreadRef
-from crowdcare.promote.triggers import Outcome, Promoter, promote_all
+from crowdcare.promote.promoter import Outcome, Promoter
+from crowdcare.promote.triggers import promote_all
 from tests.builders import copy_community, git, init_git, solution_text
 
 BOT = "tallybook-bot"

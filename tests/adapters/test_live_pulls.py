@@ -10,7 +10,8 @@ from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.content.store import load_content
 from crowdcare.core.model import Channel, ThreadRef
-from crowdcare.promote.triggers import Promoter, promote_all
+from crowdcare.promote.promoter import Promoter
+from crowdcare.promote.triggers import promote_all
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.conftest import COMMUNITY

@@ -46,7 +46,8 @@ def promote(
     """
     from crowdcare.content.store import load_config_or_fail, load_content
     from crowdcare.core import clock
-    from crowdcare.promote.triggers import Promoter, promote_all
+    from crowdcare.promote.promoter import Promoter
+    from crowdcare.promote.triggers import promote_all
     from crowdcare.respond.guarantee import is_question
     from crowdcare.similarity.buckets import background_texts, pending_buckets
 

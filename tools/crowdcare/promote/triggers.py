@@ -17,78 +17,51 @@ on deterministic branches (crowdcare.promote.changes).
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 
 from crowdcare.content.documents import solution_document
-from crowdcare.content.ports import GitHubPort, RepositoryPort
-from crowdcare.core.errors import BadInputError
-from crowdcare.core.i18n import ENGLISH, Messages
-from crowdcare.core.markers import NOTICE_END, NOTICE_START, step_marker, step_pattern
+from crowdcare.core.markers import NOTICE_END, NOTICE_START
 from crowdcare.core.model import (
     ChangeProposal,
     Config,
-    Content,
     PersonKind,
     PersonRef,
     Reply,
-    Role,
-    Solution,
     Thread,
     ThreadKind,
 )
-from crowdcare.core.text import one_line
-from crowdcare.intake.take_in import classify, normalize
+from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
+from crowdcare.promote.commands import merge_command, verified_command
 from crowdcare.promote.draft import draft_solution, pull_request_body
-from crowdcare.promote.merge import find_solution, merge_into
+from crowdcare.promote.notices import published_notices
 from crowdcare.promote.preflight import check_proposal
-from crowdcare.respond.facts import BotComment, bot_comments
+from crowdcare.promote.promoter import (
+    MARK,
+    PROPOSING,
+    Outcome,
+    Promoter,
+    allowed_to_promote,
+    branch_of,
+    echo,
+    marker,
+    marks,
+    person_named,
+    refuse,
+    rule_line,
+    rule_why,
+    say,
+    solution_of,
+    who_may,
+)
+from crowdcare.respond.facts import BotComment
 from crowdcare.respond.proposals import as_confirmed, reply_named
 from crowdcare.similarity.dedup import solution_url
 
-_MARK = step_pattern("promote")
 _COMMAND = re.compile(r"\A\s*/(promote|merge|verified)(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
-_VERSION = re.compile(r"\A[0-9]+(?:\.[0-9]+){0,2}\Z")
-
-
-def marker(state: str, **data: str | int | None) -> str:
-    return step_marker("promote", state, **data)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ref: str
-    action: str  # opened | updated | unchanged | kept-edits | declined | refused | published | invalid | ...
-    why: str
-    pull_request: str | None = None
-    path: str | None = None
-    probe_ms: float | None = None
-
-
-@dataclass(frozen=True)
-class Promoter:
-    """What a promotion sweep works with. ``similar`` ranks existing solutions against a thread (for the topic
-    and the reviewer's duplicate hint); ``bucket_of`` lists the threads in the thread's pending bucket."""
-
-    config: Config
-    content: Content  # the base branch's content
-    github: GitHubPort
-    repo: RepositoryPort
-    today: dt.date
-    similar: Callable[[Thread], list[tuple[Solution, float]]]
-    bucket_of: Callable[[Thread], tuple[str, ...]]
-    sender: PersonRef | None = None  # who caused the event (the labeller), when known
-    dry_run: bool = False
-
-
-def marks(thread: Thread, bot: str) -> list[BotComment]:
-    """The bot's own promotion comments: marker AND author (anyone can paste a marker)."""
-    return bot_comments(thread, bot, _MARK)
 
 
 def commands(thread: Thread, config: Config) -> list[tuple[str, str, Reply]]:
@@ -120,91 +93,49 @@ def promote_thread(thread: Thread, p: Promoter) -> list[Outcome]:
     thread = as_confirmed(thread, bot)  # an answer its asker confirmed is accepted by them, not by the bot
     ours = marks(thread, bot)
     handled = {m.data["cmd"] for m in ours if "cmd" in m.data}
-    outcomes = _published_notices(thread, ours, p)
+    outcomes = published_notices(thread, ours, p)
     for verb, argument, command in commands(thread, p.config):
         if command.id in handled:
             continue
         if verb == "merge":
-            outcomes.append(_merge_command(thread, argument, command, p))
+            outcomes.append(merge_command(thread, argument, command, p))
         elif verb == "verified":
-            outcomes.append(_verified_command(thread, argument, command, p))
+            outcomes.append(verified_command(thread, argument, command, p))
         else:
             outcomes.append(_promote_command(thread, argument, command, p))
-    existing = _solution_of(thread, p.content)
+    existing = solution_of(thread, p.content)
     proposed = [m for m in ours if m.rule == "proposed"]
-    if proposed and existing is None and not any(o.action in _PROPOSING for o in outcomes):
+    if proposed and existing is None and not any(o.action in PROPOSING for o in outcomes):
         outcomes.append(_refresh(thread, proposed[-1], p))
-    elif existing is None and not proposed and not any(o.action in _PROPOSING for o in outcomes):
+    elif existing is None and not proposed and not any(o.action in PROPOSING for o in outcomes):
         trigger = _automatic_trigger(thread, ours, p)
         if trigger is not None:
             outcomes.append(trigger)
     return outcomes
 
 
-_PROPOSING = {"opened", "updated", "unchanged", "kept-edits", "would-open", "would-update"}
-
-
-def _solution_of(thread: Thread, content: Content) -> Solution | None:
-    return next((s for s in content.solutions if s.source == thread.url), None)
-
-
-def _say(thread: Thread, p: Promoter, text: str) -> None:
-    if not p.dry_run:
-        p.github.post_comment(thread.ref, text)
-
-
-def _rule(rule: str, why: str, tr: Messages = ENGLISH) -> str:
-    return "\n\n" + tr("<sub>crowdcare rule `{rule}`: {why}</sub>", rule=rule, why=why) + "\n"
-
-
-def _refuse(thread: Thread, p: Promoter, who: PersonRef | None, rule: str, why: str, **data: str) -> Outcome:
-    tr = p.config.tr
-    greeting = tr("Sorry {who}, ", who=f"@{who.login}") if who is not None else tr("Sorry, ")
-    _say(thread, p, greeting + why + _rule(rule, tr("see crowdcare.yml"), tr) + marker("refused", **data))
-    return Outcome(str(thread.ref), "refused", f"{rule}: {why}")
-
-
-def _allowed_to_promote(p: Promoter, person: PersonRef, association: str = "NONE") -> bool:
-    return p.config.is_allowed(p.config.governance.promote, person, association=association)
-
-
-def _echo(text: str) -> str:
-    """User text repeated in a bot comment: a code span, so it can mention, link or format nothing."""
-    clean = one_line(text).replace("`", "'")[:100]
-    return f"`{clean}`"
-
-
-def who_may(entries: tuple[str, ...], *, asker: str | None = None, tr: Messages = ENGLISH) -> str:
-    """A governance list in words, for a refusal: "staff or @login"."""
-    words = {"staff": tr("staff"), "asker": asker if asker is not None else tr("the asker")}
-    return tr(" or ").join(words.get(e.lower(), f"@{e}") for e in entries) or tr("nobody")
-
-
-# --- triggers ------------------------------------------------------------------------------------------------
-
-
 def _promote_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
     rule = "governance.promote"
     tr = p.config.tr
-    if not _allowed_to_promote(p, command.author, command.association):
+    if not allowed_to_promote(p, command.author, command.association):
         why = _only_promote(p)
-        return _refuse(thread, p, command.author, rule, why, cmd=command.id)
-    existing = _solution_of(thread, p.content)
+        return refuse(thread, p, command.author, rule, why, cmd=command.id)
+    existing = solution_of(thread, p.content)
     if existing is not None:
         link = solution_url(existing, p.config)
         text = tr(
             "{who}, this thread is already in the knowledge base: {link}", who=f"@{command.author.login}", link=link
         )
-        _say(thread, p, text + marker("done", cmd=command.id))
+        say(thread, p, text + marker("done", cmd=command.id))
         return Outcome(str(thread.ref), "already-published", f"already in {existing.path}", path=existing.path)
     reply = _chosen_reply(thread, argument)
     if reply is None:
         why = (
-            tr("the reply {named} is not on this thread (it may have been deleted).", named=_echo(argument))
+            tr("the reply {named} is not on this thread (it may have been deleted).", named=echo(argument))
             if argument
             else tr("there is no reply to promote yet: mark an answer, or name a reply by its link (`/promote LINK`).")
         )
-        return _refuse(thread, p, command.author, "promotion.command", why, cmd=command.id)
+        return refuse(thread, p, command.author, "promotion.command", why, cmd=command.id)
     return _propose_solution(thread, reply, command.author, "promotion.command", p, cmd=command.id)
 
 
@@ -223,12 +154,12 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
             return None
         # Who applied the label: the event's sender, else the issue's timeline (a discussion has none).
         labeller = p.sender or p.github.label_actor(thread.ref, config.promotion.label)
-        if labeller is not None and not _allowed_to_promote(p, labeller):
-            return _refuse(thread, p, labeller, "governance.promote", _only_promote(p), label=config.promotion.label)
+        if labeller is not None and not allowed_to_promote(p, labeller):
+            return refuse(thread, p, labeller, "governance.promote", _only_promote(p), label=config.promotion.label)
         reply = _chosen_reply(thread, "")
         if reply is None:
             why = tr("there is no reply to promote yet: mark an answer, or comment `/promote LINK` naming a reply.")
-            return _refuse(thread, p, labeller, "promotion.label", why, label=config.promotion.label)
+            return refuse(thread, p, labeller, "promotion.label", why, label=config.promotion.label)
         return _propose_solution(thread, reply, labeller, "promotion.label", p)
     answer = thread.answer
     if not config.promotion.on_answer or answer is None:
@@ -245,20 +176,20 @@ def _automatic_trigger(thread: Thread, ours: list[BotComment], p: Promoter) -> O
             "the account that marked this answer no longer exists, so it is not promoted as accepted. A staff member "
             "can comment `/promote` to promote it anyway."
         )
-        return _refuse(thread, p, None, "governance.accept_answers", why, answer=answer.id)
+        return refuse(thread, p, None, "governance.accept_answers", why, answer=answer.id)
     if answer.author.is_same_account(thread.author) and answer.author.is_same_account(chooser):
         why = tr(
             "an asker's own reply marked as the answer by the asker is not an accepted answer for the knowledge base. "
             "A staff member can comment `/promote` to promote it anyway."
         )
-        return _refuse(thread, p, chooser, "promotion.on_answer", why, answer=answer.id)
+        return refuse(thread, p, chooser, "promotion.on_answer", why, answer=answer.id)
     if not config.is_allowed(config.governance.accept_answers, chooser, asker=thread.author):
         why = tr(
             "only {who} may accept an answer for the knowledge base, so this one is not promoted. A staff member can "
             "comment `/promote` to promote it anyway.",
             who=who_may(config.governance.accept_answers, tr=tr),
         )
-        return _refuse(thread, p, chooser, "governance.accept_answers", why, answer=answer.id)
+        return refuse(thread, p, chooser, "governance.accept_answers", why, answer=answer.id)
     return _propose_solution(thread, answer, chooser, "promotion.on_answer", p)
 
 
@@ -270,15 +201,8 @@ def _chosen_reply(thread: Thread, argument: str) -> Reply | None:
     if thread.answer is not None:
         return next((r for r in thread.replies if r.id == thread.answer.id), thread.answer)
     others = [r for r in thread.replies if not r.author.is_same_account(thread.author) and not r.author_is_bot]
-    others = [r for r in others if not _COMMAND.match(r.body) and not _MARK.search(r.body)]
+    others = [r for r in others if not _COMMAND.match(r.body) and not MARK.search(r.body)]
     return max(others, key=lambda r: (r.votes, r.created_at), default=None)
-
-
-# --- proposals -----------------------------------------------------------------------------------------------
-
-
-def _branch(p: Promoter, kind: str, thread: Thread) -> str:
-    return f"{p.config.promotion.branch_prefix}{kind}/{thread.ref.channel.value}-{thread.ref.number}"
 
 
 def _propose_solution(
@@ -317,7 +241,7 @@ def _propose_solution(
     if problems:
         return Outcome(ref, "invalid", "; ".join(problems), path=path, probe_ms=probe * 1000)
     change = ChangeProposal(
-        branch=_branch(p, "promote", thread),
+        branch=branch_of(p, "promote", thread),
         title=f"Promote {thread.ref} into {path}",
         body=pull_request_body(thread, reply, accepter, draft, similar, probe, p.config),
         files=files,
@@ -325,7 +249,7 @@ def _propose_solution(
     )
     result = propose(p.repo, change, dry_run=p.dry_run)
     outcome = Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, path, probe * 1000)
-    if announce and result.action in _PROPOSING:
+    if announce and result.action in PROPOSING:
         by = accepter.login if accepter is not None else None
         data = {
             "cmd": cmd,
@@ -343,18 +267,8 @@ def _propose_solution(
             "the link here once it is published.",
             where=where,
         )
-        _say(thread, p, text + _rule(rule, _rule_why(rule, tr), tr) + marker("proposed", **data))
+        say(thread, p, text + rule_line(rule, rule_why(rule, tr), tr) + marker("proposed", **data))
     return outcome
-
-
-def _rule_why(rule: str, tr: Messages) -> str:
-    return {
-        "promotion.on_answer": tr("an answer was marked, by someone governance.accept_answers admits"),
-        "promotion.command": tr("a /promote command, from someone governance.promote admits"),
-        "promotion.label": tr("the promotion label was applied"),
-        "promotion.merge": tr("a /merge command, from someone governance.promote admits"),
-        "promotion.verified": tr("a /verified command, from someone governance.promote admits"),
-    }[rule]
 
 
 def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
@@ -365,7 +279,7 @@ def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
             str(thread.ref), "reply-gone", "the promoted reply was deleted; the pull request is left to reviewers"
         )
     by = mark.data.get("by")
-    accepter = _person(thread, by) if by else None
+    accepter = person_named(thread, by) if by else None
     rule = "promotion.command" if "cmd" in mark.data else "promotion.on_answer"
     approved = mark.data.get("sha")
     if approved is not None and approved != approved_digest(reply):
@@ -379,7 +293,11 @@ def approved_digest(reply: Reply) -> str:
 
 
 CHANGED = "Changed after approval"
+
+
 _NOTICE_START, _NOTICE_END = NOTICE_START, NOTICE_END
+
+
 _NOTICE = re.compile(rf"{re.escape(_NOTICE_START)}.*?{re.escape(_NOTICE_END)}\n\n", re.DOTALL)
 
 
@@ -389,7 +307,7 @@ def _changed_after_approval(
     """The promoted reply was edited after it was approved. The pull request keeps the approved text and says
     what changed; only a new approval (a `/promote` from someone governance admits) carries the new text."""
     ref = str(thread.ref)
-    branch = _branch(p, "promote", thread)
+    branch = branch_of(p, "promote", thread)
     path = mark.data.get("path") or ""
     pull = p.repo.find_pull_request(branch)
     approved_text = p.repo.read_file(path, branch) if path else None
@@ -413,189 +331,3 @@ def _changed_after_approval(
         p.repo.update_pull_request(pull, f"Promote {thread.ref} into {path}", notice + body)
     return Outcome(ref, "changed-after-approval", f"the reply changed after approval; pull request #{pull.number} "
                    "keeps the approved text and waits for a new approval", pull.url, path)  # fmt: skip
-
-
-def _person(thread: Thread, login: str) -> PersonRef:
-    """The account behind a login the bot recorded, with its numeric id when the thread shows it."""
-    people = [thread.author, *(r.author for r in thread.replies)]
-    if thread.answer_chosen_by is not None:
-        people.append(thread.answer_chosen_by)
-    return next((person for person in people if person.login.lower() == login.lower()), PersonRef(login))
-
-
-def _merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
-    tr = p.config.tr
-    if not _allowed_to_promote(p, command.author, command.association):
-        why = tr("only {who} may merge threads and solutions.", who=who_may(p.config.governance.promote, tr=tr))
-        return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
-    target = find_solution(p.content, argument) if argument else None
-    if target is None:
-        named = _echo(argument) if argument else tr("(none named)")
-        why = tr("I could not find the solution {named}: use `/merge topic/slug` or its page link.", named=named)
-        return _refuse(thread, p, command.author, "promotion.merge", why, cmd=command.id)
-    source = _solution_of(thread, p.content)
-    try:
-        files = merge_into(
-            target,
-            source=source,
-            thread_url=thread.url,
-            thread_title=normalize(thread.title, 1000) if source is None else None,
-            finder=command.author,
-            today=p.today,
-        )
-    except BadInputError as exc:
-        return _refuse(thread, p, command.author, "promotion.merge", f"{exc}.", cmd=command.id)
-    ref = str(thread.ref)
-    if not files:
-        text = tr(
-            "{who}, this thread is already listed in {target}.", who=f"@{command.author.login}", target=target.key
-        )
-        _say(thread, p, text + marker("done", cmd=command.id))
-        return Outcome(ref, "already-merged", f"already in {target.path}", path=target.path)
-    problems, probe = check_proposal(p.content, p.config, files)
-    if problems:
-        return Outcome(ref, "invalid", "; ".join(problems), path=target.path, probe_ms=probe * 1000)
-    what = f"{source.path} (superseded)" if source is not None else f"{thread.ref}"
-    body = "\n".join(
-        [
-            f"Merges {what} into **{target.key}**, as @{command.author.login} asked on {thread.url}.",
-            "",
-            "- the thread joins `also_asked` of the canonical solution, with every thread the merged one listed;",
-            "- contributors are united; the finder is credited as `finder`;",
-            *(
-                [
-                    f"- `{source.path}` keeps its answer, as `status: superseded`: its page becomes a short tombstone "
-                    "that sends readers to the canonical page, so old links keep working."
-                ]
-                if source is not None
-                else []
-            ),
-            "",
-            "**Please check** that the two really are the same question. Revert with `git revert` if not.",
-            "",
-            f"Checks run in the job: `crowdcare validate` rules, no findings; render probe {probe * 1000:.0f} ms.",
-        ]
-    )
-    change = ChangeProposal(
-        branch=_branch(p, "merge", thread),
-        title=f"Merge {thread.ref} into {target.path}",
-        body=body,
-        files=files,
-        message=f"Merge {thread.ref} into {target.path}\n\nAsked by @{command.author.login}; proposed by crowdcare.",
-    )
-    result = propose(p.repo, change, dry_run=p.dry_run)
-    if result.action in _PROPOSING:
-        link = result.pull.url if result.pull else tr("a pull request")
-        who = f"@{command.author.login}"
-        text = tr(
-            "Thanks, {who}! The merge into {target} is proposed in {link}.", who=who, target=target.key, link=link
-        )
-        data = {"cmd": command.id, "target": target.key, "pr": result.pull.number if result.pull else None}
-        rule = _rule("promotion.merge", _rule_why("promotion.merge", tr), tr)
-        _say(thread, p, text + rule + marker("merge-proposed", **data))
-    return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
-
-
-def _verified_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
-    """``/verified 4.13`` on a solution's thread: a pull request that sets its verified_with to that release."""
-    tr = p.config.tr
-    if not _allowed_to_promote(p, command.author, command.association):
-        who = who_may(p.config.governance.promote, tr=tr)
-        why = tr("only {who} may record which release an answer was checked with.", who=who)
-        return _refuse(thread, p, command.author, "governance.promote", why, cmd=command.id)
-    version = argument.split()[0] if argument.split() else ""
-    solution = _solution_of(thread, p.content) or next(
-        (s for s in p.content.solutions if thread.url in s.also_asked and s.superseded_by is None), None
-    )
-    if solution is None or not _VERSION.match(version):
-        named = _echo(version) if version else tr("no release")
-        why = (
-            tr("this thread has no published solution to mark as checked.")
-            if solution is None
-            else tr("{named} is not a release number: use `/verified 4.13`.", named=named)
-        )
-        return _refuse(thread, p, command.author, "promotion.verified", why, cmd=command.id)
-    ref = str(thread.ref)
-    if solution.verified_with == version:
-        text = tr(
-            "{who}, {solution} is already marked as checked with {version}.",
-            who=f"@{command.author.login}",
-            solution=solution.key,
-            version=version,
-        )
-        _say(thread, p, text + marker("done", cmd=command.id))
-        return Outcome(ref, "already-verified", f"{solution.path} already says {version}", path=solution.path)
-    checked = replace(solution, verified_with=version, updated=p.today)
-    change = ChangeProposal(
-        branch=_branch(p, f"verified-{version}", thread),
-        title=f"{solution.key}: checked with {version}",
-        body=(
-            f"@{command.author.login} checked **{solution.key}** with release {version} on {thread.url} "
-            f'(it said {solution.verified_with or "nothing"}): this sets `verified_with: "{version}"` and '
-            "`updated` to today. Nothing else changes."
-        ),
-        files={solution.path: solution_document(checked)},
-        message=f"{solution.key}: checked with {version}\n\nAsked by @{command.author.login}; proposed by crowdcare.",
-    )
-    result = propose(p.repo, change, dry_run=p.dry_run)
-    if result.action in _PROPOSING:
-        link = result.pull.url if result.pull else tr("a pull request")
-        text = tr(
-            "Thanks, {who}! Marking {solution} as checked with {version} is proposed in {link}.",
-            who=f"@{command.author.login}",
-            solution=solution.key,
-            version=version,
-            link=link,
-        )
-        why = _rule("promotion.verified", _rule_why("promotion.verified", tr), tr)
-        _say(thread, p, text + why + marker("verified-proposed", cmd=command.id, version=version))
-    return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, solution.path)
-
-
-def _thanks(solution: Solution, tr: Messages = ENGLISH) -> str:
-    """Thanks to whoever answered (first: the answer is theirs) and asked, named from the solution's record."""
-
-    def names(role: Role) -> list[str]:
-        return sorted({f"@{c.person.login}" for c in solution.contributors if c.role is role})
-
-    answerers = tr(" and ").join(names(Role.ANSWERER))
-    askers = tr(" and ").join(a for a in names(Role.ASKER) if a not in names(Role.ANSWERER))
-    if answerers and askers:
-        text = tr(
-            "Thank you {answerers} for the answer: it now helps everyone who asks this, and {askers} for asking.",
-            answerers=answerers,
-            askers=askers,
-        )
-    elif answerers:
-        text = tr("Thank you {answerers} for the answer: it now helps everyone who asks this.", answerers=answerers)
-    elif askers:
-        text = tr("Thank you {askers} for asking.", askers=askers)
-    else:
-        return ""
-    return f"\n{text}\n"
-
-
-def _published_notices(thread: Thread, ours: list[BotComment], p: Promoter) -> list[Outcome]:
-    """Once a proposal is merged into the base branch, tell the thread where the page is (once)."""
-    announced = {m.data.get("path") for m in ours if m.rule == "published"}
-    outcomes = []
-    wanted: list[Solution] = []
-    own = _solution_of(thread, p.content)
-    if own is not None and any(m.rule == "proposed" for m in ours):
-        wanted.append(own)
-    for mark in ours:
-        if mark.rule == "merge-proposed":
-            target = find_solution(p.content, mark.data.get("target", ""))
-            if target is not None and thread.url in {target.source, *target.also_asked}:
-                wanted.append(target)
-    for solution in wanted:
-        if solution.path in announced:
-            continue
-        announced.add(solution.path)
-        link = solution_url(solution, p.config)
-        text = (
-            p.config.tr("This is now in the knowledge base: {link}", link=link) + f"\n{_thanks(solution, p.config.tr)}"
-        )
-        _say(thread, p, text + marker("published", path=solution.path))
-        outcomes.append(Outcome(str(thread.ref), "published", link, path=solution.path))
-    return outcomes

@@ -50,7 +50,7 @@ from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
 from crowdcare.promote.draft import ingest, title_of
 from crowdcare.promote.preflight import check_proposal
-from crowdcare.promote.triggers import who_may
+from crowdcare.promote.promoter import who_may
 from crowdcare.respond.facts import BotComment, bot_comments
 from crowdcare.similarity.dedup import status_words
 from crowdcare.site.markup import inline
