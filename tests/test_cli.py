@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from crowdcare.cli.main import PAGES_MARKER, cli
+from crowdcare.cli.content import PAGES_MARKER
+from crowdcare.cli.main import cli
 from tests.builders import Repo, solution_text
 
 
@@ -119,6 +120,6 @@ def test_a_time_that_is_not_a_time_is_a_usage_error(sample_repo: Repo, command: 
 
 
 def test_a_time_with_an_offset_is_taken_as_github_writes_it() -> None:
-    from crowdcare.cli.main import iso_time
+    from crowdcare.cli.setup import iso_time
 
     assert iso_time(None, None, "2026-11-01T02:00:00+02:00") == "2026-11-01T00:00:00Z"  # type: ignore[arg-type]

@@ -121,6 +121,11 @@ LAYERS = {
         "cli.fold",
         "cli.adopt",
         "cli.reference",
+        "cli.setup",
+        "cli.content",
+        "cli.intake",
+        "cli.search",
+        "cli.bench",
         "site.plugin",
         "similarity.benchmark",
         "__main__",
@@ -246,3 +251,55 @@ def test_the_checker_catches_a_step_importing_an_adapter_or_an_edge() -> None:
         assert violations("respond.guarantee", source + "\n" + line + "\n") != [], line
     # and the same lines are allowed where they belong
     assert violations("cli.buckets", "from crowdcare.similarity.buckets import Buckets\nimport click\n") == []
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or around a ring (Tarjan's strongly connected
+    components of more than one module)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        names = imported(module, path.read_text("utf-8"))
+        targets = {n.removeprefix("crowdcare.") for n in names if n.startswith("crowdcare.")}
+        graph[module] = {t for t in targets if t in MODULES and t != module}
+    return graph
+
+
+def test_no_modules_import_each_other() -> None:
+    """No import circle, whatever the import form (the command modules once took helpers back from cli.py)."""
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_ring() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

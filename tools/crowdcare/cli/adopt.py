@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from crowdcare.cli.main import Context, _live_github, _run, cli
+from crowdcare.cli.setup import Context, live_github
 
 
-@cli.command()
+@click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", required=True, help='The community\'s name, shown on the site (for example "Acme community").')
 @click.option(
@@ -36,7 +36,7 @@ def init(directory: Path, name: str, repo: str, site_url: str | None, force: boo
     from crowdcare.adopt.scaffold import community_files, is_executable
     from crowdcare.content.documents import write_atomically
 
-    files = _run(lambda: community_files(name, repo, site_url))
+    files = community_files(name, repo, site_url)
     target = directory.absolute()
     existing = [path for path in files if (target / path).exists()]
     if existing and not force:
@@ -64,7 +64,7 @@ def init(directory: Path, name: str, repo: str, site_url: str | None, force: boo
     )
 
 
-@cli.command()
+@click.command()
 @click.option("--fix", is_flag=True, help="Create the labels crowdcare.yml uses that the repository lacks.")
 @click.option("--json", "as_json", is_flag=True, help="Print every check as a JSON line on stdout.")
 @click.pass_obj
@@ -83,12 +83,10 @@ def doctor(obj: Context, fix: bool, as_json: bool) -> None:
     from crowdcare.adopt.doctor import examine
     from crowdcare.content.store import load_config_or_fail
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     repository = os.environ.get("GITHUB_REPOSITORY") or config.repo
-    github = _run(
-        lambda: _live_github(repository, "doctor reads live GitHub: set GITHUB_TOKEN (and GITHUB_REPOSITORY)")
-    )
-    checks = _run(lambda: examine(config, LiveSetup(github), fix=fix))
+    github = live_github(repository, "doctor reads live GitHub: set GITHUB_TOKEN (and GITHUB_REPOSITORY)")
+    checks = examine(config, LiveSetup(github), fix=fix)
     for check in checks:
         if as_json:
             click.echo(json.dumps({"check": check.name, "ok": check.ok, "message": check.message, "fix": check.fix}))
@@ -99,3 +97,9 @@ def doctor(obj: Context, fix: bool, as_json: bool) -> None:
     summary = f"{len(problems)} finding(s)" if problems else "ready for the first run"
     click.echo(f"crowdcare doctor: {repository}: {summary}", err=True)
     sys.exit(1 if problems else 0)
+
+
+COMMANDS = (
+    init,
+    doctor,
+)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from crowdcare.cli.main import Context, _github, _run, cli, snapshot_option
+from crowdcare.cli.setup import Context, github_for, snapshot_option
 
 
-@cli.command()
+@click.command()
 @snapshot_option("Read open questions from a snapshot folder (offline) instead of live GitHub.")
 @click.option("--kb-only", is_flag=True, help="Only the knowledge base's buckets; read no threads.")
 @click.option(
@@ -35,19 +35,19 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
     from crowdcare.similarity.buckets import all_buckets, bucketer_for
     from crowdcare.similarity.dedup import bucket_threshold
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
     questions, others = [], []
     if not kb_only:
-        github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+        github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
         bot = config.intake.bot_login
-        for thread in _run(lambda: list(github.threads_updated_since(None))):
+        for thread in list(github.threads_updated_since(None)):
             if thread.state == "open" and is_question(thread, config) and facts_of(thread, config, bot).answer is None:
                 questions.append(thread)
             else:
                 others.append(thread)
     threshold = bucket_threshold(config)
-    found = _run(lambda: all_buckets(content, questions, threshold, others, bucketer_for(config)))
+    found = all_buckets(content, questions, threshold, others, bucketer_for(config))
     shown = found[:limit] if limit else found
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(b) for b in shown], indent=1))
@@ -59,3 +59,6 @@ def buckets(obj: Context, snapshot_dir: Path | None, kb_only: bool, limit: int, 
         click.echo(
             f"  {bucket.size:>4}×  {bucket.kind:<8} {bucket.key:<45} {click.style(bucket.title, bold=True)}{about}"
         )
+
+
+COMMANDS = (buckets,)

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from crowdcare.cli.main import Context, _github, _repository, _run, cli, snapshot_option
+from crowdcare.cli.setup import Context, github_for, repository_for, snapshot_option
 
 
-@cli.command()
+@click.command()
 @snapshot_option("Work on a snapshot folder (offline) instead of live GitHub; pull requests become local branches.")
 @click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and open no pull request.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per claimed question on stdout.")
@@ -44,12 +44,12 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     from crowdcare.respond.guarantee import is_question
     from crowdcare.similarity.dedup import idea_url, solution_url
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
-    now = _run(clock.now)
-    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
-    repository = _repository(obj.root, snapshot_dir, github, config)
-    listed = _run(lambda: list(github.threads_updated_since(None)))
+    now = clock.now()
+    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
+    repository = repository_for(obj.root, snapshot_dir, github, config)
+    listed = list(github.threads_updated_since(None))
     threads = [t for t in listed if is_question(t, config)]
     ideas = [t for t in listed if classify(t, config) is ThreadKind.IDEA and not is_question(t, config)]
 
@@ -61,29 +61,25 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
             due = " (due)" if outcome.decision == "fold" and not outcome.done else ""
             click.echo(f"{outcome.ref} -> {outcome.solution}: {outcome.decision}{due}: {outcome.why}{pull}", err=True)
 
-    outcomes = _run(
-        lambda: fold_all(
-            threads,
-            content,
-            github,
-            repository,
-            now,
-            lambda s: solution_url(s, config),
-            dry_run=dry_run,
-            on_progress=progress,
-        )
+    outcomes = fold_all(
+        threads,
+        content,
+        github,
+        repository,
+        now,
+        lambda s: solution_url(s, config),
+        dry_run=dry_run,
+        on_progress=progress,
     )
-    outcomes += _run(
-        lambda: fold_ideas(
-            ideas,
-            content,
-            github,
-            repository,
-            now,
-            lambda i: idea_url(i, config),
-            dry_run=dry_run,
-            on_progress=progress,
-        )
+    outcomes += fold_ideas(
+        ideas,
+        content,
+        github,
+        repository,
+        now,
+        lambda i: idea_url(i, config),
+        dry_run=dry_run,
+        on_progress=progress,
     )
     questions = {str(t.ref) for t in threads}
     done = {
@@ -96,7 +92,10 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
         ledger = content.ledger  # as load_content read it above (None when it is missing or broken)
         if ledger is not None:
             # The triage page reflects this run: a folded question waits for no one (respond ran before it).
-            _run(lambda: write_ledger(obj.root, close_records(ledger, done, format_time(now))))
+            write_ledger(obj.root, close_records(ledger, done, format_time(now)))
     folded = sum(1 for o in outcomes if o.decision == "fold")
     verb = "due (dry run)" if dry_run else "folded"
     click.echo(f"crowdcare fold: {len(outcomes)} claimed thread(s) (questions and ideas), {folded} {verb}", err=True)
+
+
+COMMANDS = (fold,)

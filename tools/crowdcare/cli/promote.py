@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
-from crowdcare.cli.main import Context, _github, _kb_index, _read_event, _repository, _run, cli, snapshot_option
+from crowdcare.cli.search import kb_index
+from crowdcare.cli.setup import Context, github_for, read_event, repository_for, snapshot_option
 
 
-@cli.command()
+@click.command()
 @click.option("--event", "event_path", type=click.Path(path_type=Path), help="An Actions event payload to act on.")
 @click.option("--event-name", help="The event's name (default: $GITHUB_EVENT_NAME).")
 @snapshot_option(
@@ -51,16 +52,16 @@ def promote(
     from crowdcare.respond.guarantee import is_question
     from crowdcare.similarity.buckets import background_texts, pending_buckets
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
-    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
-    repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
+    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
+    repo = repository_for(obj.root, snapshot_dir, github, config)
     sender = None
     if event_path is not None:
-        threads, sender = _run(lambda: _read_event(event_path, event_name, github))
+        threads, sender = read_event(event_path, event_name, github)
         everyone: list[Any] = []
     else:
-        threads = _run(lambda: list(github.threads_updated_since(None)))
+        threads = list(github.threads_updated_since(None))
         everyone = threads
     built: list[Any] = []
 
@@ -68,7 +69,7 @@ def promote(
 
     def similar(thread: Any) -> list[tuple[Any, float]]:
         if not built:
-            built.append(_kb_index(obj.root))
+            built.append(kb_index(obj.root))
         index, kb, _ = built[0]
         by_path = {s.path: s for s in kb.solutions}
         hits = index.similar(thread.title, thread.body, limit=20)  # open questions share the index
@@ -88,7 +89,7 @@ def promote(
                 groups.update({t.url: urls for t in group})
         return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)
 
-    now = _run(clock.now)
+    now = clock.now()
     promoter = Promoter(
         config=config,
         content=content,
@@ -108,7 +109,7 @@ def promote(
             where = f" {outcome.pull_request}" if outcome.pull_request else ""
             click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
 
-    outcomes = _run(lambda: promote_all(threads, promoter, report))
+    outcomes = promote_all(threads, promoter, report)
     invalid = [o for o in outcomes if o.action == "invalid"]
     refused = sum(o.action == "refused" for o in outcomes)
     click.echo(
@@ -118,7 +119,7 @@ def promote(
     )
 
 
-@cli.command()
+@click.command()
 @click.argument("source")
 @click.argument("target")
 @click.option("--finder", help="Who found the duplicate, LOGIN or LOGIN:ID; credited as 'finder'.")
@@ -140,7 +141,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     from crowdcare.promote.merge import find_solution, merge_into
     from crowdcare.promote.preflight import check_proposal
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
     canonical = find_solution(content, target)
     if canonical is None:
@@ -157,8 +158,8 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
         if number and not number.isdigit():
             raise click.BadParameter("use LOGIN or LOGIN:ID (a numeric user id)", param_hint="--finder")
         person = PersonRef(login, int(number) if number else None)
-    today = _run(clock.now).date()
-    files = _run(lambda: merge_into(canonical, source=duplicate, thread_url=thread_url, finder=person, today=today))
+    today = clock.now().date()
+    files = merge_into(canonical, source=duplicate, thread_url=thread_url, finder=person, today=today)
     if not files:
         click.echo(f"crowdcare merge: {source} is already in {canonical.key}; nothing to do", err=True)
         return
@@ -167,7 +168,7 @@ def merge(obj: Context, source: str, target: str, finder: str | None, dry_run: b
     click.echo(f"crowdcare merge: {verb} {len(files)} file(s); review with `git diff`, then commit", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("person")
 @click.option("--as", "pseudonym", help="The name to put in their place (default: former-member- and random hex).")
 @click.option("--dry-run", is_flag=True, help="Print the files that would change; write nothing.")
@@ -196,14 +197,14 @@ def forget(obj: Context, person: str, pseudonym: str | None, dry_run: bool) -> N
     name = pseudonym or new_pseudonym()
     if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", name):
         raise click.BadParameter("a pseudonym is written like a GitHub login", param_hint="--as")
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
 
     def read(path: str) -> str | None:
         file = obj.root / path
         return file.read_text("utf-8") if file.is_file() else None
 
-    erased = _run(lambda: forget_person(content, PersonRef(login, int(number) if number else None), read, name))
+    erased = forget_person(content, PersonRef(login, int(number) if number else None), read, name)
     if not erased.files:
         click.echo(f"crowdcare forget: nothing in {obj.root} names @{login}; nothing to do", err=True)
         return
@@ -228,10 +229,17 @@ def _write_checked(root: Path, command: str, files: dict[str, str], problems: li
         click.echo(f"crowdcare {command}: the changed files would not validate; nothing written", err=True)
         sys.exit(1)
     for path in files:
-        _run(lambda path=path: inside(root, path))
+        inside(root, path)
     for path, text in files.items():
         if dry_run:
             click.echo(f"--- {path}\n{text}")
         else:
             write_inside(root, path, text)
             click.echo(path)
+
+
+COMMANDS = (
+    promote,
+    merge,
+    forget,
+)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import click
 
-from crowdcare.cli.main import cli
-
 INTRO = """# Command reference
 
 Every `crowdcare` command and its options, as `crowdcare COMMAND --help` prints them. Written by `make docs`
@@ -30,8 +28,8 @@ def _commands(group: click.Group, ctx: click.Context, prefix: str) -> list[tuple
     return found
 
 
-def reference() -> str:
-    """The Markdown of docs/commands.md."""
+def reference(cli: click.Group) -> str:
+    """The Markdown of docs/commands.md, for the group ``cli`` (crowdcare's)."""
     root = click.Context(
         cli, info_name="crowdcare", max_content_width=100, terminal_width=100, help_option_names=["-h", "--help"]
     )
@@ -41,10 +39,15 @@ def reference() -> str:
     return "\n".join(parts)
 
 
-@cli.command(hidden=True)
+@click.command(hidden=True)
 def commands_reference() -> None:
     """Print the command reference (docs/commands.md) as Markdown.
 
     Example: crowdcare commands-reference > docs/commands.md
     """
-    click.echo(reference(), nl=False)
+    group = click.get_current_context().find_root().command
+    assert isinstance(group, click.Group)
+    click.echo(reference(group), nl=False)
+
+
+COMMANDS = (commands_reference,)

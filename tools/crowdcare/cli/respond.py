@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from crowdcare.cli.main import Context, _github, _run, cli, snapshot_option
+from crowdcare.cli.setup import Context, github_for, snapshot_option
 
 
 def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Path) -> dict[str, int]:
@@ -34,14 +34,14 @@ def _etag_cache(root: Path, github: Any) -> tuple[Any, Path] | None:
     if not hasattr(github, "etag_cache"):
         return None
     from crowdcare.adapters.etag_cache import EtagCache
-    from crowdcare.cli.main import locked_cache
+    from crowdcare.cli.setup import locked_cache
 
     path = locked_cache(root) / "etags.json"
     github.etag_cache = EtagCache.load(path)
     return github.etag_cache, path
 
 
-@cli.command()
+@click.command()
 @snapshot_option("Work on a snapshot folder (offline) instead of live GitHub.")
 @click.option("--dry-run", is_flag=True, help="Say what is due; change nothing on GitHub and write no ledger.")
 @click.option("--report", is_flag=True, help="Print who is waiting (the triage list) instead; implies --dry-run.")
@@ -69,15 +69,15 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
     from crowdcare.respond.metrics import age_hours, format_hours
 
     dry_run = dry_run or report
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     old, findings = load_ledger(obj.root)
     if findings:
         click.echo(f"crowdcare: error: {findings[0]}", err=True)
         sys.exit(2)
-    now = _run(clock.now)
-    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
+    now = clock.now()
+    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
     etags = _etag_cache(obj.root, github)
-    threads = _run(lambda: [t for t in github.threads_updated_since(None) if is_question(t, config)])
+    threads = [t for t in github.threads_updated_since(None) if is_question(t, config)]
     seen = {str(t.ref) for t in threads}
     # Threads closed recently are not listed by a live sweep (open issues only): read them one by one, so an
     # asker's reply after a kind close still reopens the thread.
@@ -86,7 +86,7 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
         closed = record.status is ResponseStatus.CLOSED and record.closed_at is not None
         if closed and record.thread not in seen and parse_time(str(record.closed_at)) >= horizon:
             ref = ThreadRef.parse(record.thread)
-            fresh = _run(lambda: github.get_thread(ref))  # noqa: B023 (called at once)
+            fresh = github.get_thread(ref)
             if fresh is not None:
                 threads.append(fresh)
     rotation = Rotation(config, old.rotation_last if old else None)
@@ -99,10 +99,10 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
             parts = [outcome.record.status.value, *([done] if done else []), *([outcome.note] if outcome.note else [])]
             click.echo(f"{outcome.ref}: " + " · ".join(parts), err=True)
 
-    outcomes = _run(lambda: respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress))
+    outcomes = respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress)
     if etags is not None and not dry_run:
         cache, path = etags
-        _run(lambda: cache.save(path))
+        cache.save(path)
         click.echo(f"crowdcare respond: {cache.not_modified} page(s) unchanged (free), {cache.read} read", err=True)
     waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
     waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
@@ -144,13 +144,13 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
         ),
         sweeps=((old.sweeps if old else ()) + (point,)),
     )
-    _run(lambda: write_ledger(obj.root, ledger))
+    write_ledger(obj.root, ledger)
     click.echo(
         f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) taken; figures in {LEDGER_PATH}", err=True
     )
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--window-days", type=click.IntRange(1, 3650), default=90, show_default=True, help="The window, ending now."
 )
@@ -177,20 +177,20 @@ def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: 
     from crowdcare.core import clock
     from crowdcare.respond.metrics import window_figures
 
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)  # reads the ledger too: its findings name it
     broken = [f for f in content.findings if f.path == LEDGER_PATH]
     if broken and snapshot_dir is None:
         click.echo(f"crowdcare: error: {broken[0]}", err=True)
         sys.exit(2)
-    now = _run(clock.now)
+    now = clock.now()
     ledger = content.ledger
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub
         from crowdcare.respond.guarantee import ledger_of
 
-        snapshot = _run(lambda: SnapshotGitHub.open(snapshot_dir.absolute(), viewer=config.intake.bot_login))
-        ledger = _run(lambda: ledger_of(snapshot.threads_updated_since(None), config, snapshot.viewer_login(), now))
+        snapshot = SnapshotGitHub.open(snapshot_dir.absolute(), viewer=config.intake.bot_login)
+        ledger = ledger_of(snapshot.threads_updated_since(None), config, snapshot.viewer_login(), now)
     figures = window_figures(
         ledger,
         content.ideas,
@@ -220,3 +220,9 @@ def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: 
         f"deflected: {d['folded']} folded into an existing solution; duplicate claims {d['claims_made']} made, "
         f"{d['claims_agreed']} agreed, {d['claims_objected']} objected, {d['claims_pending']} pending"
     )
+
+
+COMMANDS = (
+    respond,
+    metrics,
+)

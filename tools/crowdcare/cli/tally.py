@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from crowdcare.cli.main import Context, _github, _repository, _run, cli, snapshot_option
+from crowdcare.cli.setup import Context, github_for, repository_for, snapshot_option
 
 
-@cli.command()
+@click.command()
 @snapshot_option(
     "Work offline on a snapshot folder: new ideas' pull requests become branches and commits in this git "
     "repository, recorded in the snapshot's pulls/ and outbox."
@@ -48,7 +48,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     from crowdcare.tally.ideas import tally as run_tally
 
     started = time.perf_counter()
-    config = _run(lambda: load_config_or_fail(obj.root))
+    config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
     broken = [f for f in content.findings if f.code == "CC502" or f.path.startswith("ideas/")]
     if broken:
@@ -56,13 +56,13 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
             click.echo(str(found), err=True)
         click.echo("crowdcare tally: fix the files above first (crowdcare validate lists them all)", err=True)
         sys.exit(2)
-    github = _run(lambda: _github(snapshot_dir, config.intake.bot_login, config.repo))
-    repo = _run(lambda: _repository(obj.root, snapshot_dir, github, config))
+    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
+    repo = repository_for(obj.root, snapshot_dir, github, config)
     threads: list[Any] = []
     cache_path = None
     if hasattr(github, "reaction_cache"):  # live: an idea whose votes did not change is not read on
         from crowdcare.adapters.reaction_cache import ReactionCache
-        from crowdcare.cli.main import locked_cache
+        from crowdcare.cli.setup import locked_cache
 
         cache_path = locked_cache(obj.root) / "reactions.json"
         github.reaction_cache = ReactionCache.load(cache_path)
@@ -74,10 +74,10 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
                 click.echo(f"crowdcare tally: read {len(threads)} idea threads…", err=True)
         return threads
 
-    _run(read_threads)
+    read_threads()
     if cache_path is not None and not dry_run:
         cache = github.reaction_cache
-        _run(lambda: cache.save(cache_path))
+        cache.save(cache_path)
         click.echo(f"crowdcare tally: reaction cache {cache.hits} reused, {cache.misses} read again", err=True)
     tallier = Tallier(
         config=config,
@@ -85,7 +85,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         read_text=lambda path: (obj.root / path).read_text("utf-8"),
         github=github,
         repo=repo,
-        now=_run(clock.now),
+        now=clock.now(),
         history=list(content.vote_history),
         dry_run=dry_run,
     )
@@ -97,10 +97,10 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
             where = f" {outcome.pull_request}" if outcome.pull_request else ""
             click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
 
-    result = _run(lambda: run_tally(threads, tallier, report))
+    result = run_tally(threads, tallier, report)
     from crowdcare.promote.preflight import check_proposal
 
-    problems, _ = _run(lambda: check_proposal(content, config, result.files))
+    problems, _ = check_proposal(content, config, result.files)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
@@ -109,7 +109,7 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     if not dry_run:
         # Checked before anything is written: a linked or escaping path stops the run with nothing half-written.
         for path in [*result.files, config.votes.history]:
-            _run(lambda path=path: inside(obj.root, path))
+            inside(obj.root, path)
         for path, text in result.files.items():
             write_inside(obj.root, path, text)
         write_inside(obj.root, config.votes.history, write_history(result.history))
@@ -129,3 +129,6 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         click.echo(
             "Flagged for maintainers (bursts of votes from young accounts): " + ", ".join(result.flagged), err=True
         )
+
+
+COMMANDS = (tally,)
