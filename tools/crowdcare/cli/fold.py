@@ -48,7 +48,7 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     content = load_content(obj.root)
     now = clock.now()
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    repository = repository_for(obj.root, snapshot_dir, github, config)
+    repository = repository_for(obj.root, github, config)
     listed = list(github.threads_updated_since(None))
     threads = [t for t in listed if is_question(t, config)]
     ideas = [t for t in listed if classify(t, config) is ThreadKind.IDEA and not is_question(t, config)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import click
 
 from crowdcare.cli.search import kb_index
 from crowdcare.cli.setup import Context, github_for, iso_time, live_github, read_event, snapshot_option
+from crowdcare.core.model import Thread
 
 
 @click.command()
@@ -66,6 +68,7 @@ def intake(
     if event_path is not None and (since or sweep_all):
         raise click.UsageError("--event cannot be combined with --since or --all")
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
+    threads: Iterable[Thread]
     if event_path is not None:
         threads = read_event(event_path, event_name, github)[0]
     else:

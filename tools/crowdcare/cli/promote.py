@@ -55,7 +55,7 @@ def promote(
     config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    repo = repository_for(obj.root, snapshot_dir, github, config)
+    repo = repository_for(obj.root, github, config)
     sender = None
     if event_path is not None:
         threads, sender = read_event(event_path, event_name, github)

@@ -6,9 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from crowdcare.content.ports import GitHubPort, RepositoryPort
+from crowdcare.core.model import Config, PersonRef, Thread
+
+if TYPE_CHECKING:  # the adapters are imported when used: a command that needs neither loads neither
+    from crowdcare.adapters.live import LiveGitHub
+    from crowdcare.adapters.snapshot import SnapshotGitHub
 
 from crowdcare.core.errors import BadInputError
 
@@ -46,9 +53,11 @@ def snapshot_option(help: str) -> Callable[[F], F]:
     return click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path), help=help)
 
 
-def repository_for(root: Path, snapshot_dir: Path | None, github: Any, config: Any) -> Any:
+def repository_for(root: Path, github: SnapshotGitHub | LiveGitHub, config: Config) -> RepositoryPort:
     """Where pull requests go: branches and commits in the local git repository with a snapshot, else GitHub."""
-    if snapshot_dir is not None:
+    from crowdcare.adapters.live import LiveGitHub
+
+    if not isinstance(github, LiveGitHub):
         from crowdcare.adapters.gitrepo import LocalRepository
 
         return LocalRepository(root, github, config.promotion.base_branch)
@@ -73,7 +82,7 @@ def locked_cache(root: Path) -> Path:
     return folder
 
 
-def github_for(snapshot_dir: Path | None, bot_login: str, repository: str) -> Any:
+def github_for(snapshot_dir: Path | None, bot_login: str, repository: str) -> SnapshotGitHub | LiveGitHub:
     if snapshot_dir is not None:
         from crowdcare.adapters.snapshot import SnapshotGitHub
 
@@ -100,7 +109,7 @@ def report_identity(actual: str, configured: str) -> None:
         )
 
 
-def live_github(repository: str, missing_token: str) -> Any:
+def live_github(repository: str, missing_token: str) -> LiveGitHub:
     """Live GitHub with the token in GITHUB_TOKEN and the API at GITHUB_API_URL (as Actions sets them)."""
     from crowdcare.adapters.live import API, LiveGitHub
 
@@ -110,7 +119,7 @@ def live_github(repository: str, missing_token: str) -> Any:
     return LiveGitHub(token, repository, base_url=os.environ.get("GITHUB_API_URL", API))
 
 
-def read_event(event_path: Path, event_name: str | None, github: Any) -> tuple[list[Any], Any]:
+def read_event(event_path: Path, event_name: str | None, github: GitHubPort) -> tuple[list[Thread], PersonRef | None]:
     """(the thread the event is about, as it is now; who caused the event), read from the payload once."""
     from crowdcare.adapters.event import read_event
     from crowdcare.adapters.snapshot import SnapshotGitHub

@@ -57,15 +57,18 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         click.echo("crowdcare tally: fix the files above first (crowdcare validate lists them all)", err=True)
         sys.exit(2)
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    repo = repository_for(obj.root, snapshot_dir, github, config)
+    repo = repository_for(obj.root, github, config)
     threads: list[Any] = []
     cache_path = None
-    if hasattr(github, "reaction_cache"):  # live: an idea whose votes did not change is not read on
+    from crowdcare.adapters.live import LiveGitHub
+
+    reactions = None
+    if isinstance(github, LiveGitHub):  # live: an idea whose votes did not change is not read on
         from crowdcare.adapters.reaction_cache import ReactionCache
         from crowdcare.cli.setup import locked_cache
 
         cache_path = locked_cache(obj.root) / "reactions.json"
-        github.reaction_cache = ReactionCache.load(cache_path)
+        reactions = github.reaction_cache = ReactionCache.load(cache_path)
 
     def read_threads() -> list[Any]:
         for thread in github.idea_threads(config.intake.idea):
@@ -75,8 +78,8 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
         return threads
 
     read_threads()
-    if cache_path is not None and not dry_run:
-        cache = github.reaction_cache
+    if cache_path is not None and reactions is not None and not dry_run:
+        cache = reactions
         cache.save(cache_path)
         click.echo(f"crowdcare tally: reaction cache {cache.hits} reused, {cache.misses} read again", err=True)
     tallier = Tallier(
