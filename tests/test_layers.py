@@ -48,6 +48,7 @@ LAYERS = {
         "respond.guarantee",
         "respond.facts",
         "respond.rules",
+        "respond.sweep",
         "respond.proposals",
         "respond.metrics",
         "fold",

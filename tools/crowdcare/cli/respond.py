@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import click
 
 from crowdcare.cli.setup import Context, github_for, snapshot_option
+from crowdcare.core.errors import BadInputError
+from crowdcare.core.model import Config, ResponseRecord, Thread
+from crowdcare.respond.guarantee import RespondOutcome
 
 
-def bucket_sizes(waiting: list[Any], config: Any, everyone: list[Any], root: Path) -> dict[str, int]:
+def bucket_sizes(waiting: list[Thread], everyone: list[Thread], *, config: Config, root: Path) -> dict[str, int]:
     """How many waiting questions share each one's pending bucket (the knowledge base and every thread swept count
     in the word statistics, as for `crowdcare buckets`)."""
     from crowdcare.content.store import load_content
@@ -60,94 +63,59 @@ def respond(obj: Context, snapshot_dir: Path | None, dry_run: bool, report: bool
 
     Example: crowdcare respond --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.content.ledger import LEDGER_PATH, load_ledger, merge_records, write_ledger
+    from crowdcare.content.ledger import LEDGER_PATH, load_ledger, write_ledger
     from crowdcare.content.store import load_config_or_fail
     from crowdcare.core import clock
-    from crowdcare.core.model import ResponseLedger, ResponseStatus, SweepPoint, ThreadRef
-    from crowdcare.core.times import format_time, parse_time
-    from crowdcare.respond.guarantee import Rotation, is_question, respond_all
-    from crowdcare.respond.metrics import age_hours, format_hours
+    from crowdcare.respond.sweep import sweep
 
     dry_run = dry_run or report
     config = load_config_or_fail(obj.root)
     old, findings = load_ledger(obj.root)
     if findings:
-        click.echo(f"crowdcare: error: {findings[0]}", err=True)
-        sys.exit(2)
+        raise BadInputError(str(findings[0]))
     now = clock.now()
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
     etags = _etag_cache(obj.root, github)
-    threads = [t for t in github.threads_updated_since(None) if is_question(t, config)]
-    seen = {str(t.ref) for t in threads}
-    # Threads closed recently are not listed by a live sweep (open issues only): read them one by one, so an
-    # asker's reply after a kind close still reopens the thread.
-    horizon = now - dt.timedelta(days=config.responses.reopen_days)
-    for record in old.records if old else ():
-        closed = record.status is ResponseStatus.CLOSED and record.closed_at is not None
-        if closed and record.thread not in seen and parse_time(str(record.closed_at)) >= horizon:
-            ref = ThreadRef.parse(record.thread)
-            fresh = github.get_thread(ref)
-            if fresh is not None:
-                threads.append(fresh)
-    rotation = Rotation(config, old.rotation_last if old else None)
-
-    def progress(outcome: Any) -> None:
-        if as_json and not report:
-            click.echo(json.dumps(dataclasses.asdict(outcome), default=str))
-        elif not report:
-            done = "; ".join(f"{t.rule}{'' if t.done else ' (due)'}: {t.why}" for t in outcome.actions)
-            parts = [outcome.record.status.value, *([done] if done else []), *([outcome.note] if outcome.note else [])]
-            click.echo(f"{outcome.ref}: " + " · ".join(parts), err=True)
-
-    outcomes = respond_all(threads, config, github, now, rotation, dry_run=dry_run, on_progress=progress)
+    sizes = functools.partial(bucket_sizes, config=config, root=obj.root)
+    progress = None if report else functools.partial(_print_outcome, as_json=as_json)
+    result = sweep(config, github, now, old, sizes, dry_run=dry_run, on_progress=progress)
     if etags is not None and not dry_run:
         cache, path = etags
         cache.save(path)
         click.echo(f"crowdcare respond: {cache.not_modified} page(s) unchanged (free), {cache.read} read", err=True)
-    waiting_refs = {o.ref for o in outcomes if o.record.status.is_waiting_on_us}
-    waiting_threads = [t for t in threads if str(t.ref) in waiting_refs]
-    sizes = bucket_sizes(waiting_threads, config, threads, obj.root)
-    records = [dataclasses.replace(o.record, bucket_size=sizes.get(o.ref, 1)) for o in outcomes if o.record.asked_at]
-    statuses = Counter(r.status for r in records)
-    closed_or_done = statuses[ResponseStatus.CLOSED] + statuses[ResponseStatus.ACCEPTED]
-    point = SweepPoint(
-        at=format_time(now),
-        open=len(records) - closed_or_done,
-        needs_staff=statuses[ResponseStatus.NEEDS_STAFF],
-        escalated=statuses[ResponseStatus.ESCALATED],
-    )
     if report:
-        waiting = sorted((r for r in records if r.status.is_waiting_on_us), key=lambda r: (-r.bucket_size, r.asked_at))
-        if as_json:
-            rows = [{**dataclasses.asdict(r), "waiting_hours": round(age_hours(r, now), 1)} for r in waiting]
-            click.echo(json.dumps(rows, default=str, indent=1))
-        else:
-            click.echo(f"{len(waiting)} question(s) waiting for a response (largest bucket, then oldest, first):")
-            for r in waiting:
-                holder = f"@{r.holder}" if r.holder else "nobody yet"
-                click.echo(
-                    f"  {r.thread:<17} {format_hours(age_hours(r, now)):>10}  bucket {r.bucket_size:<3} "
-                    f"{r.status.value:<12} {holder:<20} {r.url}"
-                )
+        _print_report(result.waiting(), now, as_json)
         return
-    acted = sum(1 for o in outcomes for t in o.actions)
-    if dry_run:
-        click.echo(f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) due (dry run)", err=True)
+    if not dry_run:
+        write_ledger(obj.root, result.ledger)
+    done = "due (dry run)" if dry_run else f"taken; figures in {LEDGER_PATH}"
+    click.echo(f"crowdcare respond: {len(result.outcomes)} question(s), {result.actions} action(s) {done}", err=True)
+
+
+def _print_outcome(outcome: RespondOutcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(outcome), default=str))
         return
-    ledger = ResponseLedger(
-        updated_at=point.at,
-        rotation_last=rotation.last,
-        records=merge_records(
-            old.records if old else (),
-            records,
-            keep_since=format_time(now - dt.timedelta(days=config.responses.keep_days)),
-        ),
-        sweeps=((old.sweeps if old else ()) + (point,)),
-    )
-    write_ledger(obj.root, ledger)
-    click.echo(
-        f"crowdcare respond: {len(outcomes)} question(s), {acted} action(s) taken; figures in {LEDGER_PATH}", err=True
-    )
+    done = "; ".join(f"{t.rule}{'' if t.done else ' (due)'}: {t.why}" for t in outcome.actions)
+    parts = [outcome.record.status.value, *([done] if done else []), *([outcome.note] if outcome.note else [])]
+    click.echo(f"{outcome.ref}: " + " · ".join(parts), err=True)
+
+
+def _print_report(waiting: list[ResponseRecord], now: dt.datetime, as_json: bool) -> None:
+    """The triage list: who is waiting, the largest pending bucket first, then the oldest."""
+    from crowdcare.respond.metrics import age_hours, format_hours
+
+    if as_json:
+        rows = [{**dataclasses.asdict(r), "waiting_hours": round(age_hours(r, now), 1)} for r in waiting]
+        click.echo(json.dumps(rows, default=str, indent=1))
+        return
+    click.echo(f"{len(waiting)} question(s) waiting for a response (largest bucket, then oldest, first):")
+    for r in waiting:
+        holder = f"@{r.holder}" if r.holder else "nobody yet"
+        click.echo(
+            f"  {r.thread:<17} {format_hours(age_hours(r, now)):>10}  bucket {r.bucket_size:<3} "
+            f"{r.status.value:<12} {holder:<20} {r.url}"
+        )
 
 
 @click.command()
