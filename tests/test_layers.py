@@ -67,6 +67,7 @@ LAYERS = {
         "tally",
         "tally.ideas",
         "tally.votes",
+        "tally.run",
         "people",
         "people.recognition",
         "people.erasure",

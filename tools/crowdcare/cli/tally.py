@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
+from crowdcare.core.errors import BadInputError, TransientError
+from crowdcare.tally.ideas import Outcome
+from crowdcare.tally.run import TallyRun
+
+if TYPE_CHECKING:
+    from crowdcare.adapters.live import LiveGitHub
+    from crowdcare.adapters.reaction_cache import ReactionCache
+    from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.setup import Context, github_for, repository_for, snapshot_option
 
 
@@ -40,12 +48,9 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
 
     Example: crowdcare tally --snapshot samples/snapshot --dry-run
     """
-    from crowdcare.content.documents import inside, write_inside
-    from crowdcare.content.ledger import write_history
     from crowdcare.content.store import load_config_or_fail, load_content
     from crowdcare.core import clock
-    from crowdcare.tally.ideas import Tallier
-    from crowdcare.tally.ideas import tally as run_tally
+    from crowdcare.tally.run import read_idea_threads, tally_repository
 
     started = time.perf_counter()
     config = load_config_or_fail(obj.root)
@@ -54,84 +59,62 @@ def tally(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool)
     if broken:
         for found in broken:
             click.echo(str(found), err=True)
-        click.echo("crowdcare tally: fix the files above first (crowdcare validate lists them all)", err=True)
-        sys.exit(2)
+        raise BadInputError("fix the idea files above first (crowdcare validate lists them all)")
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    repo = repository_for(obj.root, github, config)
-    threads: list[Any] = []
-    cache_path = None
-    from crowdcare.adapters.live import LiveGitHub
-
-    reactions = None
-    if isinstance(github, LiveGitHub):  # live: an idea whose votes did not change is not read on
-        from crowdcare.adapters.reaction_cache import ReactionCache
-        from crowdcare.cli.setup import locked_cache
-
-        cache_path = locked_cache(obj.root) / "reactions.json"
-        reactions = github.reaction_cache = ReactionCache.load(cache_path)
-
-    def read_threads() -> list[Any]:
-        for thread in github.idea_threads(config.intake.idea):
-            threads.append(thread)
-            if len(threads) % 100 == 0:
-                click.echo(f"crowdcare tally: read {len(threads)} idea threads…", err=True)
-        return threads
-
-    read_threads()
-    if cache_path is not None and reactions is not None and not dry_run:
-        cache = reactions
-        cache.save(cache_path)
-        click.echo(f"crowdcare tally: reaction cache {cache.hits} reused, {cache.misses} read again", err=True)
-    tallier = Tallier(
-        config=config,
-        content=content,
-        read_text=lambda path: (obj.root / path).read_text("utf-8"),
-        github=github,
-        repo=repo,
-        now=clock.now(),
-        history=list(content.vote_history),
-        dry_run=dry_run,
+    cache = _reaction_cache(obj.root, github)
+    threads = read_idea_threads(
+        github, config, lambda n: click.echo(f"crowdcare tally: read {n} idea threads…", err=True)
     )
-
-    def report(outcome: Any) -> None:
-        if as_json:
-            click.echo(json.dumps(dataclasses.asdict(outcome)))
-        elif outcome.action != "unchanged":
-            where = f" {outcome.pull_request}" if outcome.pull_request else ""
-            click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
-
-    result = run_tally(threads, tallier, report)
-    from crowdcare.promote.preflight import check_proposal
-
-    problems, _ = check_proposal(content, config, result.files)
-    if problems:
-        for problem in problems:
+    if cache is not None and not dry_run:
+        reactions, path = cache
+        reactions.save(path)
+        click.echo(f"crowdcare tally: reaction cache {reactions.hits} reused, {reactions.misses} read again", err=True)
+    repo = repository_for(obj.root, github, config)
+    report = functools.partial(_print_outcome, as_json=as_json)
+    run = tally_repository(obj.root, config, content, github, repo, clock.now(), threads=threads, dry_run=dry_run,
+                           on_progress=report)  # fmt: skip
+    if run.problems:
+        for problem in run.problems:
             click.echo(problem, err=True)
-        click.echo("crowdcare tally: the idea files above would not validate; nothing written", err=True)
-        sys.exit(1)
-    if not dry_run:
-        # Checked before anything is written: a linked or escaping path stops the run with nothing half-written.
-        for path in [*result.files, config.votes.history]:
-            inside(obj.root, path)
-        for path, text in result.files.items():
-            write_inside(obj.root, path, text)
-        write_inside(obj.root, config.votes.history, write_history(result.history))
-    actions = [o.action for o in result.outcomes]
-    points = getattr(github, "graphql_points", None)
-    click.echo(
-        f"crowdcare tally: {len(threads)} idea threads, {len(content.ideas)} idea files; "
-        f"{actions.count('counted')} recounted, {len(result.files)} file(s) "
+        raise TransientError("the idea files above would not validate; nothing written")
+    click.echo(_summary(run, len(content.ideas), getattr(github, "graphql_points", None), dry_run, started), err=True)
+    if run.result.flagged:
+        flagged = ", ".join(run.result.flagged)
+        click.echo(f"Flagged for maintainers (bursts of votes from young accounts): {flagged}", err=True)
+
+
+def _reaction_cache(root: Path, github: SnapshotGitHub | LiveGitHub) -> tuple[ReactionCache, Path] | None:
+    """Live: the reactions of ideas whose count did not change are not read again (kept between workflow runs)."""
+    from crowdcare.adapters.live import LiveGitHub
+    from crowdcare.adapters.reaction_cache import ReactionCache
+    from crowdcare.cli.setup import locked_cache
+
+    if not isinstance(github, LiveGitHub):
+        return None
+    path = locked_cache(root) / "reactions.json"
+    github.reaction_cache = ReactionCache.load(path)
+    return github.reaction_cache, path
+
+
+def _print_outcome(outcome: Outcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(outcome)))
+    elif outcome.action != "unchanged":
+        where = f" {outcome.pull_request}" if outcome.pull_request else ""
+        click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
+
+
+def _summary(run: TallyRun, files: int, points: int | None, dry_run: bool, started: float) -> str:
+    actions = run.actions
+    return (
+        f"crowdcare tally: {run.threads} idea threads, {files} idea files; "
+        f"{actions.count('counted')} recounted, {len(run.result.files)} file(s) "
         f"{'would change' if dry_run else 'written'}, {actions.count('status')} status change(s), "
-        f"{len(result.flagged)} flagged, {actions.count('frozen')} frozen, "
+        f"{len(run.result.flagged)} flagged, {actions.count('frozen')} frozen, "
         f"{sum(a.startswith('idea-') for a in actions)} new idea proposal(s) in {time.perf_counter() - started:.1f} s"
         + (f"; {points} GraphQL points" if points is not None else "")
-        + (" (dry run: nothing written)" if dry_run else ""),
-        err=True,
+        + (" (dry run: nothing written)" if dry_run else "")
     )
-    if result.flagged:
-        click.echo(
-            "Flagged for maintainers (bursts of votes from young accounts): " + ", ".join(result.flagged), err=True
-        )
 
 
 COMMANDS = (tally,)
