@@ -54,6 +54,7 @@ LAYERS = {
         "fold",
         "fold.questions",
         "fold.ideas",
+        "fold.run",
         "promote",
         "promote.triggers",
         "promote.promoter",

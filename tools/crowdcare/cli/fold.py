@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
 from crowdcare.cli.setup import Context, github_for, repository_for, snapshot_option
+from crowdcare.fold.questions import FoldOutcome
 
 
 @click.command()
@@ -37,65 +38,28 @@ def fold(obj: Context, snapshot_dir: Path | None, dry_run: bool, as_json: bool) 
     """
     from crowdcare.content.store import load_config_or_fail, load_content
     from crowdcare.core import clock
-    from crowdcare.core.model import ThreadKind
-    from crowdcare.fold.ideas import fold_ideas
-    from crowdcare.fold.questions import fold_all
-    from crowdcare.intake.take_in import classify
-    from crowdcare.respond.guarantee import is_question
-    from crowdcare.similarity.dedup import idea_url, solution_url
+    from crowdcare.fold.run import fold_repository
 
     config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
-    now = clock.now()
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
     repository = repository_for(obj.root, github, config)
-    listed = list(github.threads_updated_since(None))
-    threads = [t for t in listed if is_question(t, config)]
-    ideas = [t for t in listed if classify(t, config) is ThreadKind.IDEA and not is_question(t, config)]
-
-    def progress(outcome: Any) -> None:
-        if as_json:
-            click.echo(json.dumps(dataclasses.asdict(outcome)))
-        else:
-            pull = f" · pull request {outcome.pull}" if outcome.pull else ""
-            due = " (due)" if outcome.decision == "fold" and not outcome.done else ""
-            click.echo(f"{outcome.ref} -> {outcome.solution}: {outcome.decision}{due}: {outcome.why}{pull}", err=True)
-
-    outcomes = fold_all(
-        threads,
-        content,
-        github,
-        repository,
-        now,
-        lambda s: solution_url(s, config),
-        dry_run=dry_run,
-        on_progress=progress,
+    progress = functools.partial(_print_outcome, as_json=as_json)
+    outcomes = fold_repository(
+        obj.root, content, github, repository, clock.now(), dry_run=dry_run, on_progress=progress
     )
-    outcomes += fold_ideas(
-        ideas,
-        content,
-        github,
-        repository,
-        now,
-        lambda i: idea_url(i, config),
-        dry_run=dry_run,
-        on_progress=progress,
-    )
-    questions = {str(t.ref) for t in threads}
-    done = {
-        o.ref: o.solution for o in outcomes if o.done and o.decision in ("fold", "finish-close") and o.ref in questions
-    }
-    if done and not dry_run:
-        from crowdcare.content.ledger import close_records, write_ledger
-        from crowdcare.core.times import format_time
-
-        ledger = content.ledger  # as load_content read it above (None when it is missing or broken)
-        if ledger is not None:
-            # The triage page reflects this run: a folded question waits for no one (respond ran before it).
-            write_ledger(obj.root, close_records(ledger, done, format_time(now)))
     folded = sum(1 for o in outcomes if o.decision == "fold")
     verb = "due (dry run)" if dry_run else "folded"
     click.echo(f"crowdcare fold: {len(outcomes)} claimed thread(s) (questions and ideas), {folded} {verb}", err=True)
+
+
+def _print_outcome(outcome: FoldOutcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(outcome)))
+        return
+    pull = f" · pull request {outcome.pull}" if outcome.pull else ""
+    due = " (due)" if outcome.decision == "fold" and not outcome.done else ""
+    click.echo(f"{outcome.ref} -> {outcome.solution}: {outcome.decision}{due}: {outcome.why}{pull}", err=True)
 
 
 COMMANDS = (fold,)
