@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ import click
 
 from crowdcare.cli.search import kb_index
 from crowdcare.cli.setup import Context, github_for, read_event, repository_for, snapshot_option
+from crowdcare.core.model import Content, Solution, Thread
+from crowdcare.promote.promoter import Outcome
 
 
 @click.command()
@@ -49,74 +53,78 @@ def promote(
     from crowdcare.core import clock
     from crowdcare.promote.promoter import Promoter
     from crowdcare.promote.triggers import promote_all
-    from crowdcare.respond.guarantee import is_question
-    from crowdcare.similarity.buckets import background_texts, pending_buckets
 
     config = load_config_or_fail(obj.root)
     content = load_content(obj.root)
     github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    repo = repository_for(obj.root, github, config)
     sender = None
     if event_path is not None:
         threads, sender = read_event(event_path, event_name, github)
-        everyone: list[Any] = []
+        everyone: list[Thread] = []
     else:
-        threads = list(github.threads_updated_since(None))
-        everyone = threads
+        threads = everyone = list(github.threads_updated_since(None))
+    promoter = Promoter(config=config, content=content, github=github, repo=repository_for(obj.root, github, config),
+                        today=clock.now().date(), similar=_similar_solutions(obj.root),
+                        bucket_of=_open_buckets(content, everyone), sender=sender, dry_run=dry_run)  # fmt: skip
+    outcomes = promote_all(threads, promoter, functools.partial(_print_outcome, as_json=as_json))
+    invalid = sum(o.action == "invalid" for o in outcomes)
+    refused = sum(o.action == "refused" for o in outcomes)
+    click.echo(
+        f"crowdcare promote: {len(outcomes)} outcome(s); {refused} refused by governance; "
+        f"{invalid} proposal(s) failed the checks" + (" (dry run: nothing written)" if dry_run else ""),
+        err=True,
+    )
+
+
+def _similar_solutions(root: Path) -> Callable[[Thread], list[tuple[Solution, float]]]:
+    """The solutions most like a thread, from the index intake keeps (built once, on first use)."""
+    from crowdcare.similarity.dedup import per_solution
+
     built: list[Any] = []
 
-    from crowdcare.similarity.dedup import fold_threshold, per_solution
-
-    def similar(thread: Any) -> list[tuple[Any, float]]:
+    def similar(thread: Thread) -> list[tuple[Solution, float]]:
         if not built:
-            built.append(kb_index(obj.root))
+            built.append(kb_index(root))
         index, kb, _ = built[0]
         by_path = {s.path: s for s in kb.solutions}
         hits = index.similar(thread.title, thread.body, limit=20)  # open questions share the index
         return [(solution, hit.score) for hit, solution in per_solution(hits, by_path) if solution is not None][:5]
 
+    return similar
+
+
+def _open_buckets(content: Content, everyone: list[Thread]) -> Callable[[Thread], tuple[str, ...]]:
+    """The open questions a promoted thread's solution should list in also_asked: its pending bucket, formed at
+    the bar of a duplicate claim (not the triage page's), once, on first use."""
+    from crowdcare.respond.guarantee import is_question
+    from crowdcare.similarity.buckets import background_texts, pending_buckets
+    from crowdcare.similarity.dedup import fold_threshold
+
+    config = content.config
+    assert config is not None
     known = {s.source for s in content.solutions} | {url for s in content.solutions for url in s.also_asked}
     open_questions = [t for t in everyone if t.state == "open" and is_question(t, config) and t.url not in known]
     groups: dict[str, tuple[str, ...]] = {}
 
-    def bucket_of(thread: Any) -> tuple[str, ...]:
+    def bucket_of(thread: Thread) -> tuple[str, ...]:
         if not groups and open_questions:
-            # Written into the solution's also_asked: the bar of a duplicate claim, not the triage page's.
-            threshold = fold_threshold(config)
             candidates = [t for t in open_questions if t.ref != thread.ref] + [thread]
-            for group in pending_buckets(candidates, threshold, background_texts(content, everyone, candidates)):
+            for group in pending_buckets(
+                candidates, fold_threshold(config), background_texts(content, everyone, candidates)
+            ):
                 urls = tuple(t.url for t in group)
                 groups.update({t.url: urls for t in group})
         return tuple(url for url in groups.get(thread.url, ()) if url != thread.url)
 
-    now = clock.now()
-    promoter = Promoter(
-        config=config,
-        content=content,
-        github=github,
-        repo=repo,
-        today=now.date(),
-        similar=similar,
-        bucket_of=bucket_of,
-        sender=sender,
-        dry_run=dry_run,
-    )
+    return bucket_of
 
-    def report(outcome: Any) -> None:
-        if as_json:
-            click.echo(json.dumps(dataclasses.asdict(outcome)))
-        else:
-            where = f" {outcome.pull_request}" if outcome.pull_request else ""
-            click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
 
-    outcomes = promote_all(threads, promoter, report)
-    invalid = [o for o in outcomes if o.action == "invalid"]
-    refused = sum(o.action == "refused" for o in outcomes)
-    click.echo(
-        f"crowdcare promote: {len(outcomes)} outcome(s); {refused} refused by governance; "
-        f"{len(invalid)} proposal(s) failed the checks" + (" (dry run: nothing written)" if dry_run else ""),
-        err=True,
-    )
+def _print_outcome(outcome: Outcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(outcome)))
+        return
+    where = f" {outcome.pull_request}" if outcome.pull_request else ""
+    click.echo(f"{outcome.ref}: {outcome.action}{where} ({outcome.why})", err=True)
 
 
 @click.command()
