@@ -3,9 +3,10 @@ snapshot of a live repository)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ import click
 
 from crowdcare.cli.search import kb_index
 from crowdcare.cli.setup import Context, github_for, iso_time, live_github, read_event, snapshot_option
+from crowdcare.content.ports import GitHubPort
 from crowdcare.core.model import Thread
+from crowdcare.intake.take_in import IntakeOutcome
 
 
 @click.command()
@@ -60,6 +63,21 @@ def intake(
     from crowdcare.intake.take_in import take_in_all
 
     config = load_config_or_fail(obj.root)
+    event_path = _what_to_take_in(event_path, since, sweep_all)
+    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
+    threads: Iterable[Thread]
+    if event_path is not None:
+        threads = read_event(event_path, event_name, github)[0]
+    else:
+        threads = github.threads_updated_since(since)
+    report = functools.partial(_print_outcome, as_json=as_json)
+    outcomes = take_in_all(threads, config, github, dry_run=dry_run, on_progress=report,
+                           suggest=_suggestions(obj.root, github))  # fmt: skip
+    click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
+
+
+def _what_to_take_in(event_path: Path | None, since: str | None, sweep_all: bool) -> Path | None:
+    """The event to take in (--event, else GITHUB_EVENT_PATH when nothing else was asked for), or None."""
     if event_path is None and since is None and not sweep_all:
         env_path = os.environ.get("GITHUB_EVENT_PATH")
         if not env_path:
@@ -67,51 +85,40 @@ def intake(
         event_path = Path(env_path)
     if event_path is not None and (since or sweep_all):
         raise click.UsageError("--event cannot be combined with --since or --all")
-    github = github_for(snapshot_dir, config.intake.bot_login, config.repo)
-    threads: Iterable[Thread]
-    if event_path is not None:
-        threads = read_event(event_path, event_name, github)[0]
-    else:
-        threads = github.threads_updated_since(since)
+    return event_path
 
-    def report(outcome: Any) -> None:
-        if as_json:
-            click.echo(json.dumps(outcome.__dict__, default=str))
-        else:
-            labels = f"; labels +{', '.join(outcome.labels_added)}" if outcome.labels_added else ""
-            click.echo(f"{outcome.ref}: {outcome.kind.value}, {outcome.action} ({outcome.reason}){labels}", err=True)
 
+def _suggestions(root: Path, github: GitHubPort) -> Callable[[Thread], str]:
+    """What the reply suggests: the index is brought up to date only once a question needs suggestions (a skipped
+    event or a run of ideas does no such work); an earlier thread is read once before it is offered (the catalog
+    may be behind: a live listing of issues since a time shows open ones only)."""
     from crowdcare.core.model import ThreadRef
-    from crowdcare.similarity.dedup import thread_suggestions
+    from crowdcare.similarity.dedup import OpenThread, thread_suggestions
 
     built: list[tuple[Any, Any, Any]] = []
     checked: dict[str, bool] = {}
 
-    def still_open(earlier: Any) -> bool:
-        # The catalog may be behind (a live listing of issues since a time shows open ones only): an earlier
-        # thread is read once before it is offered.
+    def still_open(earlier: OpenThread) -> bool:
         if earlier.url not in checked:
             current = github.get_thread(ThreadRef.parse(earlier.ref))
             checked[earlier.url] = current is not None and current.state == "open"
         return checked[earlier.url]
 
-    def suggest(thread: Any) -> str:
-        # The index is brought up to date only once a question needs suggestions: a skipped event or a run of
-        # ideas does no such work.
+    def suggest(thread: Thread) -> str:
         if not built:
-            built.append(kb_index(obj.root, github))
+            built.append(kb_index(root, github))
         index, content, catalog = built[0]
         return thread_suggestions(index, thread, content, catalog, still_open)
 
-    outcomes = take_in_all(
-        threads,
-        config,
-        github,
-        dry_run=dry_run,
-        on_progress=report,
-        suggest=suggest,
-    )
-    click.echo(f"crowdcare intake: {len(outcomes)} thread(s) taken in", err=True)
+    return suggest
+
+
+def _print_outcome(outcome: IntakeOutcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(outcome.__dict__, default=str))
+        return
+    labels = f"; labels +{', '.join(outcome.labels_added)}" if outcome.labels_added else ""
+    click.echo(f"{outcome.ref}: {outcome.kind.value}, {outcome.action} ({outcome.reason}){labels}", err=True)
 
 
 @click.command()
