@@ -95,10 +95,8 @@ def bench_dedup(
         run_benchmark,
     )
     from crowdcare.similarity.benchmark import sweep as sweep_thresholds
-    from crowdcare.similarity.buckets import Buckets
     from crowdcare.similarity.dedup import bucket_threshold as bucket_threshold_of
     from crowdcare.similarity.dedup import thresholds
-    from crowdcare.similarity.search_index import SearchIndex
 
     config = _bench_config(obj.root)
     if threshold is None:
@@ -109,28 +107,34 @@ def bench_dedup(
     else:
         join = threshold  # --threshold serves buckets too
     items = half_of(read_items(file), half)
-    index_factory: Any = SearchIndex
-    bucketer: Any = Buckets
-    if semantic:
-        from crowdcare.similarity.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
-
-        embedder = Embedder(remember=sweep)
-        weight = weight_of(config.duplicates.semantic)
-        index_factory = lambda: HybridIndex(SearchIndex(), embedder, weight)  # noqa: E731
-        bucketer = lambda join: SemanticBuckets(join, embedder)  # noqa: E731
-
-    def progress(stage: str, done: int, total: int) -> None:
-        click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
-
+    index_factory, bucketer = _matchers(config, semantic, remember=sweep)
     if sweep:
         joins = SEMANTIC_BUCKET_SWEEP if semantic else BUCKET_SWEEP
-        rows = sweep_thresholds(items, progress, index_factory, bucketer, bucket_thresholds=joins)
+        rows = sweep_thresholds(items, _progress, index_factory, bucketer, bucket_thresholds=joins)
         click.echo(json.dumps(rows) if as_json else format_sweep(file.name, rows, threshold, join))
         return
-    figures = run_benchmark(items, threshold, progress, join, index_factory, bucketer, with_baseline=baseline)
+    figures = run_benchmark(items, threshold, _progress, join, index_factory, bucketer, with_baseline=baseline)
     part = "" if half == "all" else f", {half} half: {len(items):,} items"
     title = f"{file.name} (duplicate threshold {threshold:g}, bucket threshold {join:g}{part})"
     click.echo(json.dumps(figures) if as_json else format_report(title, figures))
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    click.echo(f"\r{stage}: {done:,}/{total:,}", err=True, nl=done == total)
+
+
+def _matchers(config: Config, semantic: bool, *, remember: bool) -> tuple[Any, Any]:
+    """(how to make an index, how to make a bucketer): whoosh's, or the semantic extra's on its embeddings."""
+    from crowdcare.similarity.buckets import Buckets
+    from crowdcare.similarity.search_index import SearchIndex
+
+    if not semantic:
+        return SearchIndex, Buckets
+    from crowdcare.similarity.semantic import Embedder, HybridIndex, SemanticBuckets, weight_of
+
+    embedder = Embedder(remember=remember)
+    weight = weight_of(config.duplicates.semantic)
+    return (lambda: HybridIndex(SearchIndex(), embedder, weight)), (lambda join: SemanticBuckets(join, embedder))
 
 
 def _bench_config(root: Path) -> Config:

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -149,8 +148,7 @@ def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: 
     content = load_content(obj.root)  # reads the ledger too: its findings name it
     broken = [f for f in content.findings if f.path == LEDGER_PATH]
     if broken and snapshot_dir is None:
-        click.echo(f"crowdcare: error: {broken[0]}", err=True)
-        sys.exit(2)
+        raise BadInputError(str(broken[0]))
     now = clock.now()
     ledger = content.ledger
     if snapshot_dir is not None:
@@ -159,20 +157,19 @@ def metrics(obj: Context, window_days: int, snapshot_dir: Path | None, as_json: 
 
         snapshot = SnapshotGitHub.open(snapshot_dir.absolute(), viewer=config.intake.bot_login)
         ledger = ledger_of(snapshot.threads_updated_since(None), config, snapshot.viewer_login(), now)
-    figures = window_figures(
-        ledger,
-        content.ideas,
-        now,
-        window_days=window_days,
-        community_target_hours=config.responses.community_window_hours,
-        staff_target_hours=config.responses.staff_window_hours,
-    )
+    responses = config.responses
+    figures = window_figures(ledger, content.ideas, now, window_days=window_days,
+                             community_target_hours=responses.community_window_hours,
+                             staff_target_hours=responses.staff_window_hours)  # fmt: skip
     if as_json:
         click.echo(json.dumps(figures, indent=1))
-        return
-    if not figures["questions"]:
+    elif not figures["questions"]:
         click.echo(f"no questions asked in the last {window_days} days (the ledger is written by crowdcare respond)")
-        return
+    else:
+        _print_figures(figures, window_days)
+
+
+def _print_figures(figures: dict[str, Any], window_days: int) -> None:
     for name in ("first_response", "accepted_answer"):
         t: Any = figures[name]
         median = f"{t['median_hours']} h" if t["median_hours"] is not None else f"over {t['at_least_hours']} h"
