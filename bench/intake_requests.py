@@ -25,7 +25,8 @@ from tests.builders import CONFIG, Repo
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.content.config import load_config
-from crowdcare.core.model import Channel, Config, ThreadRef
+from crowdcare.core.model import Channel, ThreadRef
+from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import take_in, take_in_all
 
 REPO = "octo-org/octo-repo"

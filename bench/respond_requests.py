@@ -30,7 +30,7 @@ from tests.adapters.standin import StandIn
 
 from crowdcare.adapters.etag_cache import EtagCache
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.core.model import Config
+from crowdcare.core.settings import Config
 from crowdcare.respond.guarantee import Rotation, is_question, respond_all
 from intake_requests import REPO, config, summarize
 

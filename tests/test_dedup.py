@@ -16,7 +16,9 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.main import cli
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import SUGGESTIONS_END, SUGGESTIONS_START
-from crowdcare.core.model import Channel, Content, DuplicatesConfig, SearchHit, SemanticConfig, ThreadRef
+from crowdcare.core.model import Channel, SearchHit, ThreadRef
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import DuplicatesConfig, SemanticConfig
 from crowdcare.similarity.dedup import (
     DUPLICATE_THRESHOLD,
     RELATED_THRESHOLD,

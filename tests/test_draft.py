@@ -10,7 +10,9 @@ import pytest
 
 from crowdcare.content.documents import solution_document
 from crowdcare.content.store import load_content
-from crowdcare.core.model import Channel, Config, Content, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.core.model import Channel, PersonRef, Reply, Thread, ThreadRef
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.promote.draft import MAX_BRACKETS, draft_solution, ingest
 from crowdcare.promote.preflight import check_proposal
 from crowdcare.site.probe import render_seconds

@@ -17,7 +17,8 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import FOLDED, claim_marker
-from crowdcare.core.model import Content, SearchHit
+from crowdcare.core.model import SearchHit
+from crowdcare.core.repository import Content
 from crowdcare.fold.questions import claim_of, fold_all, judge
 from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import Suggestion, render_suggestions

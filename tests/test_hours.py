@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import BusinessHours
+from crowdcare.core.settings import BusinessHours
 from crowdcare.core.times import elapsed_hours, format_time, parse_time
 
 LONDON = BusinessHours("Europe/London", (1, 2, 3, 4, 5), "09:00", "17:00")

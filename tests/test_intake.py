@@ -11,7 +11,8 @@ import pytest
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.config import load_config
 from crowdcare.core.errors import AmbiguousWriteError, TransientError
-from crowdcare.core.model import Channel, Config, PersonKind, Reply, ThreadKind, ThreadRef
+from crowdcare.core.model import Channel, PersonKind, Reply, ThreadKind, ThreadRef
+from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import MARKER, normalize, redact, take_in, take_in_all
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 

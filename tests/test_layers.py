@@ -25,6 +25,8 @@ LAYERS = {
         "core.redact",
         "core.i18n",
         "core.markers",
+        "core.settings",
+        "core.repository",
     },
     # Content on disk and the ports (Protocols) the steps are given.
     "content": {

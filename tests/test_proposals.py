@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
-from crowdcare.core.model import Channel, Config, ResponseStatus, ThreadRef
+from crowdcare.core.model import Channel, ResponseStatus, ThreadRef
+from crowdcare.core.settings import Config
 from crowdcare.respond.proposals import as_confirmed
 from tests.test_respond import (
     ASKED,

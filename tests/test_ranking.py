@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.main import cli
 from crowdcare.content.store import load_content
-from crowdcare.core.model import Channel, Content, SearchHit, ThreadRef
+from crowdcare.core.model import Channel, SearchHit, ThreadRef
+from crowdcare.core.repository import Content
 from crowdcare.similarity.dedup import (
     NEAR,
     Catalog,

@@ -14,7 +14,8 @@ import pytest
 from crowdcare.adapters.githistory import edits, person_of
 from crowdcare.content.config import load_config
 from crowdcare.content.store import load_content
-from crowdcare.core.model import Badge, PersonRef, ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.core.model import PersonRef, ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.core.settings import Badge
 from crowdcare.people.recognition import Edit, awards_of, events_of, standings
 from crowdcare.site.leaderboard import LEADERBOARD
 from crowdcare.site.pages import render_pages

@@ -15,7 +15,8 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.config import load_config
 from crowdcare.core import clock
 from crowdcare.core.errors import AmbiguousWriteError, TransientError
-from crowdcare.core.model import BusinessHours, Channel, Config, Reply, ResponseStatus, Thread, ThreadRef
+from crowdcare.core.model import Channel, Reply, ResponseStatus, Thread, ThreadRef
+from crowdcare.core.settings import BusinessHours, Config
 from crowdcare.respond.facts import thread_topic
 from crowdcare.respond.guarantee import Rotation, respond, respond_all
 from tests.conftest import COMMUNITY

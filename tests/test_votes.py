@@ -11,7 +11,8 @@ import pytest
 from crowdcare.content.config import config_from_mapping
 from crowdcare.content.ledger import read_history, write_history
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import Channel, Config, HistoryEntry, Idea, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.model import Channel, HistoryEntry, Idea, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.settings import Config
 from crowdcare.tally.votes import (
     as_of,
     ballots_of,

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from crowdcare.adapters.live import LiveGitHub
-from crowdcare.core.model import Channel, IntakeRule
+from crowdcare.core.model import Channel
+from crowdcare.core.settings import IntakeRule
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, graphql_cost
 

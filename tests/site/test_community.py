@@ -6,7 +6,8 @@ import re
 from dataclasses import replace
 
 from crowdcare.content.store import load_content
-from crowdcare.core.model import Content, ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.core.model import ResponseLedger, ResponseRecord, ResponseStatus
+from crowdcare.core.repository import Content
 from crowdcare.site.community import METRICS, TRIAGE, community_pages
 from tests.builders import Repo
 

@@ -35,7 +35,8 @@ from crowdcare.adapters.convert import (
 from crowdcare.adapters.etag_cache import EtagCache
 from crowdcare.adapters.reaction_cache import ReactionCache, fingerprint
 from crowdcare.core.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
-from crowdcare.core.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.settings import IntakeRule
 
 API = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds; a longer wait ends the run (exit 1) and the next run carries on

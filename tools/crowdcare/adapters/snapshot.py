@@ -25,7 +25,8 @@ from crowdcare.content.documents import write_atomically
 from crowdcare.core.clock import Clock
 from crowdcare.core.clock import now as system_clock
 from crowdcare.core.errors import BadInputError, ThreadGoneError
-from crowdcare.core.model import Channel, IntakeRule, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread, ThreadRef
+from crowdcare.core.settings import IntakeRule
 from crowdcare.core.times import format_time
 
 FORMAT = 1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from crowdcare.content.ports import SetupPort
 from crowdcare.core.errors import ThreadGoneError
-from crowdcare.core.model import Config
+from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import same_account
 
 LABEL_COLOR = "0e8a16"

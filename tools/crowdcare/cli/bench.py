@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from crowdcare.cli.setup import Context
-from crowdcare.core.model import Config
+from crowdcare.core.settings import Config
 
 
 @click.group()

@@ -15,7 +15,8 @@ import click
 
 from crowdcare.cli.search import kb_index
 from crowdcare.cli.setup import Context, github_for, read_event, repository_for, snapshot_option
-from crowdcare.core.model import Content, Solution, Thread
+from crowdcare.core.model import Solution, Thread
+from crowdcare.core.repository import Content
 from crowdcare.promote.promoter import Outcome
 
 

@@ -13,7 +13,8 @@ import click
 
 from crowdcare.cli.setup import Context, github_for, snapshot_option
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import Config, ResponseRecord, Thread
+from crowdcare.core.model import ResponseRecord, Thread
+from crowdcare.core.settings import Config
 from crowdcare.respond.guarantee import RespondOutcome
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from crowdcare.content.ports import GitHubPort, RepositoryPort
-from crowdcare.core.model import Config, PersonRef, Thread
+from crowdcare.core.model import PersonRef, Thread
+from crowdcare.core.settings import Config
 
 if TYPE_CHECKING:  # the adapters are imported when used: a command that needs neither loads neither
     from crowdcare.adapters.live import LiveGitHub

@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from crowdcare.content.frontmatter import Document, FileProblem, load_yaml, read_text
 from crowdcare.content.rules import finding
 from crowdcare.content.schema import check_document
-from crowdcare.core.model import (
+from crowdcare.core.model import Finding, IdeaStatus
+from crowdcare.core.settings import (
     Badge,
     BusinessHours,
     Config,
     DuplicatesConfig,
-    Finding,
     Governance,
-    IdeaStatus,
     IntakeConfig,
     IntakeRule,
     ProductConfig,

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from crowdcare.core.errors import ThreadGoneError
-from crowdcare.core.model import IntakeRule, PersonRef, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
+from crowdcare.core.model import PersonRef, PullRequest, Reaction, Reply, SearchHit, Thread, ThreadRef
+from crowdcare.core.settings import IntakeRule
 
 
 class GitHubPort(Protocol):

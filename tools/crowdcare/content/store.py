@@ -19,8 +19,6 @@ from crowdcare.content.rules import finding
 from crowdcare.content.schema import check_document
 from crowdcare.core.errors import ConfigError
 from crowdcare.core.model import (
-    Config,
-    Content,
     Contributor,
     Decision,
     Finding,
@@ -34,6 +32,8 @@ from crowdcare.core.model import (
     StatusChange,
     Votes,
 )
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.text import is_slug
 
 KB_DIR = "kb"

@@ -10,7 +10,8 @@ from pathlib import Path
 from crowdcare.content.rules import finding
 from crowdcare.content.store import IDEAS_DIR, KB_DIR, load_content
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import Content, Finding, Idea, IdeaStatus, Solution
+from crowdcare.core.model import Finding, Idea, IdeaStatus, Solution
+from crowdcare.core.repository import Content
 from crowdcare.promote.freshness import OLDER_MAJOR, stale
 
 

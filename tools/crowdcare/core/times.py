@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import BusinessHours
+from crowdcare.core.settings import BusinessHours
 
 
 def parse_time(value: str, what: str = "timestamp") -> dt.datetime:

@@ -24,7 +24,8 @@ from crowdcare.content.documents import idea_document
 from crowdcare.content.ports import GitHubPort, RepositoryPort, read_again
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import FINDER, IDEA_FOLDED, REFUSED, idea_claim_marker, idea_fold_marker
-from crowdcare.core.model import ChangeProposal, Content, Decision, Idea, IdeaStatus, StatusChange, Thread
+from crowdcare.core.model import ChangeProposal, Decision, Idea, IdeaStatus, StatusChange, Thread
+from crowdcare.core.repository import Content
 from crowdcare.core.text import one_line
 from crowdcare.fold.questions import (
     Claim,

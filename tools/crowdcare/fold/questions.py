@@ -48,8 +48,6 @@ from crowdcare.core.markers import (
 )
 from crowdcare.core.model import (
     ChangeProposal,
-    Config,
-    Content,
     PersonKind,
     PersonRef,
     Reaction,
@@ -58,6 +56,8 @@ from crowdcare.core.model import (
     SolutionStatus,
     Thread,
 )
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.times import elapsed_hours, parse_time
 from crowdcare.intake.take_in import MARKER as INTAKE_MARKER
 from crowdcare.intake.take_in import normalize, same_account

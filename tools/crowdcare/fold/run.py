@@ -10,7 +10,8 @@ from pathlib import Path
 
 from crowdcare.content.ledger import close_records, write_ledger
 from crowdcare.content.ports import GitHubPort, RepositoryPort
-from crowdcare.core.model import Content, ThreadKind
+from crowdcare.core.model import ThreadKind
+from crowdcare.core.repository import Content
 from crowdcare.core.times import format_time
 from crowdcare.fold.ideas import fold_ideas
 from crowdcare.fold.questions import FoldOutcome, fold_all

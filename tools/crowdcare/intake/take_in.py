@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from crowdcare.content.ports import GitHubPort
 from crowdcare.core.errors import AmbiguousWriteError, ThreadGoneError, TransientError
 from crowdcare.core.markers import INTAKE, SUGGESTIONS_END, SUGGESTIONS_START
-from crowdcare.core.model import Config, PersonKind, Reply, Thread, ThreadKind
+from crowdcare.core.model import PersonKind, Reply, Thread, ThreadKind
 from crowdcare.core.redact import redact as redact_personal_data
+from crowdcare.core.settings import Config
 from crowdcare.core.text import strip_bad_chars
 
 MARKER = INTAKE

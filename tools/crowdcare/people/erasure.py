@@ -20,7 +20,8 @@ from typing import Any
 from crowdcare.content.documents import change_meta, contributor_meta
 from crowdcare.content.fields import patch_front_matter
 from crowdcare.content.ledger import LEDGER_PATH, ledger_text
-from crowdcare.core.model import Content, Idea, PersonRef, ResponseLedger, Solution
+from crowdcare.core.model import Idea, PersonRef, ResponseLedger, Solution
+from crowdcare.core.repository import Content
 
 
 def new_pseudonym() -> str:

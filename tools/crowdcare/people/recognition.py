@@ -17,16 +17,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from crowdcare.core.model import (
-    Badge,
-    Config,
-    Content,
-    IdeaStatus,
-    PersonRef,
-    Role,
-    Solution,
-    SolutionStatus,
-)
+from crowdcare.core.model import IdeaStatus, PersonRef, Role, Solution, SolutionStatus
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Badge, Config
 from crowdcare.core.times import parse_time
 
 LISTED = (SolutionStatus.COMMUNITY, SolutionStatus.ACCEPTED, SolutionStatus.OFFICIAL)

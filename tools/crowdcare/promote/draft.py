@@ -15,19 +15,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crowdcare.core.model import (
-    Config,
-    Content,
-    Contributor,
-    PersonKind,
-    PersonRef,
-    Reply,
-    Role,
-    Solution,
-    SolutionStatus,
-    Thread,
-)
+from crowdcare.core.model import Contributor, PersonKind, PersonRef, Reply, Role, Solution, SolutionStatus, Thread
 from crowdcare.core.redact import redact
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 from crowdcare.similarity.dedup import thresholds
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from crowdcare.core.model import Config, Solution
+from crowdcare.core.model import Solution
+from crowdcare.core.settings import Config
 
 OLDER_MAJOR = 1000  # what releases_behind says of an older major release: always due a check
 _VERSION = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.\d+)?\s*$")

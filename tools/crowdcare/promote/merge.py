@@ -15,7 +15,8 @@ import re
 
 from crowdcare.content.documents import solution_document
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import Content, Contributor, PersonRef, Role, Solution, SolutionStatus
+from crowdcare.core.model import Contributor, PersonRef, Role, Solution, SolutionStatus
+from crowdcare.core.repository import Content
 
 MAX_ALSO_ASKED = 1000
 MAX_PHRASING = 200  # characters of a title kept in asked_as (the schema's limit)

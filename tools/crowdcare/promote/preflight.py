@@ -8,7 +8,9 @@ import dataclasses
 
 from crowdcare.content.store import idea_from_text, solution_from_text
 from crowdcare.content.validate import check_content
-from crowdcare.core.model import Config, Content, Idea, Solution
+from crowdcare.core.model import Idea, Solution
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.site.probe import LIMIT_SECONDS, probe_solution, render_seconds
 
 

@@ -24,15 +24,8 @@ from collections.abc import Callable, Iterable
 
 from crowdcare.content.documents import solution_document
 from crowdcare.core.markers import NOTICE_END, NOTICE_START
-from crowdcare.core.model import (
-    ChangeProposal,
-    Config,
-    PersonKind,
-    PersonRef,
-    Reply,
-    Thread,
-    ThreadKind,
-)
+from crowdcare.core.model import ChangeProposal, PersonKind, PersonRef, Reply, Thread, ThreadKind
+from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
 from crowdcare.promote.commands import merge_command, verified_command

@@ -15,15 +15,8 @@ from dataclasses import dataclass, replace
 
 from crowdcare.content.ports import GitHubPort, read_again
 from crowdcare.core.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
-from crowdcare.core.model import (
-    Config,
-    PersonKind,
-    ResponseLedger,
-    ResponseRecord,
-    ResponseStatus,
-    Thread,
-    ThreadKind,
-)
+from crowdcare.core.model import PersonKind, ResponseLedger, ResponseRecord, ResponseStatus, Thread, ThreadKind
+from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time
 from crowdcare.intake.take_in import classify, normalize
 from crowdcare.respond.facts import Action, Facts, bot_comments, facts_of, record_of, status_of, thread_topic

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from crowdcare.content.ledger import merge_records
 from crowdcare.content.ports import GitHubPort
-from crowdcare.core.model import Config, ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint, Thread, ThreadRef
+from crowdcare.core.model import ResponseLedger, ResponseRecord, ResponseStatus, SweepPoint, Thread, ThreadRef
+from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time, parse_time
 from crowdcare.respond.guarantee import RespondOutcome, Rotation, is_question, respond_all
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from crowdcare.core.model import Config, Content, IndexEntry, Thread
+from crowdcare.core.model import IndexEntry, Thread
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import normalize
 from crowdcare.similarity.dedup import semantic_enabled
 from crowdcare.similarity.search_index import stems_of

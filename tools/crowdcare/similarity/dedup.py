@@ -17,19 +17,9 @@ from dataclasses import dataclass
 from crowdcare.content.ports import SimilarityIndex
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import claim_marker, idea_claim_marker
-from crowdcare.core.model import (
-    Config,
-    Content,
-    DuplicatesConfig,
-    Idea,
-    IdeaStatus,
-    IndexEntry,
-    SearchHit,
-    SemanticConfig,
-    Solution,
-    Thread,
-    ThreadKind,
-)
+from crowdcare.core.model import Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config, DuplicatesConfig, SemanticConfig
 from crowdcare.core.text import one_line
 from crowdcare.fold.questions import cite_rule, close_after_days
 from crowdcare.intake.take_in import classify, normalize

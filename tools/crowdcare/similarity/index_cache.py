@@ -19,7 +19,8 @@ from typing import Any
 from crowdcare.content.documents import write_atomically
 from crowdcare.content.store import load_content
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import Content, Thread
+from crowdcare.core.model import Thread
+from crowdcare.core.repository import Content
 from crowdcare.similarity.dedup import (
     Catalog,
     OpenThread,

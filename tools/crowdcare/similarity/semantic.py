@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.core.errors import BadInputError
-from crowdcare.core.model import IndexEntry, SearchHit, SemanticConfig
+from crowdcare.core.model import IndexEntry, SearchHit
+from crowdcare.core.settings import SemanticConfig
 from crowdcare.similarity.search_index import SearchIndex
 
 DIMENSIONS = 384

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from crowdcare.core.i18n import ngettext, tr
-from crowdcare.core.model import Config, Content, PersonRef, ResponseRecord
+from crowdcare.core.model import PersonRef, ResponseRecord
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.times import parse_time
 from crowdcare.promote.freshness import stale
 from crowdcare.respond.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures

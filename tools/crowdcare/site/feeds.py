@@ -14,7 +14,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from crowdcare.core.model import Config, Content, Idea, IdeaStatus, Role, Solution, StatusChange
+from crowdcare.core.model import Idea, IdeaStatus, Role, Solution, StatusChange
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line
 from crowdcare.similarity.dedup import idea_status_words, idea_url, solution_url, status_words
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, standing

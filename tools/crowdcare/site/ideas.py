@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crowdcare.core.i18n import month_year, ngettext, tr
-from crowdcare.core.model import Config, Content, Idea, IdeaStatus, PersonRef, StatusChange
+from crowdcare.core.model import Idea, IdeaStatus, PersonRef, StatusChange
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.times import parse_time
 from crowdcare.site.charts import trend_chart
 from crowdcare.site.markup import (

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from crowdcare.core.i18n import tr
-from crowdcare.core.model import Config
+from crowdcare.core.settings import Config
 from crowdcare.people.recognition import Standing
 from crowdcare.site.markup import badge_words, front_matter, inline, person_link, staff_mark
 

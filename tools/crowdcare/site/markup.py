@@ -20,7 +20,8 @@ import markdown
 import yaml
 
 from crowdcare.core.i18n import tr
-from crowdcare.core.model import DEFAULT_BADGES, Badge, Config, IdeaStatus, PersonRef, Role, SolutionStatus
+from crowdcare.core.model import IdeaStatus, PersonRef, Role, SolutionStatus
+from crowdcare.core.settings import DEFAULT_BADGES, Badge, Config
 from crowdcare.core.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
 from crowdcare.site.sanitize import images_to_links, sanitize_html
 

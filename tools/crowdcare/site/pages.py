@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from crowdcare.content.validate import check_content
 from crowdcare.core.errors import ContentError
 from crowdcare.core.i18n import ngettext, tr, translating
-from crowdcare.core.model import Config, Content, IdeaStatus
+from crowdcare.core.model import IdeaStatus
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.times import parse_time
 from crowdcare.people.recognition import Edit, latest_day, standings
 from crowdcare.site.community import community_pages

@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crowdcare.core.i18n import ngettext, tr
-from crowdcare.core.model import Config, Content, PersonRef, Role, Solution
+from crowdcare.core.model import PersonRef, Role, Solution
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.people.recognition import Standing
 from crowdcare.site.ideas import idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, event_name

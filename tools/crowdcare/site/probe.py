@@ -8,7 +8,9 @@ import time
 
 import markdown
 
-from crowdcare.core.model import Config, Content, Solution
+from crowdcare.core.model import Solution
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.site.markup import EXTENSIONS
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import solution_page

@@ -7,7 +7,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from crowdcare.core.i18n import ngettext, tr
-from crowdcare.core.model import Config, Content, Idea, Solution, SolutionStatus
+from crowdcare.core.model import Idea, Solution, SolutionStatus
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line
 from crowdcare.promote.freshness import stale
 from crowdcare.site.markup import (

@@ -32,8 +32,6 @@ from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import step_marker, step_pattern
 from crowdcare.core.model import (
     ChangeProposal,
-    Config,
-    Content,
     HistoryEntry,
     Idea,
     IdeaStatus,
@@ -43,6 +41,8 @@ from crowdcare.core.model import (
     ThreadKind,
     Votes,
 )
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line, slug_from_title
 from crowdcare.core.times import parse_time
 from crowdcare.fold.questions import cite_rule

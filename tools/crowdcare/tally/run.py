@@ -12,7 +12,9 @@ from pathlib import Path
 from crowdcare.content.documents import inside, write_inside
 from crowdcare.content.ledger import write_history
 from crowdcare.content.ports import GitHubPort, RepositoryPort
-from crowdcare.core.model import Config, Content, Thread
+from crowdcare.core.model import Thread
+from crowdcare.core.repository import Content
+from crowdcare.core.settings import Config
 from crowdcare.promote.preflight import check_proposal
 from crowdcare.tally.ideas import Outcome, Result, Tallier, tally
 

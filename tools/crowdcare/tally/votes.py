@@ -22,18 +22,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crowdcare.core.model import (
-    Config,
-    Figures,
-    HistoryEntry,
-    Idea,
-    IdeaStatus,
-    PersonKind,
-    PersonRef,
-    Reaction,
-    Thread,
-    Votes,
-)
+from crowdcare.core.model import Figures, HistoryEntry, Idea, IdeaStatus, PersonKind, PersonRef, Reaction, Thread, Votes
+from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time, parse_time
 
 
