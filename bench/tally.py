@@ -38,7 +38,8 @@ from crowdcare.content.documents import idea_document
 from crowdcare.content.store import load_content
 from crowdcare.core.model import Idea as IdeaModel
 from crowdcare.core.model import IdeaStatus, PersonRef, Votes
-from crowdcare.tally.ideas import Tallier, tally
+from crowdcare.tally.ideas import tally
+from crowdcare.tally.tallier import Tallier
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 REPO = "octo-org/octo-repo"

@@ -71,6 +71,8 @@ LAYERS = {
         "tally.ideas",
         "tally.votes",
         "tally.run",
+        "tally.tallier",
+        "tally.statuses",
         "people",
         "people.recognition",
         "people.erasure",

@@ -22,7 +22,8 @@ from crowdcare.core.model import Channel, ThreadRef
 from crowdcare.core.settings import Config, IntakeRule
 from crowdcare.intake.take_in import MARKER, take_in
 from crowdcare.respond.guarantee import Rotation, respond_all
-from crowdcare.tally.ideas import Tallier, tally
+from crowdcare.tally.ideas import tally
+from crowdcare.tally.tallier import Tallier
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import ACTIONS_BOT, StandIn
 from tests.builders import CONFIG, Repo, idea_text

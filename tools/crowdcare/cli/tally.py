@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 from crowdcare.core.errors import BadInputError, TransientError
-from crowdcare.tally.ideas import Outcome
 from crowdcare.tally.run import TallyRun
+from crowdcare.tally.tallier import Outcome
 
 if TYPE_CHECKING:
     from crowdcare.adapters.live import LiveGitHub

@@ -16,7 +16,8 @@ from crowdcare.core.model import Thread
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
 from crowdcare.promote.preflight import check_proposal
-from crowdcare.tally.ideas import Outcome, Result, Tallier, tally
+from crowdcare.tally.ideas import Result, tally
+from crowdcare.tally.tallier import Outcome, Tallier
 
 
 @dataclass(frozen=True)
