@@ -19,7 +19,8 @@ from crowdcare.content.store import load_content
 from crowdcare.core.markers import FOLDED, claim_marker
 from crowdcare.core.model import SearchHit
 from crowdcare.core.repository import Content
-from crowdcare.fold.questions import claim_of, fold_all, judge
+from crowdcare.fold.consent import claim_of, judge
+from crowdcare.fold.questions import fold_all
 from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import Suggestion, render_suggestions
 from tests.builders import copy_community, git, init_git
@@ -294,7 +295,7 @@ def discussion_ref(number: int) -> Any:
 
 
 def test_the_response_ledger_records_claims_and_their_outcome(snap: SnapshotGitHub, content: Content) -> None:
-    from crowdcare.fold.questions import claim_state
+    from crowdcare.fold.consent import claim_state
 
     assert content.config is not None
     config = content.config

@@ -57,6 +57,7 @@ LAYERS = {
         "fold.questions",
         "fold.ideas",
         "fold.run",
+        "fold.consent",
         "promote",
         "promote.triggers",
         "promote.promoter",

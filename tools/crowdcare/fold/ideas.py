@@ -27,10 +27,9 @@ from crowdcare.core.markers import FINDER, IDEA_FOLDED, REFUSED, idea_claim_mark
 from crowdcare.core.model import ChangeProposal, Decision, Idea, IdeaStatus, StatusChange, Thread
 from crowdcare.core.repository import Content
 from crowdcare.core.text import one_line
-from crowdcare.fold.questions import (
+from crowdcare.fold.consent import (
     Claim,
     Command,
-    FoldOutcome,
     Verdict,
     cite_rule,
     claim_of,
@@ -40,8 +39,8 @@ from crowdcare.fold.questions import (
     pending_command,
     post_once,
     refusal_comment,
-    sweep,
 )
+from crowdcare.fold.questions import FoldOutcome, sweep
 from crowdcare.promote.changes import propose
 from crowdcare.promote.preflight import check_proposal
 from crowdcare.site.markup import inline

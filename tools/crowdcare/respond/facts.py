@@ -12,7 +12,7 @@ from crowdcare.core.markers import data_of, step_marker, step_pattern
 from crowdcare.core.model import Channel, PersonKind, Reaction, Reply, ResponseRecord, ResponseStatus, Thread
 from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time, parse_time
-from crowdcare.fold.questions import claim_state
+from crowdcare.fold.consent import claim_state
 from crowdcare.intake.take_in import normalize, same_account
 from crowdcare.respond.proposals import Standing, as_confirmed, standing
 

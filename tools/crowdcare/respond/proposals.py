@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import data_of, step_pattern
 from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread
-from crowdcare.fold.questions import AGREE_REACTIONS, OBJECT_REACTION, first_word
+from crowdcare.fold.consent import AGREE_REACTIONS, OBJECT_REACTION, first_word
 from crowdcare.intake.take_in import same_account
 
 COMMAND = re.compile(r"\A\s*/answer(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from crowdcare.core.model import Channel, PersonRef, Reply, Thread
 from crowdcare.core.settings import Config
 from crowdcare.core.times import elapsed_hours, parse_time
-from crowdcare.fold.questions import agree_words
+from crowdcare.fold.consent import agree_words
 from crowdcare.respond.facts import Action, Facts, cite, is_asker, marker, reply_time, thread_topic
 from crowdcare.respond.proposals import decide, marks_on_github, proposed_reply
 

@@ -21,7 +21,7 @@ from crowdcare.core.model import Idea, IdeaStatus, IndexEntry, SearchHit, Soluti
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config, DuplicatesConfig, SemanticConfig
 from crowdcare.core.text import one_line
-from crowdcare.fold.questions import cite_rule, close_after_days
+from crowdcare.fold.consent import cite_rule, close_after_days
 from crowdcare.intake.take_in import classify, normalize
 from crowdcare.respond.guarantee import is_question
 from crowdcare.site.markup import inline

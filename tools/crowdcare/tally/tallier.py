@@ -19,7 +19,7 @@ from crowdcare.core.model import (
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line
-from crowdcare.fold.questions import cite_rule
+from crowdcare.fold.consent import cite_rule
 from crowdcare.promote.promoter import who_may
 from crowdcare.respond.facts import BotComment, bot_comments
 
