@@ -90,14 +90,32 @@ def _quantile(t: dict[str, Any], key: str, share: str) -> str:
 
 def _metrics_page(figures: dict[str, Any], content: Content, config: Config) -> str:
     assert content.ledger is not None
-    first, accepted = _timing(figures, "first_response"), _timing(figures, "accepted_answer")
-    deflected, ideas = figures["deflected"], figures["ideas"]
-    community_hours, staff_hours = first["target_hours"], accepted["target_hours"]
     updated = content.ledger.updated_at[:16].replace("T", " ")
+    rows = _response_rows(figures) + _community_rows(figures)
+    lines = [
+        front_matter(tr("Community metrics")),
+        "# " + tr("Community metrics") + "\n",
+        tr(
+            "How quickly customers hear back, and who answers them: the {days} days to {updated} UTC, from the "
+            "response ledger `crowdcare respond` writes (`crowdcare metrics --json` prints the same figures).",
+            days=WINDOW_DAYS,
+            updated=updated,
+        )
+        + "\n",
+        f"| {tr('Figure')} | {tr('Value')} | {tr('What it means')} |",
+        "|---|---|---|",
+        *(f"| {name} | {value} | {meaning} |" for name, value, meaning in rows),
+        "",
+    ]
+    return "\n".join(lines + _staff_load(figures["staff"], config) + _charts(figures) + _how_measured())
+
+
+def _response_rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The figures of the response guarantee: questions, waiting, time to a first and to an accepted answer."""
+    first, accepted = _timing(figures, "first_response"), _timing(figures, "accepted_answer")
+    community_hours, staff_hours = first["target_hours"], accepted["target_hours"]
     half, tenth = tr("half"), tr("one in ten")
-    median_days = ideas["median_days_to_decision"]
-    median = tr("{days} days", days=f"{median_days:g}") if median_days is not None else "–"
-    rows = [
+    return [
         (tr("Questions asked"), f"{figures['questions']:,}", tr("Customer questions opened in the window.")),
         (
             tr("Waiting for a first reply"),
@@ -139,6 +157,15 @@ def _metrics_page(figures: dict[str, Any], content: Content, config: Config) -> 
                 count=accepted["waiting_past_target"],
             ),
         ),
+    ]
+
+
+def _community_rows(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Who answers, what was deflected, and how ideas are decided."""
+    deflected, ideas = figures["deflected"], figures["ideas"]
+    median_days = ideas["median_days_to_decision"]
+    median = tr("{days} days", days=f"{median_days:g}") if median_days is not None else "–"
+    return [
         (
             tr("Answered first by the community"),
             _share(figures["community_share"]),
@@ -180,57 +207,52 @@ def _metrics_page(figures: dict[str, Any], content: Content, config: Config) -> 
             tr("Of all {ideas}.", ideas=ngettext("{count:,} idea", "{count:,} ideas", ideas["count"])),
         ),
     ]
+
+
+def _staff_load(staff: list[dict[str, Any]], config: Config) -> list[str]:
+    if not staff:
+        return []
     lines = [
-        front_matter(tr("Community metrics")),
-        "# " + tr("Community metrics") + "\n",
-        tr(
-            "How quickly customers hear back, and who answers them: the {days} days to {updated} UTC, from the "
-            "response ledger `crowdcare respond` writes (`crowdcare metrics --json` prints the same figures).",
-            days=WINDOW_DAYS,
-            updated=updated,
-        )
-        + "\n",
-        f"| {tr('Figure')} | {tr('Value')} | {tr('What it means')} |",
-        "|---|---|---|",
-        *(f"| {name} | {value} | {meaning} |" for name, value, meaning in rows),
-        "",
+        "## " + tr("Staff load") + "\n",
+        f"| {tr('Staff member')} | {tr('Open questions held')} | {tr('Oldest')} |",
+        "|---|---:|---|",
     ]
-    staff = figures["staff"]
-    if staff:
-        lines += [
-            "## " + tr("Staff load") + "\n",
-            f"| {tr('Staff member')} | {tr('Open questions held')} | {tr('Oldest')} |",
-            "|---|---:|---|",
-        ]
-        lines += [
-            f"| {person_link(PersonRef(s['login']), config, METRICS)} | {s['open_held']} | "
-            f"{format_hours(s['oldest_hours'])} |"
-            for s in staff
-        ]
-        lines.append("")
-    if figures["questions"]:
-        by = figures["first_response_by"]
-        backlog = tr(
-            "Open backlog over time, the last {days} days: open questions and those without any reply ({count} "
-            "without a reply now)",
-            days=WINDOW_DAYS,
-            count=figures["waiting"],
-        )
-        times = tr(
-            "Time to first response: median {first}; to accepted answer: median {accepted}",
-            first=_quantile(first, "median_hours", half),
-            accepted=_quantile(accepted, "median_hours", half),
-        )
-        who = tr(
-            "Who answered first: community {community}, staff {staff}", community=by["community"], staff=by["staff"]
-        )
-        lines += [
-            "## " + tr("Charts") + "\n",
-            f"![{backlog}](backlog.svg)\n",
-            f"![{times}](response-times.svg)\n",
-            f"![{who}](answered-by.svg)\n",
-        ]
     lines += [
+        f"| {person_link(PersonRef(s['login']), config, METRICS)} | {s['open_held']} | "
+        f"{format_hours(s['oldest_hours'])} |"
+        for s in staff
+    ]
+    return [*lines, ""]
+
+
+def _charts(figures: dict[str, Any]) -> list[str]:
+    """The charts, each with its figures in its alternative text."""
+    if not figures["questions"]:
+        return []
+    first, accepted = _timing(figures, "first_response"), _timing(figures, "accepted_answer")
+    by, half = figures["first_response_by"], tr("half")
+    backlog = tr(
+        "Open backlog over time, the last {days} days: open questions and those without any reply ({count} "
+        "without a reply now)",
+        days=WINDOW_DAYS,
+        count=figures["waiting"],
+    )
+    times = tr(
+        "Time to first response: median {first}; to accepted answer: median {accepted}",
+        first=_quantile(first, "median_hours", half),
+        accepted=_quantile(accepted, "median_hours", half),
+    )
+    who = tr("Who answered first: community {community}, staff {staff}", community=by["community"], staff=by["staff"])
+    return [
+        "## " + tr("Charts") + "\n",
+        f"![{backlog}](backlog.svg)\n",
+        f"![{times}](response-times.svg)\n",
+        f"![{who}](answered-by.svg)\n",
+    ]
+
+
+def _how_measured() -> list[str]:
+    return [
         "## " + tr("How these are measured") + "\n",
         "- " + tr("*First response*: the first reply by anyone but the asker and bots."),
         "- " + tr("*Accepted answer*: the time until the reply that was accepted was posted."),
@@ -243,7 +265,6 @@ def _metrics_page(figures: dict[str, Any], content: Content, config: Config) -> 
         "- " + tr("The [triage page](../triage.md) lists who is waiting now."),
         "",
     ]
-    return "\n".join(lines)
 
 
 def _holder(login: str | None, config: Config) -> str:

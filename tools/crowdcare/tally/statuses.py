@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crowdcare.content.documents import change_meta
+from crowdcare.core.i18n import Messages
 from crowdcare.core.model import (
     Idea,
     IdeaStatus,
     PersonKind,
+    Reply,
     StatusChange,
     Thread,
 )
@@ -52,93 +54,127 @@ def decide(
     t: Tallier,
     report: Callable[[Outcome], None],
 ) -> list[Decided]:
-    config = t.config
+    """The status changes due on an idea: staff's `/status` commands not yet recorded, else its status label, then
+    the acceptance rule."""
     done = {h.via for h in idea.history}
-    status = idea.status
     changes: list[Decided] = []
     for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = _COMMAND.match(reply.body)
-        if match is None or config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.BOT:
-            continue
-        via = reply.url if reply.url and reply.url.startswith("https://") else f"{thread.url}#{reply.id}"
-        if via in done:
-            continue
-        word, reason = match.group(1).lower(), clean(match.group(2))
-        who = reply.author
-        tr = config.tr
-        at = f"@{who.login}"
-        if not config.is_allowed(config.governance.change_idea_status, who, association=reply.association):
-            text = tr(
-                "Sorry {who}, only {deciders} may change an idea's status. Your vote counts with a 👍 on the idea "
-                "itself.",
-                who=at,
-                deciders=deciders(config),
-            )
-            if say_once(thread, t, text, "refused", cmd=reply.id):
-                report(Outcome(idea.path, "refused", f"/status by @{who.login}: governance.change_idea_status"))
-            continue
-        try:
-            new = IdeaStatus(word)
-        except ValueError:
-            names = ", ".join(s.value for s in IdeaStatus)
-            text = tr("{who}, `/status` takes one of: {names}.", who=at, names=names)
-            if say_once(thread, t, text, "refused", cmd=reply.id):
-                report(Outcome(idea.path, "refused", f"/status {word[:40]!r} is not a status"))
-            continue
-        target = None
-        if new is IdeaStatus.DUPLICATE:
-            first, _, rest = reason.partition(" ")
-            target = ideas.get(first.strip().removesuffix(".md").removeprefix("ideas/"))
-            if target is None or target.slug == idea.slug:
-                text = tr("{who}, please name the idea this one duplicates: `/status duplicate SLUG reason`.", who=at)
-                if say_once(thread, t, text, "refused", cmd=reply.id):
-                    report(Outcome(idea.path, "refused", "/status duplicate names no other idea"))
-                continue
-            reason = rest.strip() or tr("Same idea as '{title}'; votes are counted there.", title=target.title)
-        shipped_in = None
-        if new is IdeaStatus.SHIPPED:
-            first, _, rest = reason.partition(" ")
-            if _RELEASE.match(first):
-                shipped_in, reason = first.removeprefix("v"), rest.strip()
-            elif idea.shipped_in is None:
-                text = tr("{who}, a shipped idea needs its release and a reason: `/status shipped 4.13 WHY`.", who=at)
-                if say_once(thread, t, text, "reason-needed", cmd=reply.id):
-                    report(Outcome(idea.path, "asked-reason", "/status shipped without a release"))
-                continue
-        if new.needs_decision and len(reason) < 3:
-            text = tr(
-                "{who}, a {status} idea needs a reason: `/status {command} WHY`.",
-                who=at,
-                status=status_words(new, tr),
-                command=new.value,
-            )
-            if say_once(thread, t, text, "reason-needed", cmd=reply.id):
-                report(Outcome(idea.path, "asked-reason", f"/status {new.value} without a reason"))
-            continue
-        on = parse_time(reply.created_at).date() if reply.created_at else t.now.date()
-        changes.append(
-            Decided(StatusChange(new, on, who.login, reason or None, via), target.slug if target else None, shipped_in)
-        )
-        status = new
+        decided = _status_command(reply, idea, thread, ideas, t, report, done)
+        if decided is not None:
+            changes.append(decided)
+    status = changes[-1].change.status if changes else idea.status
     if not changes:
         changes += [Decided(c) for c in _from_labels(idea, thread, status, t, report)]
     status = changes[-1].change.status if changes else status
-    rule = config.votes
-    if status is IdeaStatus.OPEN and rule.acceptance_votes is not None:
-        recent = recent_verified(ballots, config, t.now)
-        if recent >= rule.acceptance_votes:
-            why = config.tr(
-                "{recent} verified votes in the last {days} days reached the acceptance rule ({votes} verified votes "
-                "move an open idea to {status})",
-                recent=recent,
-                days=rule.acceptance_window_days,
-                votes=rule.acceptance_votes,
-                status=status_words(rule.acceptance_status, config.tr),
-            )
-            changes.append(
-                Decided(StatusChange(rule.acceptance_status, t.now.date(), t.github.viewer_login(), why, "rule"))
-            )
-    return changes
+    accepted = _acceptance(status, ballots, t)
+    return changes + ([accepted] if accepted is not None else [])
+
+
+def _status_command(
+    reply: Reply,
+    idea: Idea,
+    thread: Thread,
+    ideas: dict[str, Idea],
+    t: Tallier,
+    report: Callable[[Outcome], None],
+    done: set[str],
+) -> Decided | None:
+    """A `/status STATUS [REASON]` reply, decided: the change, or None (not a command, recorded already, or refused
+    with one polite comment naming what is wrong)."""
+    config, tr = t.config, t.config.tr
+    match = _COMMAND.match(reply.body)
+    if match is None or config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.BOT:
+        return None
+    via = reply.url if reply.url and reply.url.startswith("https://") else f"{thread.url}#{reply.id}"
+    if via in done:
+        return None
+    word, reason, who = match.group(1).lower(), clean(match.group(2)), reply.author
+    at = f"@{who.login}"
+
+    def refuse(text: str, state: str, why: str) -> None:
+        if say_once(thread, t, text, state, cmd=reply.id):
+            report(Outcome(idea.path, "asked-reason" if state == "reason-needed" else "refused", why))
+
+    if not config.is_allowed(config.governance.change_idea_status, who, association=reply.association):
+        text = tr(
+            "Sorry {who}, only {deciders} may change an idea's status. Your vote counts with a 👍 on the idea itself.",
+            who=at,
+            deciders=deciders(config),
+        )
+        refuse(text, "refused", f"/status by {at}: governance.change_idea_status")
+        return None
+    try:
+        new = IdeaStatus(word)
+    except ValueError:
+        names = ", ".join(s.value for s in IdeaStatus)
+        text = tr("{who}, `/status` takes one of: {names}.", who=at, names=names)
+        refuse(text, "refused", f"/status {word[:40]!r} is not a status")
+        return None
+    details = _details(new, reason, idea, ideas, tr, at)
+    if isinstance(details, Refusal):
+        refuse(details.text, details.state, details.why)
+        return None
+    reason, target, shipped_in = details
+    on = parse_time(reply.created_at).date() if reply.created_at else t.now.date()
+    return Decided(StatusChange(new, on, who.login, reason or None, via), target, shipped_in)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    text: str  # the comment
+    state: str  # refused | reason-needed
+    why: str  # what the run reports
+
+
+def _details(
+    new: IdeaStatus, reason: str, idea: Idea, ideas: dict[str, Idea], tr: Messages, at: str
+) -> tuple[str, str | None, str | None] | Refusal:
+    """(reason, the canonical idea of a duplicate, the release of a shipped idea), or why the command falls short."""
+    target = None
+    if new is IdeaStatus.DUPLICATE:
+        first, _, rest = reason.partition(" ")
+        found = ideas.get(first.strip().removesuffix(".md").removeprefix("ideas/"))
+        if found is None or found.slug == idea.slug:
+            text = tr("{who}, please name the idea this one duplicates: `/status duplicate SLUG reason`.", who=at)
+            return Refusal(text, "refused", "/status duplicate names no other idea")
+        target = found.slug
+        reason = rest.strip() or tr("Same idea as '{title}'; votes are counted there.", title=found.title)
+    shipped_in = None
+    if new is IdeaStatus.SHIPPED:
+        first, _, rest = reason.partition(" ")
+        if _RELEASE.match(first):
+            shipped_in, reason = first.removeprefix("v"), rest.strip()
+        elif idea.shipped_in is None:
+            text = tr("{who}, a shipped idea needs its release and a reason: `/status shipped 4.13 WHY`.", who=at)
+            return Refusal(text, "reason-needed", "/status shipped without a release")
+    if new.needs_decision and len(reason) < 3:
+        text = tr(
+            "{who}, a {status} idea needs a reason: `/status {command} WHY`.",
+            who=at,
+            status=status_words(new, tr),
+            command=new.value,
+        )
+        return Refusal(text, "reason-needed", f"/status {new.value} without a reason")
+    return reason, target, shipped_in
+
+
+def _acceptance(status: IdeaStatus, ballots: Ballots, t: Tallier) -> Decided | None:
+    """The published acceptance rule: an open idea with enough recent verified votes moves on, by the bot."""
+    config, rule = t.config, t.config.votes
+    if status is not IdeaStatus.OPEN or rule.acceptance_votes is None:
+        return None
+    recent = recent_verified(ballots, config, t.now)
+    if recent < rule.acceptance_votes:
+        return None
+    why = config.tr(
+        "{recent} verified votes in the last {days} days reached the acceptance rule ({votes} verified votes "
+        "move an open idea to {status})",
+        recent=recent,
+        days=rule.acceptance_window_days,
+        votes=rule.acceptance_votes,
+        status=status_words(rule.acceptance_status, config.tr),
+    )
+    return Decided(StatusChange(rule.acceptance_status, t.now.date(), t.github.viewer_login(), why, "rule"))
 
 
 def _from_labels(
