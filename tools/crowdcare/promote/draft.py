@@ -177,37 +177,83 @@ def draft_solution(
     record, or promoted it when nobody marked one); ``promoter`` asked for the promotion when that was someone
     else (a /promote, the promote label)."""
 
-    def kind(person: PersonRef, association: str = "NONE", is_bot: bool = False) -> PersonKind:
-        return config.person_kind(person, association, is_bot)
-
     title = title_of(thread)
     topic, topic_why = choose_topic(thread, config, similar)
     path = choose_path(thread, title, topic, content, known_path)
-    topic = path.split("/")[1]
     question = ingest(thread.body or title, thread.url, MAX_QUESTION)
     answer = ingest(reply.body, reply.url or thread.url, config.promotion.max_answer_chars)
+    others = _also_suggested(thread, reply, config)
+    body, redacted = _with_suggestions(answer.text, others, thread.url)
+    redacted += question.redacted + answer.redacted
+    staff_decided = config.person_kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.STAFF or (
+        accepter is not None and config.is_staff(accepter)
+    )
+    excluded = _housekeeping_labels(config) | {t.slug for t in config.topics}
+    tags = [slug_from_title(label, fallback="") for label in thread.labels]
+    tags = list(dict.fromkeys(t for t in tags if t and t not in excluded))[:10]
+    solution = Solution(
+        path=path,
+        topic=path.split("/")[1],
+        slug=path.rsplit("/", 1)[1].removesuffix(".md"),
+        title=title,
+        question=question.text,
+        status=SolutionStatus.OFFICIAL if staff_decided else SolutionStatus.ACCEPTED,
+        tags=tuple(tags),
+        contributors=_contributors(thread, reply, accepter, promoter, others, config),
+        source=thread.url,
+        also_asked=tuple(url for url in dict.fromkeys(also_asked) if url != thread.url)[:1000],
+        created=dt.date.fromisoformat(thread.created_at[:10]),
+        updated=today,
+        body="\n" + body.strip("\n") + "\n",
+    )
+    notes = [f"Topic chosen from {topic_why}."]
+    if redacted:
+        notes.append(f"Personal data redacted: {', '.join(f'{n} × {what}' for what, n in sorted(redacted.items()))}.")
+    if answer.cut_at is not None:
+        notes.append(f"The answer was cut at {answer.cut_at:,} characters, with a link to the thread.")
+    return Draft(solution, tuple(notes), sum(redacted.values()))
+
+
+def _also_suggested(thread: Thread, reply: Reply, config: Config) -> list[Reply]:
+    """Other replies with ``promotion.also_suggested_min_votes`` votes, most voted first (bots left out)."""
     others = [
         r
         for r in thread.replies
         if r.id != reply.id
         and r.votes >= config.promotion.also_suggested_min_votes
-        and kind(r.author, r.association, r.author_is_bot) is not PersonKind.BOT
+        and config.person_kind(r.author, r.association, r.author_is_bot) is not PersonKind.BOT
     ]
-    others = sorted(others, key=lambda r: (-r.votes, r.created_at))[:MAX_ALSO_SUGGESTED]
-    body = answer.text
-    redacted = question.redacted + answer.redacted
+    return sorted(others, key=lambda r: (-r.votes, r.created_at))[:MAX_ALSO_SUGGESTED]
+
+
+def _with_suggestions(answer: str, others: list[Reply], thread_url: str) -> tuple[str, Counter[str]]:
+    """The answer with an "Also suggested" section quoting the other replies, and what was redacted from them."""
+    body, redacted = answer, Counter[str]()
     if others:
         body += "\n\n## Also suggested\n"
         for other in others:
-            suggestion = ingest(other.body, other.url or thread.url, MAX_ALSO_SUGGESTED_CHARS)
+            suggestion = ingest(other.body, other.url or thread_url, MAX_ALSO_SUGGESTED_CHARS)
             redacted += suggestion.redacted
             quoted = "\n".join(f"> {line}" if line else ">" for line in suggestion.text.splitlines())
             who = f"[@{other.author.login}](https://github.com/{other.author.login})"
             body += f"\n{quoted}\n\n— {who}, {other.votes} vote{'s' if other.votes != 1 else ''}\n"
+    return body, redacted
+
+
+def _contributors(
+    thread: Thread,
+    reply: Reply,
+    accepter: PersonRef | None,
+    promoter: PersonRef | None,
+    others: list[Reply],
+    config: Config,
+) -> tuple[Contributor, ...]:
+    """Asker, answerer, accepter, promoter (when not the accepter) and the also-suggested answerers, each once per
+    role; deleted accounts and bots earn nothing."""
     contributors: list[Contributor] = []
 
     def credit(person: PersonRef, role: Role) -> None:
-        if person.login == "ghost" or kind(person) is PersonKind.BOT:
+        if person.login == "ghost" or config.person_kind(person) is PersonKind.BOT:
             return
         if not any(c.role is role and c.person.is_same_account(person) for c in contributors):
             contributors.append(Contributor(person, role))
@@ -222,33 +268,7 @@ def draft_solution(
         credit(other.author, Role.ANSWERER)
     if not contributors:  # every account involved was deleted: the schema needs someone
         contributors.append(Contributor(PersonRef("ghost"), Role.ASKER))
-    staff_decided = kind(reply.author, reply.association, reply.author_is_bot) is PersonKind.STAFF or (
-        accepter is not None and config.is_staff(accepter)
-    )
-    excluded = _housekeeping_labels(config) | {t.slug for t in config.topics}
-    tags = [slug_from_title(label, fallback="") for label in thread.labels]
-    tags = list(dict.fromkeys(t for t in tags if t and t not in excluded))[:10]
-    solution = Solution(
-        path=path,
-        topic=topic,
-        slug=path.rsplit("/", 1)[1].removesuffix(".md"),
-        title=title,
-        question=question.text,
-        status=SolutionStatus.OFFICIAL if staff_decided else SolutionStatus.ACCEPTED,
-        tags=tuple(tags),
-        contributors=tuple(contributors),
-        source=thread.url,
-        also_asked=tuple(url for url in dict.fromkeys(also_asked) if url != thread.url)[:1000],
-        created=dt.date.fromisoformat(thread.created_at[:10]),
-        updated=today,
-        body="\n" + body.strip("\n") + "\n",
-    )
-    notes = [f"Topic chosen from {topic_why}."]
-    if redacted:
-        notes.append(f"Personal data redacted: {', '.join(f'{n} × {what}' for what, n in sorted(redacted.items()))}.")
-    if answer.cut_at is not None:
-        notes.append(f"The answer was cut at {answer.cut_at:,} characters, with a link to the thread.")
-    return Draft(solution, tuple(notes), sum(redacted.values()))
+    return tuple(contributors)
 
 
 def _housekeeping_labels(config: Config) -> set[str]:
