@@ -150,6 +150,43 @@ def solution_page(
     asked: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     here = solution_path(solution)
+    asked_times = ngettext("Asked {count:,} time", "Asked {count:,} times", solution.times_asked)
+    lines = [
+        front_matter(solution.title),
+        f"# {inline(solution.title)}\n",
+        " · ".join(_facts(solution, config, here)) + "\n",
+        "## " + tr("The question") + "\n",
+        quote(solution.question) + "\n",
+        "## " + tr("The answer") + "\n",
+        block(solution.body) + "\n",
+        "## " + tr("Contributors") + "\n",
+    ]
+    for contributor in solution.contributors:
+        lines.append(f"- {person_link(contributor.person, config, here)} · {role_label(contributor.role)}")
+    lines += _threads(solution, asked_times, asked or {})
+    if solution.asked_as:
+        # The wordings of the questions folded into it: readers searching the site in their own words find it.
+        lines.append(tr("Also asked as:") + "\n")
+        lines.extend(f"- {inline(phrasing)}" for phrasing in solution.asked_as[:50])
+        lines.append("")
+    related = [keyed[key] for key in solution.related if key in keyed]
+    if related:
+        lines.append("\n## " + tr("Related solutions") + "\n")
+        lines.extend(f"- {link(r.title, solution_path(r), here)}" for r in related)
+    if solution.aliases:
+        lines.append("\n" + tr("Also called: {aliases}", aliases=", ".join(inline(a) for a in solution.aliases)))
+    if solution.tags:
+        tags = ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags)
+        lines.append("\n" + tr("Tags: {tags}", tags=tags))
+    lines.append(
+        f'\n<p class="cc-actions">{html_link(tr("View the source thread"), solution.source, "md-button")} '
+        f"{html_link(tr('Ask a new question'), config.ask_url, 'md-button md-button--primary')}</p>\n"
+    )
+    return "\n".join(lines)
+
+
+def _facts(solution: Solution, config: Config, here: str) -> list[str]:
+    """The line under a solution's title: its status, how often it was asked, topic, updated, release checked."""
     topic = config.topic(solution.topic)
     topic_title = topic.title if topic else solution.topic
     asked_times = ngettext("Asked {count:,} time", "Asked {count:,} times", solution.times_asked)
@@ -170,25 +207,18 @@ def solution_page(
             if behind is not None
             else tr("Verified with {release}", release=inline(solution.verified_with))
         )
-    lines = [
-        front_matter(solution.title),
-        f"# {inline(solution.title)}\n",
-        " · ".join(facts) + "\n",
-        "## " + tr("The question") + "\n",
-        quote(solution.question) + "\n",
-        "## " + tr("The answer") + "\n",
-        block(solution.body) + "\n",
-        "## " + tr("Contributors") + "\n",
-    ]
-    for contributor in solution.contributors:
-        lines.append(f"- {person_link(contributor.person, config, here)} · {role_label(contributor.role)}")
+    return facts
+
+
+def _threads(solution: Solution, asked_times: str, known: Mapping[str, tuple[str, str]]) -> list[str]:
+    """Every thread where it was asked, the source first, with its title and date where the ledger knows them."""
+    lines: list[str] = []
     threads = sorted(
         {solution.source, *solution.also_asked}, key=lambda url: (url != solution.source, thread_order(url))
     )
     lines.append(f"\n## {asked_times}\n")
     lines.append(tr("Customers asked this in these threads:") + "\n")
     origin = " " + tr("(where this answer comes from)")
-    known = asked or {}
 
     def item(url: str) -> str:
         # The thread's title and date where the response ledger knows them, else its number.
@@ -200,25 +230,7 @@ def solution_page(
 
     items = "".join(item(url) for url in threads)
     lines.append(f'<ul class="cc-threads">{items}</ul>\n')
-    if solution.asked_as:
-        # The wordings of the questions folded into it: readers searching the site in their own words find it.
-        lines.append(tr("Also asked as:") + "\n")
-        lines.extend(f"- {inline(phrasing)}" for phrasing in solution.asked_as[:50])
-        lines.append("")
-    related = [keyed[key] for key in solution.related if key in keyed]
-    if related:
-        lines.append("\n## " + tr("Related solutions") + "\n")
-        lines.extend(f"- {link(r.title, solution_path(r), here)}" for r in related)
-    if solution.aliases:
-        lines.append("\n" + tr("Also called: {aliases}", aliases=", ".join(inline(a) for a in solution.aliases)))
-    if solution.tags:
-        tags = ", ".join(link(tag, tag_path(tag), here) for tag in solution.tags)
-        lines.append("\n" + tr("Tags: {tags}", tags=tags))
-    lines.append(
-        f'\n<p class="cc-actions">{html_link(tr("View the source thread"), solution.source, "md-button")} '
-        f"{html_link(tr('Ask a new question'), config.ask_url, 'md-button md-button--primary')}</p>\n"
-    )
-    return "\n".join(lines)
+    return lines
 
 
 def tombstone_page(merged: Solution, canonical: Solution) -> str:
