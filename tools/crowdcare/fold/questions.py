@@ -145,9 +145,7 @@ def fold_one(
     claim = claim_of(thread, bot)
     if claim is None or claim.kind != "solution":
         return None  # an idea's claim is idea_fold's
-    solution = next((s for s in content.solutions if s.key == claim.key), None)
-    if solution is not None and solution.superseded_by is not None:
-        solution = next((s for s in content.solutions if s.key == solution.superseded_by), None)
+    solution = _claimed(content, claim.key)
     if solution is None:
         return FoldOutcome(str(thread.ref), claim.key, "skipped", f"{claim.key} is no longer in kb/")
 
@@ -178,13 +176,38 @@ def fold_one(
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why, done=True)
     if verdict.decision != "fold":
         return FoldOutcome(str(thread.ref), solution.key, verdict.decision, verdict.why)
+    return _fold(thread, solution, verdict, content, github, repository, now, solution_url(solution))
+
+
+def _claimed(content: Content, key: str) -> Solution | None:
+    """The solution a claim names, or the one it was merged into since."""
+    solution = next((s for s in content.solutions if s.key == key), None)
+    if solution is not None and solution.superseded_by is not None:
+        solution = next((s for s in content.solutions if s.key == solution.superseded_by), None)
+    return solution
+
+
+def _fold(
+    thread: Thread,
+    solution: Solution,
+    verdict: Verdict,
+    content: Content,
+    github: GitHubPort,
+    repository: RepositoryPort,
+    now: dt.datetime,
+    url: str,
+) -> FoldOutcome:
+    """Fold a consenting thread: the reviewed change to the solution's bucket, the kind comment, the close."""
+    config = content.config
+    assert config is not None
+    bot = github.viewer_login()
     pull = ""
     latest = claim_of(thread, bot)
     change = fold_change(thread, solution, now.date(), latest.finder if latest is not None else None)
     if change is not None:
         opened: Proposed = propose(repository, change)
         pull = opened.action
-    comment = fold_comment(thread, solution, solution_url(solution), verdict.why, config.tr)
+    comment = fold_comment(thread, solution, url, verdict.why, config.tr)
     try:
         github.post_comment(thread.ref, comment)
     except AmbiguousWriteError:

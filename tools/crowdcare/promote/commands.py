@@ -12,6 +12,7 @@ from crowdcare.core.errors import BadInputError
 from crowdcare.core.model import (
     ChangeProposal,
     Reply,
+    Solution,
     Thread,
 )
 from crowdcare.intake.take_in import normalize
@@ -69,27 +70,7 @@ def merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) ->
     problems, probe = check_proposal(p.content, p.config, files)
     if problems:
         return Outcome(ref, "invalid", "; ".join(problems), path=target.path, probe_ms=probe * 1000)
-    what = f"{source.path} (superseded)" if source is not None else f"{thread.ref}"
-    body = "\n".join(
-        [
-            f"Merges {what} into **{target.key}**, as @{command.author.login} asked on {thread.url}.",
-            "",
-            "- the thread joins `also_asked` of the canonical solution, with every thread the merged one listed;",
-            "- contributors are united; the finder is credited as `finder`;",
-            *(
-                [
-                    f"- `{source.path}` keeps its answer, as `status: superseded`: its page becomes a short tombstone "
-                    "that sends readers to the canonical page, so old links keep working."
-                ]
-                if source is not None
-                else []
-            ),
-            "",
-            "**Please check** that the two really are the same question. Revert with `git revert` if not.",
-            "",
-            f"Checks run in the job: `crowdcare validate` rules, no findings; render probe {probe * 1000:.0f} ms.",
-        ]
-    )
+    body = _merge_body(thread, source, target, command, probe)
     change = ChangeProposal(
         branch=branch_of(p, "merge", thread),
         title=f"Merge {thread.ref} into {target.path}",
@@ -108,6 +89,29 @@ def merge_command(thread: Thread, argument: str, command: Reply, p: Promoter) ->
         rule = rule_line("promotion.merge", rule_why("promotion.merge", tr), tr)
         say(thread, p, text + rule + marker("merge-proposed", **data))
     return Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, target.path, probe * 1000)
+
+
+def _merge_body(thread: Thread, source: Solution | None, target: Solution, command: Reply, probe: float) -> str:
+    """What the merge's pull request says to its reviewers."""
+    what = f"{source.path} (superseded)" if source is not None else f"{thread.ref}"
+    lines = [
+        f"Merges {what} into **{target.key}**, as @{command.author.login} asked on {thread.url}.",
+        "",
+        "- the thread joins `also_asked` of the canonical solution, with every thread the merged one listed;",
+        "- contributors are united; the finder is credited as `finder`;",
+    ]
+    if source is not None:
+        lines.append(
+            f"- `{source.path}` keeps its answer, as `status: superseded`: its page becomes a short tombstone "
+            "that sends readers to the canonical page, so old links keep working."
+        )
+    lines += [
+        "",
+        "**Please check** that the two really are the same question. Revert with `git revert` if not.",
+        "",
+        f"Checks run in the job: `crowdcare validate` rules, no findings; render probe {probe * 1000:.0f} ms.",
+    ]
+    return "\n".join(lines)
 
 
 def verified_command(thread: Thread, argument: str, command: Reply, p: Promoter) -> Outcome:
