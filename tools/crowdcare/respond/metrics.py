@@ -208,20 +208,6 @@ def window_figures(
     accepted = [until(r, r.answered_at) for r in records]
     by = [r.first_response_by for r in records if r.first_response_at]
     waiting = [r for r in records if r.status.is_waiting_on_us and r.first_response_at is None]
-    load: dict[str, list[float]] = {}
-    for record in records:
-        if record.status.is_waiting_on_us and record.holder:
-            load.setdefault(record.holder, []).append(_hours(record.asked_at, format_time(now)) or 0.0)
-    decisions = [
-        c for i in ideas for c in i.history if c.status.value in DECIDED and start.date() <= c.on <= now.date()
-    ]
-    first_decision = [
-        (min(c.on for c in i.history if c.status.value in DECIDED) - i.created).days
-        for i in ideas
-        if any(c.status.value in DECIDED for c in i.history)
-    ]
-    statuses = [i.status.value for i in ideas]
-    claimed = [r for r in records if r.claim_outcome is not None]
     return {
         "window_days": window_days,
         "from": format_time(start),
@@ -232,26 +218,54 @@ def window_figures(
         "accepted_answer": asdict(timing(accepted, staff_target_hours, [r.closed_at is not None for r in records])),
         "community_share": round(by.count("community") / len(by), 4) if by else None,
         "first_response_by": {"community": by.count("community"), "staff": by.count("staff")},
-        "deflected": {
-            "folded": sum(1 for r in claimed if r.claim_outcome == "folded"),
-            "share_of_questions": (
-                round(sum(1 for r in claimed if r.claim_outcome == "folded") / len(records), 4) if records else None
-            ),
-            "claims_made": len(claimed),
-            "claims_agreed": sum(1 for r in claimed if r.claim_outcome in ("agreed", "folded")),
-            "claims_objected": sum(1 for r in claimed if r.claim_outcome == "objected"),
-            "claims_pending": sum(1 for r in claimed if r.claim_outcome == "pending"),
-        },
-        "ideas": {
-            "count": len(ideas),
-            "decisions_in_window": len(decisions),
-            "median_days_to_decision": statistics.median(first_decision) if first_decision else None,
-            "share_shipped": round(statuses.count("shipped") / len(ideas), 4) if ideas else None,
-            "share_declined": round(statuses.count("declined") / len(ideas), 4) if ideas else None,
-            "share_open": round(statuses.count("open") / len(ideas), 4) if ideas else None,
-        },
-        "staff": [
-            {"login": login, "open_held": len(ages), "oldest_hours": round(max(ages), 2)}
-            for login, ages in sorted(load.items())
-        ],
+        "deflected": _deflected(records),
+        "ideas": _idea_figures(ideas, start, now),
+        "staff": _staff_load(records, now),
     }
+
+
+def _deflected(records: Sequence[ResponseRecord]) -> dict[str, object]:
+    """Questions folded into a solution with consent, and what the askers said to duplicate claims."""
+    claimed = [r for r in records if r.claim_outcome is not None]
+    folded = sum(1 for r in claimed if r.claim_outcome == "folded")
+    return {
+        "folded": folded,
+        "share_of_questions": round(folded / len(records), 4) if records else None,
+        "claims_made": len(claimed),
+        "claims_agreed": sum(1 for r in claimed if r.claim_outcome in ("agreed", "folded")),
+        "claims_objected": sum(1 for r in claimed if r.claim_outcome == "objected"),
+        "claims_pending": sum(1 for r in claimed if r.claim_outcome == "pending"),
+    }
+
+
+def _idea_figures(ideas: Sequence[Idea], start: dt.datetime, now: dt.datetime) -> dict[str, object]:
+    """Decisions in the window, the median days to an idea's first decision, and where all ideas stand."""
+    decisions = [
+        c for i in ideas for c in i.history if c.status.value in DECIDED and start.date() <= c.on <= now.date()
+    ]
+    first_decision = [
+        (min(c.on for c in i.history if c.status.value in DECIDED) - i.created).days
+        for i in ideas
+        if any(c.status.value in DECIDED for c in i.history)
+    ]
+    statuses = [i.status.value for i in ideas]
+    return {
+        "count": len(ideas),
+        "decisions_in_window": len(decisions),
+        "median_days_to_decision": statistics.median(first_decision) if first_decision else None,
+        "share_shipped": round(statuses.count("shipped") / len(ideas), 4) if ideas else None,
+        "share_declined": round(statuses.count("declined") / len(ideas), 4) if ideas else None,
+        "share_open": round(statuses.count("open") / len(ideas), 4) if ideas else None,
+    }
+
+
+def _staff_load(records: Sequence[ResponseRecord], now: dt.datetime) -> list[dict[str, object]]:
+    """Each staff member's open questions held, and the oldest's age in hours."""
+    load: dict[str, list[float]] = {}
+    for record in records:
+        if record.status.is_waiting_on_us and record.holder:
+            load.setdefault(record.holder, []).append(_hours(record.asked_at, format_time(now)) or 0.0)
+    return [
+        {"login": login, "open_held": len(ages), "oldest_hours": round(max(ages), 2)}
+        for login, ages in sorted(load.items())
+    ]
