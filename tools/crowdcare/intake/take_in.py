@@ -144,35 +144,31 @@ def take_in(
     if missing:
         github.add_labels(thread.ref, missing)
     if mine:
-        if mine[0].body == body:
-            return outcome(
-                "unchanged",
-                "our comment is already there",
-                labels_added=missing,
-                comment_id=mine[0].id,
-                warnings=warnings,
-            )
-        github.edit_comment(thread.ref, mine[0].id, body)
-        return outcome(
-            "edited", "our comment was out of date", labels_added=missing, comment_id=mine[0].id, warnings=warnings
+        same = mine[0].body == body
+        if not same:
+            github.edit_comment(thread.ref, mine[0].id, body)
+        action, why = (
+            ("unchanged", "our comment is already there") if same else ("edited", "our comment was out of date")
         )
+        return outcome(action, why, labels_added=missing, comment_id=mine[0].id, warnings=warnings)
+    found, confirmed = _post(thread, body, github, bot)
+    reason = "posted (confirmed by reading back after an ambiguous failure)" if confirmed else "new thread"
+    return outcome("posted", reason, labels_added=missing, comment_id=found)
+
+
+def _post(thread: Thread, body: str, github: GitHubPort, bot: str) -> tuple[str, bool]:
+    """(the reply's id, whether it was only confirmed by reading back): a write that may have landed is read back
+    before anything else, and never posted blindly again."""
     try:
-        posted = github.post_comment(thread.ref, body)
+        return github.post_comment(thread.ref, body).id, False
     except AmbiguousWriteError:
-        # The write may have landed: look before doing anything else, and never post blindly again.
         current = github.get_thread(thread.ref)
         found = [r for r in (current.replies if current else ()) if _ours(r, bot)]
         if found:
-            return outcome(
-                "posted",
-                "posted (confirmed by reading back after an ambiguous failure)",
-                labels_added=missing,
-                comment_id=found[0].id,
-            )
+            return found[0].id, True
         raise TransientError(
             f"{thread.ref}: posting the reply failed and it is not there; the next run posts it"
         ) from None
-    return outcome("posted", "new thread", labels_added=missing, comment_id=posted.id)
 
 
 def take_in_all(
