@@ -36,6 +36,41 @@ def find_solution(content: Content, reference: str) -> Solution | None:
     return next((s for s in content.solutions if s.key == key), None)
 
 
+def _check_merge(target: Solution, source: Solution | None, thread_url: str | None) -> None:
+    """The rules a merge must keep; the first it breaks is the error (BadInputError)."""
+    rules = (
+        (source is None and thread_url is None, "name a solution or a thread to merge"),
+        (
+            target.status is SolutionStatus.SUPERSEDED,
+            f"{target.key} is itself superseded by {target.superseded_by}; merge into that one",
+        ),
+        (source is not None and source.key == target.key, f"{target.key} cannot be merged into itself"),
+        (
+            source is not None and source.status is SolutionStatus.SUPERSEDED,
+            f"{source.key if source else ''} was already merged into {source.superseded_by if source else ''}",
+        ),
+    )
+    broken = next((why for breaks, why in rules if breaks), None)
+    if broken is not None:
+        raise BadInputError(broken)
+
+
+def _asked_as(target: Solution, source: Solution | None, thread_title: str | None) -> list[str]:
+    """Every way the merged question was asked, each once, the newest kept when the list outgrows its limit."""
+    phrasings = [*target.asked_as]
+    if source is not None:
+        phrasings += [source.title, *source.asked_as]
+    if thread_title:
+        phrasings.append(" ".join(thread_title.split())[:MAX_PHRASING].strip())
+    seen = {target.title.casefold()}
+    asked_as: list[str] = []
+    for phrasing in phrasings:
+        if phrasing and phrasing.casefold() not in seen:
+            seen.add(phrasing.casefold())
+            asked_as.append(phrasing)
+    return asked_as[-MAX_ALSO_ASKED:]
+
+
 def merge_into(
     target: Solution,
     *,
@@ -49,14 +84,7 @@ def merge_into(
     the superseded one. ``thread_title`` (the folded thread's, cleaned by the caller) joins ``asked_as``, as a
     merged solution's title and phrasings do: duplicate detection then finds the solution by every way it was
     asked. Raises BadInputError for a merge that makes no sense."""
-    if source is None and thread_url is None:
-        raise BadInputError("name a solution or a thread to merge")
-    if target.status is SolutionStatus.SUPERSEDED:
-        raise BadInputError(f"{target.key} is itself superseded by {target.superseded_by}; merge into that one")
-    if source is not None and source.key == target.key:
-        raise BadInputError(f"{target.key} cannot be merged into itself")
-    if source is not None and source.status is SolutionStatus.SUPERSEDED:
-        raise BadInputError(f"{source.key} was already merged into {source.superseded_by}")
+    _check_merge(target, source, thread_url)
     threads = [*target.also_asked]
     if source is not None:
         threads += [source.source, *source.also_asked]
@@ -65,18 +93,7 @@ def merge_into(
     also_asked = tuple(url for url in dict.fromkeys(threads) if url != target.source)
     if len(also_asked) > MAX_ALSO_ASKED:
         raise BadInputError(f"{target.key} would list {len(also_asked)} threads; the limit is {MAX_ALSO_ASKED}")
-    phrasings = [*target.asked_as]
-    if source is not None:
-        phrasings += [source.title, *source.asked_as]
-    if thread_title:
-        phrasings.append(" ".join(thread_title.split())[:MAX_PHRASING].strip())
-    seen = {target.title.casefold()}
-    asked_as: list[str] = []
-    for phrasing in phrasings:
-        if phrasing and phrasing.casefold() not in seen:
-            seen.add(phrasing.casefold())
-            asked_as.append(phrasing)
-    asked_as = asked_as[-MAX_ALSO_ASKED:]  # the newest phrasings, when a bucket outgrows the list
+    asked_as = _asked_as(target, source, thread_title)
     contributors = list(target.contributors)
 
     def credit(contributor: Contributor) -> None:

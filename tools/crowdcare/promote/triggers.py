@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 
 from crowdcare.content.documents import solution_document
 from crowdcare.core.markers import NOTICE_END, NOTICE_START
-from crowdcare.core.model import ChangeProposal, PersonKind, PersonRef, Reply, Thread, ThreadKind
+from crowdcare.core.model import ChangeProposal, PersonKind, PersonRef, PullRequest, Reply, Thread, ThreadKind
 from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
@@ -243,25 +243,40 @@ def _propose_solution(
     result = propose(p.repo, change, dry_run=p.dry_run)
     outcome = Outcome(ref, result.action, result.why, result.pull.url if result.pull else None, path, probe * 1000)
     if announce and result.action in PROPOSING:
-        by = accepter.login if accepter is not None else None
-        data = {
-            "cmd": cmd,
-            "reply": reply.id,
-            "by": by,
-            "path": path,
-            "pr": result.pull.number if result.pull else None,
-            "sha": approved_digest(reply),  # what was approved: a later edit is not carried silently
-        }
-        tr = p.config.tr
-        greeting = tr("Thanks, {who}! ", who=f"@{accepter.login}") if accepter is not None else tr("Thanks! ")
-        where = result.pull.url if result.pull else tr("a pull request")
-        text = greeting + tr(
-            "This answer is proposed for the knowledge base in {where}; maintainers review it there, and I will post "
-            "the link here once it is published.",
-            where=where,
-        )
-        say(thread, p, text + rule_line(rule, rule_why(rule, tr), tr) + marker("proposed", **data))
+        _announce(thread, reply, accepter, rule, p, result.pull, cmd=cmd, path=path)
     return outcome
+
+
+def _announce(
+    thread: Thread,
+    reply: Reply,
+    accepter: PersonRef | None,
+    rule: str,
+    p: Promoter,
+    pull: PullRequest | None,
+    *,
+    cmd: str | None,
+    path: str,
+) -> None:
+    """Tell the thread where its answer is proposed; the marker records what was approved (a later edit of the
+    reply is not carried silently)."""
+    data = {
+        "cmd": cmd,
+        "reply": reply.id,
+        "by": accepter.login if accepter is not None else None,
+        "path": path,
+        "pr": pull.number if pull else None,
+        "sha": approved_digest(reply),
+    }
+    tr = p.config.tr
+    greeting = tr("Thanks, {who}! ", who=f"@{accepter.login}") if accepter is not None else tr("Thanks! ")
+    where = pull.url if pull else tr("a pull request")
+    text = greeting + tr(
+        "This answer is proposed for the knowledge base in {where}; maintainers review it there, and I will post "
+        "the link here once it is published.",
+        where=where,
+    )
+    say(thread, p, text + rule_line(rule, rule_why(rule, tr), tr) + marker("proposed", **data))
 
 
 def _refresh(thread: Thread, mark: BotComment, p: Promoter) -> Outcome:
