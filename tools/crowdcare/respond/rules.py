@@ -202,7 +202,6 @@ def _proposals(thread: Thread, facts: Facts, config: Config) -> list[Action]:
     if found is None:
         return []
     tr = config.tr
-    asker = f"@{thread.author.login}"
     if found.confirmed is not None and found.answer is not None:
         # Confirmed earlier: finish marking it if the sweep that confirmed it stopped before it was marked.
         if thread.answer is not None or facts.answer is None or facts.answer.id != found.answer.id:
@@ -217,50 +216,55 @@ def _proposals(thread: Thread, facts: Facts, config: Config) -> list[Action]:
     if facts.answer is not None:
         return []
     if found.command is not None:
-        command = found.command
-        proposer = f"@{command.author.login}"
-        reply = proposed_reply(thread, command, facts.bot)
-        if reply is None or reply.author_is_bot:
-            why = tr(
-                "{proposer} asked for an answer to be proposed, and there is no reply to propose", proposer=proposer
-            )
-            text = tr(
-                "{proposer}, there is no reply to propose as the answer yet. `/answer` alone proposes the latest reply "
-                "by someone other than the asker; `/answer LINK` proposes the reply the link names; `/answer` with "
-                "your answer on the lines below proposes your own reply.",
-                proposer=proposer,
-            )
-            body = f"{text}\n\n{cite('propose', why, tr)}\n{marker('propose-refused', command=command.id)}"
-            return [Action("propose-refused", why, body)]
-        if command.author.is_same_account(thread.author):
-            why = tr("the asker proposed the reply as the answer themselves")
-            return [_confirm(thread, reply, why, config, command=command.id)]
-        why = tr("{proposer} proposed a reply as the answer (`/answer`)", proposer=proposer)
-        author, url = f"@{reply.author.login}", reply.url
-        if reply.author.is_same_account(command.author):
-            link = tr("[this reply]({url})", url=url) if url else tr("the reply")
-        else:
-            link = (
-                tr("[this reply by {author}]({url})", author=author, url=url)
-                if url
-                else tr("the reply by {author}", author=author)
-            )
-        text = tr(
-            "{asker}, {proposer} thinks {link} answers your question. If it does, reply **yes** or react 👍 to this "
-            "comment and we'll mark it as the answer, so the next person with the same question finds it. If it "
-            "doesn't, just tell us what is still missing.",
-            asker=asker,
-            proposer=proposer,
-            link=link,
-        )
-        body = f"{text}\n\n{cite('propose', why, tr)}\n{marker('propose', reply=reply.id, command=command.id)}"
-        return [Action("propose", why, body)]
+        return _put_to_asker(thread, facts, config, found.command)
     if found.proposal is None or found.proposed is None:
         return []
     verdict = decide(thread, found.proposal, facts.proposal_reactions, agree_words(config), tr)
     if verdict.decision != "confirmed":
         return []
     return [_confirm(thread, found.proposed, verdict.why, config)]
+
+
+def _put_to_asker(thread: Thread, facts: Facts, config: Config, command: Reply) -> list[Action]:
+    """A participant's /answer: the proposal to the asker, a refusal when there is nothing to propose, or, when the
+    asker proposed it themselves, the confirmation."""
+    tr = config.tr
+    asker = f"@{thread.author.login}"
+    proposer = f"@{command.author.login}"
+    reply = proposed_reply(thread, command, facts.bot)
+    if reply is None or reply.author_is_bot:
+        why = tr("{proposer} asked for an answer to be proposed, and there is no reply to propose", proposer=proposer)
+        text = tr(
+            "{proposer}, there is no reply to propose as the answer yet. `/answer` alone proposes the latest reply "
+            "by someone other than the asker; `/answer LINK` proposes the reply the link names; `/answer` with "
+            "your answer on the lines below proposes your own reply.",
+            proposer=proposer,
+        )
+        body = f"{text}\n\n{cite('propose', why, tr)}\n{marker('propose-refused', command=command.id)}"
+        return [Action("propose-refused", why, body)]
+    if command.author.is_same_account(thread.author):
+        why = tr("the asker proposed the reply as the answer themselves")
+        return [_confirm(thread, reply, why, config, command=command.id)]
+    why = tr("{proposer} proposed a reply as the answer (`/answer`)", proposer=proposer)
+    author, url = f"@{reply.author.login}", reply.url
+    if reply.author.is_same_account(command.author):
+        link = tr("[this reply]({url})", url=url) if url else tr("the reply")
+    else:
+        link = (
+            tr("[this reply by {author}]({url})", author=author, url=url)
+            if url
+            else tr("the reply by {author}", author=author)
+        )
+    text = tr(
+        "{asker}, {proposer} thinks {link} answers your question. If it does, reply **yes** or react 👍 to this "
+        "comment and we'll mark it as the answer, so the next person with the same question finds it. If it "
+        "doesn't, just tell us what is still missing.",
+        asker=asker,
+        proposer=proposer,
+        link=link,
+    )
+    body = f"{text}\n\n{cite('propose', why, tr)}\n{marker('propose', reply=reply.id, command=command.id)}"
+    return [Action("propose", why, body)]
 
 
 def _confirm(thread: Thread, reply: Reply, why: str, config: Config, **data: str) -> Action:

@@ -200,38 +200,17 @@ def _voting_rules(config: Config) -> str:
 
 def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequence[Idea], has_trend: bool) -> str:
     here = idea_path(idea)
-    votes = idea.votes
-    if votes.verified is None:
-        verified = ""
-    elif config.votes.weighted:
-        verified = ", " + tr("**{count}** verified (weighted by role)", count=votes.verified)
-    else:
-        verified = ", " + tr("**{count}** verified", count=votes.verified)
-    count = tr(
-        "**{score}** votes{verified} ({up} up, {down} down)",
-        score=votes.score,
-        verified=verified,
-        up=votes.up,
-        down=votes.down,
-    )
     proposed = tr(
         "proposed by {author} on {day}", author=person_link(idea.author, config, here), day=idea.created.isoformat()
     )
     lines = [
         front_matter(idea.title),
         f"# {inline(idea.title)}\n",
-        f"{idea_badge(idea.status)} · {count} · {proposed}\n",
+        f"{idea_badge(idea.status)} · {_vote_count(idea, config)} · {proposed}\n",
     ]
     if has_trend:
         lines.append(f"![{tr('Votes over time for this idea')}]({trend_path(idea).rsplit('/', 1)[1]})\n")
-    if idea.decision is not None:
-        decision = idea.decision
-        by = person_link(PersonRef(decision.by), config, here)
-        decided = tr("By {who} on {day}.", who=by, day=decision.on.isoformat())
-        if idea.shipped_in:
-            decided += " " + tr("Shipped in {release}.", release=inline(idea.shipped_in))
-        heading = tr("Decision: {status}", status=idea_label(idea.status))
-        lines += [f'!!! note "{heading}"\n', f"    {inline(decision.reason)}\n", f"    {decided}\n"]
+    lines += _decision(idea, config, here)
     if idea.duplicate_of and idea.duplicate_of in keyed:
         target = keyed[idea.duplicate_of]
         lines.append(
@@ -259,6 +238,37 @@ def _idea_page(idea: Idea, config: Config, keyed: dict[str, Idea], ideas: Sequen
         f"{link(tr('Back to the idea board'), BOARD_INDEX, here)}\n"
     )
     return "\n".join(lines)
+
+
+def _vote_count(idea: Idea, config: Config) -> str:
+    """ "**12** votes, **9** verified (14 up, 2 down)": the count, verified (weighted when weights are set)."""
+    votes = idea.votes
+    if votes.verified is None:
+        verified = ""
+    elif config.votes.weighted:
+        verified = ", " + tr("**{count}** verified (weighted by role)", count=votes.verified)
+    else:
+        verified = ", " + tr("**{count}** verified", count=votes.verified)
+    return tr(
+        "**{score}** votes{verified} ({up} up, {down} down)",
+        score=votes.score,
+        verified=verified,
+        up=votes.up,
+        down=votes.down,
+    )
+
+
+def _decision(idea: Idea, config: Config, here: str) -> list[str]:
+    """The decision, as a note: who decided, when, why (and the release it shipped in)."""
+    decision = idea.decision
+    if decision is None:
+        return []
+    by = person_link(PersonRef(decision.by), config, here)
+    decided = tr("By {who} on {day}.", who=by, day=decision.on.isoformat())
+    if idea.shipped_in:
+        decided += " " + tr("Shipped in {release}.", release=inline(idea.shipped_in))
+    heading = tr("Decision: {status}", status=idea_label(idea.status))
+    return [f'!!! note "{heading}"\n', f"    {inline(decision.reason)}\n", f"    {decided}\n"]
 
 
 def _change_line(change: StatusChange, config: Config, here: str) -> str:
