@@ -106,6 +106,7 @@ LAYERS = {
         "adapters.event",
         "adapters.snapshot",
         "adapters.live",
+        "adapters.transport",
         "adapters.queries",
         "adapters.lock",
         "adapters.setup",

@@ -14,7 +14,8 @@ from urllib.parse import quote
 import requests
 from github import GithubException
 
-from crowdcare.adapters.live import LiveGitHub, unreachable
+from crowdcare.adapters.live import LiveGitHub
+from crowdcare.adapters.transport import github_error, unreachable
 from crowdcare.core.errors import BranchMovedError
 from crowdcare.core.model import PullRequest
 
@@ -57,7 +58,7 @@ class LiveRepository:
         except GithubException as exc:
             if exc.status == 422:  # "Reference already exists" / "Update is not a fast forward"
                 raise BranchMovedError(f"branch {branch} moved while crowdcare updated it") from None
-            raise self.github._error(exc, "POST", f"/repos/{self.repo}/git/refs") from None
+            raise github_error(exc, "POST", f"/repos/{self.repo}/git/refs") from None
         except requests.RequestException as exc:
             raise unreachable(exc, "POST", f"/repos/{self.repo}/git/refs") from None
         return sha
@@ -80,7 +81,7 @@ class LiveRepository:
                 existing = self.find_pull_request(branch)
                 if existing is not None:
                     return existing
-            raise self.github._error(exc, "POST", url) from None
+            raise github_error(exc, "POST", url) from None
         except requests.RequestException as exc:
             raise unreachable(exc, "POST", url) from None
 
