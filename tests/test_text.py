@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crowdcare.core.text import one_line, slug_from_title, strip_bad_chars
-from crowdcare.site.markup import inline, plain_title
+from crowdcare.core.text import inline, one_line, slug_from_title, strip_bad_chars
+from crowdcare.site.markup import plain_title
 
 # Each hides or fakes text in a title (the hostile review found 12 of these 19 surviving).
 INVISIBLE = {

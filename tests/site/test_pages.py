@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from crowdcare.content.store import load_content
 from crowdcare.core.errors import ContentError
-from crowdcare.core.text import close_open_fence
-from crowdcare.site.markup import block, inline, plain_title, relative, thread_label
+from crowdcare.core.text import close_open_fence, inline
+from crowdcare.site.markup import block, plain_title, relative, thread_label
 from crowdcare.site.pages import render_pages
 from tests.builders import Repo, solution_text
 

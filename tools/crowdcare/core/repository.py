@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crowdcare.core.model import Finding, HistoryEntry, Idea, ResponseLedger, Solution
+from crowdcare.core.model import Finding, HistoryEntry, Idea, ResponseLedger, Solution, SolutionStatus
 from crowdcare.core.settings import Config
 
 
@@ -26,3 +26,13 @@ class Content:
 
     def line_of(self, path: str, key: str) -> int:
         return self.key_lines.get(path, {}).get(key, 1)
+
+
+# What readers find: drafts stay in the repository until answered; superseded ones keep their page (a tombstone).
+_VISIBLE = (SolutionStatus.OFFICIAL, SolutionStatus.ACCEPTED, SolutionStatus.COMMUNITY, SolutionStatus.SUPERSEDED)
+
+
+def published(content: Content) -> list[Solution]:
+    """Solutions readers find in listings: drafts stay in the repository until they are answered, and merged
+    ones are represented by their canonical solution (their page stays, as a tombstone)."""
+    return [s for s in content.solutions if s.status in _VISIBLE and s.superseded_by is None]

@@ -80,3 +80,17 @@ def close_open_fence(text: str) -> str:
         elif fence[0] == open_fence[0] and len(fence) >= len(open_fence):
             open_fence = None
     return text + "\n" + open_fence if open_fence is not None else text
+
+
+# Characters that start markup anywhere in a line. Python-Markdown can unescape each of them (its ESCAPED_CHARS,
+# plus "|" from tables); "-", "+", "." and ">" only matter at a line start, where inline text is never placed,
+# and escaping them would leave visible backslashes in `crowdcare pages` output. "#" is escaped because a
+# heading drops trailing hashes ("C#" would become "C").
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")
+
+
+def inline(text: str) -> str:
+    """User text made safe to place inline in Markdown: no markup, no HTML, one line."""
+    text = one_line(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _MD_SPECIAL.sub(r"\\\1", text)

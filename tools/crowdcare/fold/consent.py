@@ -34,11 +34,11 @@ from crowdcare.core.model import (
 )
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.core.times import elapsed_hours, parse_time
 from crowdcare.intake.take_in import MARKER as INTAKE_MARKER
 from crowdcare.intake.take_in import same_account
 from crowdcare.promote.merge import find_solution
-from crowdcare.site.markup import inline
 
 # On an idea thread: the same consent, to merge the new idea into an existing one (fold/ideas.py); the markers
 # (CLAIM, FOLDED, IDEA_CLAIM, IDEA_FOLDED, FINDER, REFUSED) are core/markers.py's.

@@ -26,7 +26,7 @@ from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import FINDER, IDEA_FOLDED, REFUSED, idea_claim_marker, idea_fold_marker
 from crowdcare.core.model import ChangeProposal, Decision, Idea, IdeaStatus, StatusChange, Thread
 from crowdcare.core.repository import Content
-from crowdcare.core.text import one_line
+from crowdcare.core.text import inline, one_line
 from crowdcare.fold.consent import (
     Claim,
     Command,
@@ -43,7 +43,6 @@ from crowdcare.fold.consent import (
 from crowdcare.fold.questions import FoldOutcome, sweep
 from crowdcare.promote.changes import propose
 from crowdcare.promote.preflight import check_proposal
-from crowdcare.site.markup import inline
 
 _IDEA_REF = re.compile(r"(?:^|/)(?:ideas/)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)?$")
 

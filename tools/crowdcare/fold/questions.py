@@ -47,6 +47,7 @@ from crowdcare.core.model import (
 )
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.fold.consent import (
     Verdict,
     canonical,
@@ -63,7 +64,6 @@ from crowdcare.fold.consent import (
 from crowdcare.intake.take_in import normalize
 from crowdcare.promote.changes import Proposed, propose
 from crowdcare.promote.merge import merge_into
-from crowdcare.site.markup import inline
 
 
 def fold_branch(thread: Thread) -> str:

@@ -18,14 +18,12 @@ from crowdcare.content.ports import SimilarityIndex
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.markers import claim_marker, idea_claim_marker
 from crowdcare.core.model import Idea, IdeaStatus, IndexEntry, SearchHit, Solution, Thread, ThreadKind
-from crowdcare.core.repository import Content
+from crowdcare.core.repository import Content, published
 from crowdcare.core.settings import Config, DuplicatesConfig, SemanticConfig
-from crowdcare.core.text import one_line
+from crowdcare.core.text import inline, one_line
 from crowdcare.fold.consent import cite_rule, close_after_days
 from crowdcare.intake.take_in import classify, normalize
 from crowdcare.respond.guarantee import is_question
-from crowdcare.site.markup import inline
-from crowdcare.site.solutions import published
 from crowdcare.tally.votes import canonical_idea
 
 MAX_SUGGESTIONS = 3

@@ -9,11 +9,12 @@ from crowdcare.core.i18n import ngettext, tr
 from crowdcare.core.model import PersonRef, ResponseRecord
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.core.times import parse_time
 from crowdcare.promote.freshness import stale
 from crowdcare.respond.metrics import ResponseMetrics, age_hours, compute_metrics, format_hours, window_figures
 from crowdcare.site.charts import answered_by_chart, backlog_chart, response_time_chart
-from crowdcare.site.markup import external, front_matter, inline, link, person_link, thread_label
+from crowdcare.site.markup import external, front_matter, link, person_link, thread_label
 from crowdcare.site.solutions import solution_path
 
 METRICS = "metrics/index.md"

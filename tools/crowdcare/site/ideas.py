@@ -10,6 +10,7 @@ from crowdcare.core.i18n import month_year, ngettext, tr
 from crowdcare.core.model import Idea, IdeaStatus, PersonRef, StatusChange
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.core.times import parse_time
 from crowdcare.site.charts import trend_chart
 from crowdcare.site.markup import (
@@ -19,7 +20,6 @@ from crowdcare.site.markup import (
     front_matter,
     idea_badge,
     idea_label,
-    inline,
     link,
     pager,
     paginate,

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 
 from crowdcare.core.i18n import tr
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.people.recognition import Standing
-from crowdcare.site.markup import badge_words, front_matter, inline, person_link, staff_mark
+from crowdcare.site.markup import badge_words, front_matter, person_link, staff_mark
 
 LEADERBOARD = "leaderboard.md"
 ROWS = 25

@@ -22,23 +22,10 @@ import yaml
 from crowdcare.core.i18n import tr
 from crowdcare.core.model import IdeaStatus, PersonRef, Role, SolutionStatus
 from crowdcare.core.settings import DEFAULT_BADGES, Badge, Config
-from crowdcare.core.text import close_open_fence, one_line, slug_from_title, strip_bad_chars
+from crowdcare.core.text import close_open_fence, inline, one_line, slug_from_title, strip_bad_chars
 from crowdcare.site.sanitize import images_to_links, sanitize_html
 
 T = TypeVar("T")
-
-# Characters that start markup anywhere in a line. Python-Markdown can unescape each of them (its ESCAPED_CHARS,
-# plus "|" from tables); "-", "+", "." and ">" only matter at a line start, where inline text is never placed,
-# and escaping them would leave visible backslashes in `crowdcare pages` output. "#" is escaped because a
-# heading drops trailing hashes ("C#" would become "C").
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")
-
-
-def inline(text: str) -> str:
-    """User text made safe to place inline in Markdown: no markup, no HTML, one line."""
-    text = one_line(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def plain_title(text: str) -> str:

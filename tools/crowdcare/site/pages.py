@@ -13,8 +13,9 @@ from crowdcare.content.validate import check_content
 from crowdcare.core.errors import ContentError
 from crowdcare.core.i18n import ngettext, tr, translating
 from crowdcare.core.model import IdeaStatus
-from crowdcare.core.repository import Content
+from crowdcare.core.repository import Content, published
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.core.times import parse_time
 from crowdcare.people.recognition import Edit, latest_day, standings
 from crowdcare.site.community import community_pages
@@ -24,7 +25,6 @@ from crowdcare.site.markup import (
     external,
     front_matter,
     idea_badge,
-    inline,
     link,
     person_path,
     plural,
@@ -32,15 +32,7 @@ from crowdcare.site.markup import (
     staff_mark,
 )
 from crowdcare.site.people import CONTRIBUTORS_INDEX, collect_profiles, people_pages
-from crowdcare.site.solutions import (
-    SOLUTIONS_INDEX,
-    TAGS_INDEX,
-    published,
-    ranked,
-    solution_pages,
-    solution_path,
-    topic_path,
-)
+from crowdcare.site.solutions import SOLUTIONS_INDEX, TAGS_INDEX, ranked, solution_pages, solution_path, topic_path
 from crowdcare.tally.votes import OPEN_TO_VOTES, ranking_votes, top
 
 HOME = "index.md"

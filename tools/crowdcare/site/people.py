@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from crowdcare.core.i18n import ngettext, tr
 from crowdcare.core.model import PersonRef, Role, Solution
-from crowdcare.core.repository import Content
+from crowdcare.core.repository import Content, published
 from crowdcare.core.settings import Config
+from crowdcare.core.text import inline
 from crowdcare.people.recognition import Standing
 from crowdcare.site.ideas import idea_path
 from crowdcare.site.leaderboard import LEADERBOARD, event_name
@@ -18,14 +19,13 @@ from crowdcare.site.markup import (
     badge_words,
     external,
     front_matter,
-    inline,
     link,
     pager,
     paginate,
     person_path,
     staff_mark,
 )
-from crowdcare.site.solutions import published, solution_path
+from crowdcare.site.solutions import solution_path
 
 CONTRIBUTORS_INDEX = "contributors/index.md"
 PROFILE_LIST_LIMIT = 100  # per section, so a prolific person's profile stays one short page

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 
 from crowdcare.core.i18n import ngettext, tr
 from crowdcare.core.model import Idea, Solution, SolutionStatus
-from crowdcare.core.repository import Content
+from crowdcare.core.repository import Content, published
 from crowdcare.core.settings import Config
-from crowdcare.core.text import one_line
+from crowdcare.core.text import inline, one_line
 from crowdcare.promote.freshness import stale
 from crowdcare.site.markup import (
     Page,
@@ -18,7 +18,6 @@ from crowdcare.site.markup import (
     external,
     front_matter,
     html_link,
-    inline,
     link,
     page_url,
     pager,
@@ -35,9 +34,6 @@ SOLUTIONS_INDEX = "solutions/index.md"
 TAGS_INDEX = "tags/index.md"
 SOLUTIONS_FEED = "feeds/solutions.xml"  # Atom (site/feeds.py), with community.site_url
 
-# Most asked first: "answer once, serve many" means the busiest buckets lead.
-_VISIBLE = (SolutionStatus.OFFICIAL, SolutionStatus.ACCEPTED, SolutionStatus.COMMUNITY, SolutionStatus.SUPERSEDED)
-
 
 def solution_path(solution: Solution) -> str:
     return f"kb/{solution.topic}/{solution.slug}.md"
@@ -53,12 +49,6 @@ def tag_path(tag: str) -> str:
 
 def ranked(solutions: Sequence[Solution]) -> list[Solution]:
     return sorted(solutions, key=lambda s: (-s.times_asked, s.title.casefold(), s.path))
-
-
-def published(content: Content) -> list[Solution]:
-    """Solutions readers find in listings: drafts stay in the repository until they are answered, and merged
-    ones are represented by their canonical solution (their page stays, as a tombstone)."""
-    return [s for s in content.solutions if s.status in _VISIBLE and s.superseded_by is None]
 
 
 def current(content: Content) -> list[Solution]:

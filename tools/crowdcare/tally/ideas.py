@@ -36,14 +36,13 @@ from crowdcare.core.model import (
     Votes,
 )
 from crowdcare.core.settings import Config
-from crowdcare.core.text import slug_from_title
+from crowdcare.core.text import inline, slug_from_title
 from crowdcare.core.times import parse_time
 from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
 from crowdcare.promote.draft import ingest, title_of
 from crowdcare.promote.preflight import check_proposal
 from crowdcare.similarity.dedup import status_words
-from crowdcare.site.markup import inline
 from crowdcare.tally.statuses import announce, decide, status_fields, sync_labels
 from crowdcare.tally.tallier import Outcome, Tallier, clean, describe, say_once
 from crowdcare.tally.votes import (
