@@ -19,7 +19,7 @@ from crowdcare.content.store import load_content
 from crowdcare.core.markers import FOLDED, claim_marker
 from crowdcare.core.model import SearchHit
 from crowdcare.core.repository import Content
-from crowdcare.fold.consent import claim_of, judge
+from crowdcare.fold.consent import claim_of, consent_verdict
 from crowdcare.fold.questions import fold_all
 from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import Suggestion, render_suggestions
@@ -184,9 +184,9 @@ def test_judge_is_pure_and_reads_the_claim(snap: SnapshotGitHub, content: Conten
     current = thread(snap, ref)
     found = claim_of(current, BOT)
     assert found is not None and found.key == KEY
-    first = judge(current, found, (), content.config, at(5), BOT)
-    assert first == judge(current, found, (), content.config, at(5), BOT) and first.decision == "wait"
-    assert judge(current, found, (), content.config, at(5) + dt.timedelta(days=60), BOT).decision == "fold"
+    first = consent_verdict(current, found, (), content.config, at(5), BOT)
+    assert first == consent_verdict(current, found, (), content.config, at(5), BOT) and first.decision == "wait"
+    assert consent_verdict(current, found, (), content.config, at(5) + dt.timedelta(days=60), BOT).decision == "fold"
 
 
 def test_the_fold_comment_escapes_a_hostile_title(content: Content, snap: SnapshotGitHub) -> None:

@@ -1,6 +1,6 @@
 """Consent to a duplicate claim, read from the thread: the bot's claim (or a participant's /duplicate-of, answered
 with a claim naming the finder, or a refusal), the asker's yes, 👍 or 👎, silence past
-``duplicates.close_after_days``, and staff confirming a participant's find. ``judge`` says what is due; it is
+``duplicates.close_after_days``, and staff confirming a participant's find. ``consent_verdict`` says what is due; it is
 pure, and shared by questions (questions.py) and ideas (ideas.py)."""
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def settled(thread: Thread, bot: str) -> Verdict | None:
     return None
 
 
-def judge(
+def consent_verdict(
     thread: Thread, claim: Claim, reactions: Iterable[Reaction], config: Config, now: dt.datetime, bot: str
 ) -> Verdict:
     """What is due for a claimed thread at ``now``. Pure: the same inputs give the same verdict."""
@@ -289,7 +289,7 @@ def claim_state(thread: Thread, bot: str, config: Config) -> tuple[str, str] | N
     claim = claim_of(thread, bot)
     if claim is None:
         return None
-    verdict = judge(thread, claim, (), config, parse_time(claim.comment.created_at, "claim time"), bot)
+    verdict = consent_verdict(thread, claim, (), config, parse_time(claim.comment.created_at, "claim time"), bot)
     outcome = {"fold": "agreed", "objected": "objected"}.get(verdict.decision, "pending")
     return claim.key, outcome
 

@@ -3,8 +3,9 @@
 The reply to a new idea says "this looks like X: vote there" above the duplicate threshold and asks its author to
 reply *yes* or react 👍 if it is the same idea, carrying a hidden claim marker (``crowdcare:claim idea=SLUG``).
 A participant's ``/duplicate-of ideas/SLUG`` (or the idea's page address) makes the bot post such a claim naming
-the finder. Consent is judged as for questions (``fold.judge``): the author's yes or 👍, or for the bot's own claim
-nobody objecting for ``duplicates.close_after_days``; a participant's claim needs the author or staff.
+the finder. Consent is judged as for questions (``fold.consent.consent_verdict``): the author's yes or 👍, or for
+the bot's own claim nobody objecting for ``duplicates.close_after_days``; a participant's claim needs the author or
+staff.
 
 Merging opens a reviewed pull request (branch ``crowdcare/fold/<thread>``) that marks the new idea's file
 ``status: duplicate`` with ``duplicate_of`` and a history entry naming who found it; once merged, `crowdcare tally`
@@ -33,9 +34,9 @@ from crowdcare.fold.consent import (
     Verdict,
     cite_rule,
     claim_of,
+    consent_verdict,
     finder_marker,
     folded_comment,
-    judge,
     pending_command,
     post_once,
     refusal_comment,
@@ -196,7 +197,7 @@ def fold_idea_one(
 
 def _verdict(thread: Thread, claim: Claim, github: GitHubPort, content: Content, now: dt.datetime, bot: str) -> Verdict:
     assert content.config is not None
-    return judge(thread, claim, github.comment_reactions(thread.ref, claim.comment), content.config, now, bot)
+    return consent_verdict(thread, claim, github.comment_reactions(thread.ref, claim.comment), content.config, now, bot)
 
 
 def _answer_command(

@@ -53,8 +53,8 @@ from crowdcare.fold.consent import (
     canonical,
     cite_rule,
     claim_of,
+    consent_verdict,
     folded_comment,
-    judge,
     pending_command,
     post_once,
     proposal_comment,
@@ -160,7 +160,7 @@ def fold_one(
             # another solution now fits better): the claim this run judged is gone; the next sweep reads the new one.
             return Verdict("withdrawn", f"the duplicate suggestion of {claim.key} was withdrawn or changed")
         reactions = github.comment_reactions(current.ref, current_claim.comment)
-        return judge(current, current_claim, reactions, config, now, bot)
+        return consent_verdict(current, current_claim, reactions, config, now, bot)
 
     verdict = verdict_of(thread)
     if proposed is not None and verdict.decision == "wait":

@@ -98,7 +98,7 @@ def respond(
     # The record describes the thread as the actions leave it, worked out rather than read back: a read after
     # every write doubled a sweep's requests.
     if actions:
-        thread = _as_if(thread, actions, now)
+        thread = _as_left_by(thread, actions, now)
         facts = replace(facts_of(thread, config, bot), holder=facts.holder)
     record = record_of(thread, facts, config, status_of(thread, facts, config))
     rotated = next((a.rotated_to for a in actions if a.rotated_to), None)
@@ -131,7 +131,7 @@ def ledger_of(threads: Iterable[Thread], config: Config, bot: str, now: dt.datet
     return ResponseLedger(updated_at=format_time(now), records=ordered)
 
 
-def _as_if(thread: Thread, actions: list[Action], now: dt.datetime) -> Thread:
+def _as_left_by(thread: Thread, actions: list[Action], now: dt.datetime) -> Thread:
     """The thread as ``actions`` leave it (for the record a sweep reports)."""
     labels = [label for label in thread.labels if all(label not in a.remove_labels for a in actions)]
     labels += [label for a in actions for label in a.add_labels if label not in labels]
