@@ -21,6 +21,7 @@ from tests.test_respond import (
     STAFF,
     comment,
     discussion,
+    issue,
     outbox,
     sweep,
     thread,
@@ -168,20 +169,7 @@ def test_a_discussion_that_takes_no_answers_gets_the_answered_label(snap: Snapsh
 
 
 def test_an_issue_answer_is_the_confirmed_reply_and_its_label(snap: SnapshotGitHub, config: Config) -> None:
-    snap.record_issue(
-        {
-            "number": 7,
-            "title": "Help",
-            "body": "It broke",
-            "html_url": "https://github.com/acme/help/issues/7",
-            "created_at": ASKED,
-            "updated_at": ASKED,
-            "state": "open",
-            "labels": [{"name": "question"}],
-            "assignees": [],
-            "user": {"login": ASKER[0], "id": ASKER[1], "type": "User"},
-        }
-    )
+    issue(snap)
 
     def rest(number: int, who: tuple[str, int], body: str, hours: float) -> dict[str, Any]:
         return {

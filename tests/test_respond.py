@@ -136,13 +136,14 @@ def test_the_rotation_is_round_robin_and_skips_staff_marked_away(snap: SnapshotG
     assert rotation.last == "tomas-lindqvist"
 
 
-def test_issues_get_an_assignee(snap: SnapshotGitHub, config: Config) -> None:
+def issue(snap: SnapshotGitHub, number: int = 7) -> ThreadRef:
+    """An open question asked as an issue by the asker, in REST's shape."""
     snap.record_issue(
         {
-            "number": 7,
+            "number": number,
             "title": "Help",
             "body": "It broke",
-            "html_url": "https://github.com/acme/help/issues/7",
+            "html_url": f"https://github.com/acme/help/issues/{number}",
             "created_at": ASKED,
             "updated_at": ASKED,
             "state": "open",
@@ -151,6 +152,11 @@ def test_issues_get_an_assignee(snap: SnapshotGitHub, config: Config) -> None:
             "user": {"login": ASKER[0], "id": ASKER[1], "type": "User"},
         }
     )
+    return ThreadRef(Channel.ISSUE, number)
+
+
+def test_issues_get_an_assignee(snap: SnapshotGitHub, config: Config) -> None:
+    issue(snap)
     (outcome,) = sweep(snap, config, 30)
     assert outcome.record.holder == "maya-okafor"
     assert [a.login for a in thread(snap, ThreadRef(Channel.ISSUE, 7)).assignees] == ["maya-okafor"]
