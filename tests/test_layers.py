@@ -115,6 +115,7 @@ LAYERS = {
         "adapters.etag_cache",
         "adapters.json_cache",
         "similarity.search_index",
+        "similarity.postings",
         "similarity.index_cache",
         "similarity.semantic",
         "similarity.buckets",

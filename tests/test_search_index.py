@@ -161,3 +161,27 @@ def test_a_damaged_folder_index_starts_afresh_and_says_why(tmp_path: Path, damag
     reopened.close()
     healthy = SearchIndex(folder)
     assert healthy.damage is None and len(healthy) == 3 and healthy.sync(DOCS) == (0, 0)
+
+
+def test_postings_read_by_block_are_whooshs_own() -> None:
+    """The first stage reads postings a block at a time from whoosh's arrays: over several segments (and blocks of
+    more than one posting) they are exactly what whoosh's own matchers yield."""
+    from crowdcare.core.model import IndexEntry
+    from crowdcare.similarity.postings import postings
+    from crowdcare.similarity.search_index import SearchIndex
+
+    index = SearchIndex()
+    for batch in range(3):  # three writes: three segments
+        index.add(
+            [
+                IndexEntry(f"d{batch}-{n}", f"bank feed {n % 7} export", "invoice " * (n % 3) + f"word{n % 11}")
+                for n in range(300)
+            ]
+        )
+    reader = index._searcher.reader()
+    assert len(reader.leaf_readers()) > 1
+    for stem in ("bank", "feed", "invoic", "word3", "export", "absent"):
+        expected = sorted(
+            (d, float(f)) for d, f in (reader.postings("text", stem).items_as("frequency") if stem != "absent" else ())
+        )
+        assert sorted(postings(reader, stem)) == expected, stem

@@ -32,10 +32,10 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
-from whoosh.reading import TermNotFound
 
 from crowdcare.content.documents import write_atomically
 from crowdcare.core.model import IndexEntry, SearchHit
+from crowdcare.similarity.postings import postings
 
 ANALYZER = StemmingAnalyzer()
 MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
@@ -256,12 +256,8 @@ class SearchIndex:
             if n >= MIN_BUDGET_TERMS and df > budget:
                 continue  # too common to read within the budget: it tells documents apart least
             budget -= df
-            try:
-                postings = reader.postings("text", stem)
-            except TermNotFound:
-                continue
             weight = weights[stem] * (K1 + 1)
-            for docnum, frequency in postings.items_as("frequency"):
+            for docnum, frequency in postings(reader, stem):
                 norm = norms.get(docnum)
                 if norm is None:
                     norm = norms[docnum] = base + scale * reader.doc_field_length(docnum, "text", 1)
