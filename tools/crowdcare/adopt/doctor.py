@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from crowdcare.content.ports import SetupPort
 from crowdcare.core.errors import ThreadGoneError
+from crowdcare.core.markers import same_account
 from crowdcare.core.settings import Config
-from crowdcare.intake.take_in import same_account
 
 LABEL_COLOR = "0e8a16"
 

@@ -100,7 +100,7 @@ def github_for(snapshot_dir: Path | None, bot_login: str, repository: str) -> Sn
 def report_identity(actual: str, configured: str) -> None:
     """Say so when crowdcare.yml names another bot than the one GitHub says the token writes as: GitHub's word
     is used (the workflow token writes as github-actions[bot], a GitHub App's token as <app-slug>[bot])."""
-    from crowdcare.intake.take_in import same_account
+    from crowdcare.core.markers import same_account
 
     if not same_account(actual, configured):
         click.echo(

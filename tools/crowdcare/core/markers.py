@@ -13,6 +13,9 @@ changed-after-approval notice.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from crowdcare.core.model import Reply, Thread
 
 _VALUE = r"[A-Za-z0-9_./:#=-]{1,300}"
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -33,6 +36,31 @@ def step_pattern(step: str, rules: str = r"[a-z-]+") -> re.Pattern[str]:
 def data_of(text: str) -> dict[str, str]:
     """The ``key=value`` pairs of a marker's data group."""
     return dict(pair.split("=", 1) for pair in text.split())
+
+
+def same_account(a: str, b: str) -> bool:
+    """REST shows the Actions bot as 'github-actions[bot]', GraphQL as 'github-actions'."""
+    return a.lower().removesuffix("[bot]") == b.lower().removesuffix("[bot]")
+
+
+@dataclass(frozen=True)
+class BotComment:
+    """One of the bot's own marked comments: the rule its marker names, the marker's data, the reply."""
+
+    rule: str
+    data: dict[str, str]
+    reply: Reply
+
+
+def bot_comments(thread: Thread, bot: str, pattern: re.Pattern[str]) -> list[BotComment]:
+    """The bot's own comments on ``thread`` whose marker ``pattern`` matches (``step_pattern``'s groups: the rule
+    and its ``key=value`` data), oldest first: marker AND author (anyone can paste a marker)."""
+    found = []
+    for reply in sorted(thread.replies, key=lambda r: r.created_at):
+        match = pattern.search(reply.body)
+        if match and same_account(reply.author.login, bot):
+            found.append(BotComment(match.group(1), data_of(match.group(2)), reply))
+    return found
 
 
 # The intake reply (one per thread, edited in place) and the suggestions block inside it.

@@ -22,6 +22,7 @@ from crowdcare.core.markers import (
     REFUSED,
     claim_marker,
     refused_marker,
+    same_account,
 )
 from crowdcare.core.model import (
     PersonKind,
@@ -37,7 +38,6 @@ from crowdcare.core.settings import Config
 from crowdcare.core.text import inline
 from crowdcare.core.times import elapsed_hours, parse_time
 from crowdcare.intake.take_in import MARKER as INTAKE_MARKER
-from crowdcare.intake.take_in import same_account
 from crowdcare.promote.merge import find_solution
 
 # On an idea thread: the same consent, to merge the new idea into an existing one (fold/ideas.py); the markers

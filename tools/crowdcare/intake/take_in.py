@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from crowdcare.content.ports import GitHubPort
 from crowdcare.core.errors import AmbiguousWriteError, ThreadGoneError, TransientError
-from crowdcare.core.markers import INTAKE, SUGGESTIONS_END, SUGGESTIONS_START
+from crowdcare.core.markers import INTAKE, SUGGESTIONS_END, SUGGESTIONS_START, same_account
 from crowdcare.core.model import PersonKind, Reply, Thread, ThreadKind
 from crowdcare.core.redact import redact as redact_personal_data
 from crowdcare.core.settings import Config
@@ -94,11 +94,6 @@ def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions:
         )
     footer = tr("Automatic reply from crowdcare. It is updated, never repeated.")
     return f"{opening}\n\n{SUGGESTIONS_START}\n{suggestions}{SUGGESTIONS_END}\n\n<sub>{footer}</sub>\n{MARKER}"
-
-
-def same_account(a: str, b: str) -> bool:
-    """REST shows the Actions bot as 'github-actions[bot]', GraphQL as 'github-actions'."""
-    return a.lower().removesuffix("[bot]") == b.lower().removesuffix("[bot]")
 
 
 def _ours(reply: Reply, bot_login: str) -> bool:

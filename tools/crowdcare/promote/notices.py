@@ -4,6 +4,7 @@ thanked by name, from the solution's record."""
 from __future__ import annotations
 
 from crowdcare.core.i18n import ENGLISH, Messages
+from crowdcare.core.markers import BotComment
 from crowdcare.core.model import (
     Role,
     Solution,
@@ -17,7 +18,6 @@ from crowdcare.promote.promoter import (
     say,
     solution_of,
 )
-from crowdcare.respond.facts import BotComment
 from crowdcare.similarity.dedup import solution_url
 
 

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 
 from crowdcare.content.ports import GitHubPort, RepositoryPort
 from crowdcare.core.i18n import ENGLISH, Messages
-from crowdcare.core.markers import step_marker, step_pattern
+from crowdcare.core.markers import BotComment, bot_comments, step_marker, step_pattern
 from crowdcare.core.model import PersonRef, Solution, Thread
 from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line
-from crowdcare.respond.facts import BotComment, bot_comments
 
 MARK = step_pattern("promote")
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from crowdcare.content.documents import solution_document
-from crowdcare.core.markers import NOTICE_END, NOTICE_START
+from crowdcare.core.markers import NOTICE_END, NOTICE_START, BotComment
 from crowdcare.core.model import ChangeProposal, PersonKind, PersonRef, PullRequest, Reply, Thread, ThreadKind
 from crowdcare.core.settings import Config
 from crowdcare.intake.take_in import classify
@@ -50,7 +50,6 @@ from crowdcare.promote.promoter import (
     solution_of,
     who_may,
 )
-from crowdcare.respond.facts import BotComment
 from crowdcare.respond.proposals import as_confirmed, reply_named
 from crowdcare.similarity.dedup import solution_url
 

@@ -4,19 +4,18 @@ comments (marker AND author), who replied when, the answer, the holder, and the 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from crowdcare.core.i18n import ENGLISH, Messages
-from crowdcare.core.markers import data_of, step_marker, step_pattern
+from crowdcare.core.markers import BotComment, bot_comments, step_marker, step_pattern
 from crowdcare.core.model import Channel, PersonKind, Reaction, Reply, ResponseRecord, ResponseStatus, Thread
 from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time, parse_time
 from crowdcare.fold.consent import claim_state
-from crowdcare.intake.take_in import normalize, same_account
+from crowdcare.intake.take_in import normalize
 from crowdcare.respond.proposals import Standing, as_confirmed, standing
 
-_MARK = step_pattern("respond")
+MARK = step_pattern("respond")
 
 
 def marker(rule: str, **data: str) -> str:
@@ -38,13 +37,6 @@ class Action:
     rotated_to: str | None = None  # the staff member the rotation picked (the rotation moves on when done)
     answer: Reply | None = None  # the reply this action makes the answer (confirm-answer)
     mark_on_github: bool = False  # ... by GitHub's "mark as answer" (a discussion), after the comment
-
-
-@dataclass(frozen=True)
-class BotComment:
-    rule: str
-    data: dict[str, str]
-    reply: Reply
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
     replies = sorted(thread.replies, key=lambda r: r.created_at)
     humans = tuple(r for r in replies if kind(r) is not PersonKind.BOT)
     others = tuple(r for r in humans if not is_asker(r, thread))
-    ours = bot_comments(thread, bot)
+    ours = bot_comments(thread, bot, MARK)
     answer = as_confirmed(thread, bot).answer
     if answer is None and thread.ref.channel is Channel.ISSUE and names.answered.lower() in labels and others:
         answer = others[-1]  # issues have no "mark as answer": the label says the latest reply answered it
@@ -104,17 +96,6 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
         proposals=standing(thread, bot),
         bot=bot,
     )
-
-
-def bot_comments(thread: Thread, bot: str, pattern: re.Pattern[str] = _MARK) -> list[BotComment]:
-    """The bot's own marked comments on ``thread`` (respond's, or another step's ``pattern``, whose groups are
-    the rule and its ``key=value`` data), oldest first: marker AND author (anyone can paste a marker)."""
-    found = []
-    for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = pattern.search(reply.body)
-        if match and same_account(reply.author.login, bot):
-            found.append(BotComment(match.group(1), data_of(match.group(2)), reply))
-    return found
 
 
 def is_asker(reply: Reply, thread: Thread) -> bool:

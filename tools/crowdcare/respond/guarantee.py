@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 
 from crowdcare.content.ports import GitHubPort, read_again
 from crowdcare.core.errors import AmbiguousWriteError, BadInputError, ThreadGoneError, TransientError
+from crowdcare.core.markers import bot_comments
 from crowdcare.core.model import PersonKind, ResponseLedger, ResponseRecord, ResponseStatus, Thread, ThreadKind
 from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time
 from crowdcare.intake.take_in import classify, normalize
-from crowdcare.respond.facts import Action, Facts, bot_comments, facts_of, record_of, status_of, thread_topic
+from crowdcare.respond.facts import MARK, Action, Facts, facts_of, record_of, status_of, thread_topic
 from crowdcare.respond.rules import plan
 
 
@@ -160,7 +161,7 @@ def _apply(thread: Thread, action: Action, github: GitHubPort, bot: str) -> None
             # It may have landed: read back, and never post blindly again.
             current = github.get_thread(ref)
             landed = current is not None and any(
-                c.rule == action.rule and c.reply.body == action.comment for c in bot_comments(current, bot)
+                c.rule == action.rule and c.reply.body == action.comment for c in bot_comments(current, bot, MARK)
             )
             if not landed:
                 raise TransientError(

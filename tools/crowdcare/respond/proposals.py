@@ -24,10 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from crowdcare.core.i18n import ENGLISH, Messages
-from crowdcare.core.markers import data_of, step_pattern
+from crowdcare.core.markers import BotComment, bot_comments, same_account, step_pattern
 from crowdcare.core.model import Channel, PersonRef, Reaction, Reply, Thread
 from crowdcare.fold.consent import AGREE_REACTIONS, OBJECT_REACTION, first_word
-from crowdcare.intake.take_in import same_account
 
 COMMAND = re.compile(r"\A\s*/answer(?![\w-])[ \t]*([^\n]*)", re.IGNORECASE)
 # respond's markers for this capability: the proposal, a refused command and the confirmation.
@@ -35,32 +34,14 @@ _MARK = step_pattern("respond", "propose|propose-refused|confirm-answer")
 
 
 @dataclass(frozen=True)
-class Marked:
-    """One of the bot's comments of this capability: its rule, marker data and the reply that carries it."""
-
-    rule: str  # propose | propose-refused | confirm-answer
-    data: dict[str, str]
-    reply: Reply
-
-
-@dataclass(frozen=True)
 class Standing:
     """Where a thread's proposals stand, read from its replies alone."""
 
     command: Reply | None  # the oldest /answer the bot has not answered yet
-    proposal: Marked | None  # the latest proposal, while nobody has decided it
+    proposal: BotComment | None  # the latest proposal, while nobody has decided it
     proposed: Reply | None  # ... and the reply it proposes
-    confirmed: Marked | None  # the latest confirmation
+    confirmed: BotComment | None  # the latest confirmation
     answer: Reply | None  # ... and the reply it confirmed, when it is still on the thread
-
-
-def marked(thread: Thread, bot: str) -> list[Marked]:
-    found = []
-    for reply in sorted(thread.replies, key=lambda r: r.created_at):
-        match = _MARK.search(reply.body)
-        if match and same_account(reply.author.login, bot):
-            found.append(Marked(match.group(1), data_of(match.group(2)), reply))
-    return found
 
 
 def reply_named(thread: Thread, argument: str) -> Reply | None:
@@ -103,7 +84,7 @@ def proposed_reply(thread: Thread, command: Reply, bot: str) -> Reply | None:
 
 
 def standing(thread: Thread, bot: str) -> Standing:
-    ours = marked(thread, bot)
+    ours = bot_comments(thread, bot, _MARK)
     handled = {m.data.get("command") for m in ours}
     people = [r for r in sorted(thread.replies, key=lambda r: r.created_at) if not r.author_is_bot]
     people = [r for r in people if not same_account(r.author.login, bot)]
@@ -125,7 +106,7 @@ class Decision:
 
 def decide(
     thread: Thread,
-    proposal: Marked,
+    proposal: BotComment,
     reactions: Iterable[Reaction],
     agree_words: tuple[str, ...],
     tr: Messages = ENGLISH,

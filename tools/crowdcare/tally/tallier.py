@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from crowdcare.content.ports import GitHubPort, RepositoryPort
 from crowdcare.core.i18n import ENGLISH, Messages
-from crowdcare.core.markers import step_marker, step_pattern
+from crowdcare.core.markers import BotComment, bot_comments, step_marker, step_pattern
 from crowdcare.core.model import (
     HistoryEntry,
     StatusChange,
@@ -21,7 +21,6 @@ from crowdcare.core.settings import Config
 from crowdcare.core.text import one_line
 from crowdcare.fold.consent import cite_rule
 from crowdcare.promote.promoter import who_may
-from crowdcare.respond.facts import BotComment, bot_comments
 
 MARK = step_pattern("idea")
 
