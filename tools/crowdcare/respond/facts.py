@@ -11,7 +11,7 @@ from crowdcare.core.markers import BotComment, bot_comments, step_marker, step_p
 from crowdcare.core.model import Channel, PersonKind, Reaction, Reply, ResponseRecord, ResponseStatus, Thread
 from crowdcare.core.settings import Config
 from crowdcare.core.times import format_time, parse_time
-from crowdcare.fold.consent import claim_state
+from crowdcare.fold.consent import cite_rule, claim_state
 from crowdcare.intake.take_in import normalize
 from crowdcare.respond.proposals import Standing, as_confirmed, standing
 
@@ -119,7 +119,7 @@ def status_of(thread: Thread, facts: Facts, config: Config) -> ResponseStatus:
 
 
 def cite(rule: str, text: str, tr: Messages = ENGLISH) -> str:
-    return tr("<sub>crowdcare rule `{rule}`: {why}.</sub>", rule=f"responses.{rule}", why=text)
+    return cite_rule(text, f"responses.{rule}", tr)
 
 
 def record_of(thread: Thread, facts: Facts, config: Config, status: ResponseStatus) -> ResponseRecord:

@@ -38,6 +38,7 @@ from crowdcare.core.model import (
 from crowdcare.core.settings import Config
 from crowdcare.core.text import inline, slug_from_title
 from crowdcare.core.times import parse_time
+from crowdcare.fold.consent import cite_rule
 from crowdcare.intake.take_in import classify
 from crowdcare.promote.changes import propose
 from crowdcare.promote.draft import ingest, title_of
@@ -194,7 +195,7 @@ def tell_duplicate(other: Thread, idea: Idea, canonical: Thread, change: StatusC
     if change.reason:
         lines += ["", "> " + clean(change.reason).replace("\n", " ")]
     why = tr("{how} on the idea it was merged into", how=describe(change, tr))
-    lines += ["", tr("<sub>crowdcare rule `{rule}`: {why}.</sub>", rule="votes.duplicates", why=why)]
+    lines += ["", cite_rule(why, "votes.duplicates", tr)]
     return say_once(
         other, t, "\n".join(lines), "told", idea=idea.slug, status=change.status.value, on=change.on.isoformat()
     )
