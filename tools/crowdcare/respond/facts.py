@@ -76,7 +76,8 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
     humans = tuple(r for r in replies if kind(r) is not PersonKind.BOT)
     others = tuple(r for r in humans if not is_asker(r, thread))
     ours = bot_comments(thread, bot, MARK)
-    answer = as_confirmed(thread, bot).answer
+    proposals = standing(thread, bot)
+    answer = as_confirmed(thread, bot, proposals).answer
     if answer is None and thread.ref.channel is Channel.ISSUE and names.answered.lower() in labels and others:
         answer = others[-1]  # issues have no "mark as answer": the label says the latest reply answered it
     assigned = [a.login for a in thread.assignees if config.is_staff(a)]
@@ -93,7 +94,7 @@ def facts_of(thread: Thread, config: Config, bot: str) -> Facts:
         ours=tuple(ours),
         holder=holder,
         claim=claim_state(thread, bot, config),
-        proposals=standing(thread, bot),
+        proposals=proposals,
         bot=bot,
     )
 

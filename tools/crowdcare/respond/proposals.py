@@ -137,11 +137,11 @@ def marks_on_github(thread: Thread) -> bool:
     return thread.ref.channel is Channel.DISCUSSION and thread.answerable is not False
 
 
-def as_confirmed(thread: Thread, bot: str) -> Thread:
+def as_confirmed(thread: Thread, bot: str, found: Standing | None = None) -> Thread:
     """The thread with the answer its asker confirmed, accepted by the asker at the confirmation: GitHub records
     the bot as the account that marked it, and an issue has no answer of its own. Unchanged without one, or when
-    a person has marked another answer since."""
-    found = standing(thread, bot)
+    a person has marked another answer since. ``found``: the thread's standing, when the caller has read it."""
+    found = found if found is not None else standing(thread, bot)
     if found.confirmed is None or found.answer is None:
         return thread
     marked_by_us = thread.answer_chosen_by is not None and same_account(thread.answer_chosen_by.login, bot)
