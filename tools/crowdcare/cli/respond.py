@@ -7,10 +7,14 @@ import datetime as dt
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from crowdcare.adapters.etag_cache import EtagCache
+    from crowdcare.adapters.live import LiveGitHub
+    from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.setup import Context, github_for, snapshot_option
 from crowdcare.core.errors import BadInputError
 from crowdcare.core.model import ResponseRecord, Thread
@@ -32,12 +36,14 @@ def bucket_sizes(waiting: list[Thread], everyone: list[Thread], *, config: Confi
     return {str(t.ref): len(group) for group in groups for t in group}
 
 
-def _etag_cache(root: Path, github: Any) -> tuple[Any, Path] | None:
+def _etag_cache(root: Path, github: SnapshotGitHub | LiveGitHub) -> tuple[EtagCache, Path] | None:
     """Live: the pages the last sweep read, with their ETags (a page that did not change is a free 304)."""
-    if not hasattr(github, "etag_cache"):
-        return None
     from crowdcare.adapters.etag_cache import EtagCache
+    from crowdcare.adapters.live import LiveGitHub
     from crowdcare.cli.setup import locked_cache
+
+    if not isinstance(github, LiveGitHub):
+        return None
 
     path = locked_cache(root) / "etags.json"
     github.etag_cache = EtagCache.load(path)
