@@ -17,11 +17,11 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import FOLDED, claim_marker
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import SearchHit
 from crowdcare.core.repository import Content
 from crowdcare.fold.consent import claim_of, consent_verdict
 from crowdcare.fold.questions import fold_all
-from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import Suggestion, render_suggestions
 from tests.builders import copy_community, git, init_git
 from tests.test_respond import ASKER, BOT, HELPER, at, comment, discussion, iso, outbox, thread

@@ -15,9 +15,9 @@ from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import FINDER, IDEA_FOLDED, idea_claim_marker
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import Channel, ThreadRef
 from crowdcare.fold.ideas import fold_ideas
-from crowdcare.intake.take_in import MARKER
 from crowdcare.people.recognition import events_of
 from tests.builders import copy_community, git, idea_text, init_git
 from tests.test_respond import ASKER, BOT, HELPER, at, comment, discussion, iso, outbox, thread

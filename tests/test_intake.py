@@ -11,9 +11,10 @@ import pytest
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.content.config import load_config
 from crowdcare.core.errors import AmbiguousWriteError, TransientError
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import Channel, PersonKind, Reply, ThreadKind, ThreadRef
 from crowdcare.core.settings import Config
-from crowdcare.intake.take_in import MARKER, normalize, redact, take_in, take_in_all
+from crowdcare.intake.take_in import normalize, redact, take_in, take_in_all
 from tests.conftest import COMMUNITY, COMMUNITY_SNAPSHOT
 
 SAMPLE = COMMUNITY_SNAPSHOT

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from crowdcare.adapters.snapshot import SnapshotGitHub
 from crowdcare.cli.main import cli
-from crowdcare.intake.take_in import MARKER
+from crowdcare.core.markers import INTAKE as MARKER
 from tests.adapters.contracts import patched_and_validated, webhook_examples
 from tests.builders import CONFIG, Repo
 

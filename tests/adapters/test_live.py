@@ -11,9 +11,10 @@ import yaml
 
 from crowdcare.adapters.live import LiveGitHub
 from crowdcare.content.config import load_config
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import Channel, ThreadRef
 from crowdcare.core.settings import Config, IntakeRule
-from crowdcare.intake.take_in import MARKER, take_in, take_in_all
+from crowdcare.intake.take_in import take_in, take_in_all
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import Fault, StandIn
 from tests.builders import CONFIG, Repo

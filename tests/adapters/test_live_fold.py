@@ -11,9 +11,9 @@ from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.content.frontmatter import parse_document
 from crowdcare.content.store import load_content
 from crowdcare.core.markers import FOLDED, claim_marker
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import Channel, ThreadRef
 from crowdcare.fold.questions import fold_all
-from crowdcare.intake.take_in import MARKER
 from crowdcare.similarity.dedup import solution_url
 from tests.adapters.conftest import REPO
 from tests.adapters.standin import StandIn, example

@@ -18,9 +18,10 @@ from crowdcare.adapters.live import LiveGitHub
 from crowdcare.adapters.pulls import LiveRepository
 from crowdcare.content.config import load_config
 from crowdcare.content.store import load_content
+from crowdcare.core.markers import INTAKE as MARKER
 from crowdcare.core.model import Channel, ThreadRef
 from crowdcare.core.settings import Config, IntakeRule
-from crowdcare.intake.take_in import MARKER, take_in
+from crowdcare.intake.take_in import take_in
 from crowdcare.respond.guarantee import Rotation, respond_all
 from crowdcare.tally.ideas import tally
 from crowdcare.tally.tallier import Tallier

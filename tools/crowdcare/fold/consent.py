@@ -19,6 +19,7 @@ from crowdcare.core.markers import (
     FINDER,
     FOLDED,
     IDEA_CLAIM,
+    INTAKE,
     REFUSED,
     claim_marker,
     refused_marker,
@@ -37,7 +38,6 @@ from crowdcare.core.repository import Content
 from crowdcare.core.settings import Config
 from crowdcare.core.text import inline
 from crowdcare.core.times import elapsed_hours, parse_time
-from crowdcare.intake.take_in import MARKER as INTAKE_MARKER
 from crowdcare.promote.merge import find_solution
 
 # On an idea thread: the same consent, to merge the new idea into an existing one (fold/ideas.py); the markers
@@ -104,7 +104,7 @@ def claim_of(thread: Thread, bot: str) -> Claim | None:
             finder = PersonRef(found.group(1), None if found.group(2) == "-" else int(found.group(2)))
             command = next((r for r in thread.replies if r.id == found.group(3)), None)
             latest = Claim(match.group(1), reply, finder, command, kind)
-        elif INTAKE_MARKER in reply.body:
+        elif INTAKE in reply.body:
             latest = Claim(match.group(1), reply, kind=kind)
     return latest
 

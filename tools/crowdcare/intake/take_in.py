@@ -14,8 +14,6 @@ from crowdcare.core.redact import redact as redact_personal_data
 from crowdcare.core.settings import Config
 from crowdcare.core.text import strip_bad_chars
 
-MARKER = INTAKE
-
 
 def redact(text: str) -> str:
     """Replace e-mail addresses, phone numbers, bank accounts and card numbers: personal data we must not keep."""
@@ -93,12 +91,12 @@ def compose_reply(thread: Thread, kind: ThreadKind, config: Config, suggestions:
             )
         )
     footer = tr("Automatic reply from crowdcare. It is updated, never repeated.")
-    return f"{opening}\n\n{SUGGESTIONS_START}\n{suggestions}{SUGGESTIONS_END}\n\n<sub>{footer}</sub>\n{MARKER}"
+    return f"{opening}\n\n{SUGGESTIONS_START}\n{suggestions}{SUGGESTIONS_END}\n\n<sub>{footer}</sub>\n{INTAKE}"
 
 
 def _ours(reply: Reply, bot_login: str) -> bool:
     """A comment is the bot's own only if it carries the marker AND the bot wrote it (anyone can paste a marker)."""
-    return MARKER in reply.body and same_account(reply.author.login, bot_login)
+    return INTAKE in reply.body and same_account(reply.author.login, bot_login)
 
 
 def take_in(
