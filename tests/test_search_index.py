@@ -165,9 +165,10 @@ def test_a_damaged_folder_index_starts_afresh_and_says_why(tmp_path: Path, damag
 
 def test_postings_read_by_block_are_whooshs_own() -> None:
     """The first stage reads postings a block at a time from whoosh's arrays: over several segments (and blocks of
-    more than one posting) they are exactly what whoosh's own matchers yield."""
+    more than one posting) they are exactly what whoosh's own matchers yield, and the lengths read at once are
+    whoosh's own, document by document."""
     from crowdcare.core.model import IndexEntry
-    from crowdcare.similarity.postings import postings
+    from crowdcare.similarity.postings import field_lengths, postings
     from crowdcare.similarity.search_index import SearchIndex
 
     index = SearchIndex()
@@ -184,4 +185,7 @@ def test_postings_read_by_block_are_whooshs_own() -> None:
         expected = sorted(
             (d, float(f)) for d, f in (reader.postings("text", stem).items_as("frequency") if stem != "absent" else ())
         )
-        assert sorted(postings(reader, stem)) == expected, stem
+        read = [(int(d), float(f)) for ids, fs in postings(reader, stem) for d, f in zip(ids, fs, strict=True)]
+        assert sorted(read) == expected, stem
+    lengths = field_lengths(reader, "text")
+    assert list(lengths) == [reader.doc_field_length(n, "text", 0) or 0 for n in range(reader.doc_count_all())]

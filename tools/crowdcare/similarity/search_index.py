@@ -17,7 +17,6 @@ half of the bench files (bench/README.md: tune on one half, report on the other)
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import math
 import struct
@@ -28,14 +27,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from crowdcare.content.documents import write_atomically
 from crowdcare.core.model import IndexEntry, SearchHit
-from crowdcare.similarity.postings import postings
+from crowdcare.similarity.postings import field_lengths, postings
 
 ANALYZER = StemmingAnalyzer()
 MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
@@ -46,6 +47,13 @@ K1 = 1.2
 B = 0.75
 MAX_POSTINGS = 8_000  # postings the first stage reads at most (about 15 ms); the rarest terms come first
 MIN_BUDGET_TERMS = 2  # ... but always the two rarest, whatever they cost
+
+
+def _codec() -> W3Codec:
+    """whoosh 3's codec with its postings blocks left uncompressed: decompressing every block a query reads was
+    the largest part of its slowest queries (100,000 items: p95 20.4 ms compressed, 12.1 ms not; bench/README.md).
+    Segments written compressed by an earlier version are still read (each block says how it was written)."""
+    return W3Codec(compression=0)
 
 
 def analyze(text: str) -> list[str]:
@@ -115,7 +123,7 @@ class SearchIndex:
         self._idf_cache: dict[str, float] = {}
         self._df_cache: dict[str, int] = {}
         self._avg_length: float | None = None
-        self._norms: dict[int, float] = {}
+        self._norms: np.ndarray | None = None  # see _length_norms
 
     def _open_folder(self, folder: Path) -> Any:
         folder.mkdir(parents=True, exist_ok=True)
@@ -170,7 +178,7 @@ class SearchIndex:
 
     def _write(self, docs: Iterable[IndexEntry]) -> int:
         count = 0
-        with self._ix.writer(limitmb=256) as writer:
+        with self._ix.writer(limitmb=256, codec=_codec()) as writer:
             for doc in docs:
                 stems = _stem_list(doc.title, doc.body)
                 writer.update_document(
@@ -182,7 +190,7 @@ class SearchIndex:
         return count
 
     def _delete(self, ids: Sequence[str]) -> None:
-        with self._ix.writer() as writer:
+        with self._ix.writer(codec=_codec()) as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", doc_id)
                 self._known.pop(doc_id, None)
@@ -197,7 +205,7 @@ class SearchIndex:
         self._idf_cache = {}
         self._df_cache = {}
         self._avg_length = None
-        self._norms = {}
+        self._norms = None
 
     def sync(self, entries: Sequence[IndexEntry]) -> tuple[int, int]:
         """Make the index hold exactly ``entries``, writing only what changed since the last sync (a manifest
@@ -214,7 +222,7 @@ class SearchIndex:
         # scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
         unmerged = self._ix.doc_count_all() != self._ix.doc_count()
         if unmerged:
-            self._ix.optimize()
+            self._ix.optimize(codec=_codec())
         if changed or gone or unmerged:
             self._reopen()  # once, whatever was written: the manifest's digests are read from every file
         return len(changed), len(gone)
@@ -242,14 +250,11 @@ class SearchIndex:
 
     def _candidates(self, stems: list[str], weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
         """The first stage: the ``limit`` documents with the highest BM25 over ``stems`` (k1 1.2, b 0.75), read
-        straight from the postings within MAX_POSTINGS. whoosh's own OR query scored each posting through a tree
-        of matchers, about 25 µs each: p95 146 ms at 100,000 documents; reading them is ~1.5 µs."""
+        straight from the postings within MAX_POSTINGS and summed a block at a time in NumPy. whoosh's own OR query
+        scored each posting through a tree of matchers, about 25 µs each: p95 146 ms at 100,000 documents."""
         reader = self._searcher.reader()
-        scores: dict[int, float] = {}
-        get = scores.get
-        norms = self._norms  # BM25's length normalisation per document, computed once (whoosh's lookup: ~4 µs)
-        scale = K1 * B / self._average_length()
-        base = K1 * (1 - B)
+        norms = self._length_norms()
+        scores = np.zeros(len(norms))
         budget = MAX_POSTINGS
         for n, stem in enumerate(stems):
             df = self._df(stem)
@@ -257,19 +262,23 @@ class SearchIndex:
                 continue  # too common to read within the budget: it tells documents apart least
             budget -= df
             weight = weights[stem] * (K1 + 1)
-            for docnum, frequency in postings(reader, stem):
-                norm = norms.get(docnum)
-                if norm is None:
-                    norm = norms[docnum] = base + scale * reader.doc_field_length(docnum, "text", 1)
-                scores[docnum] = get(docnum, 0.0) + weight * frequency / (frequency + norm)
+            for docnums, frequencies in postings(reader, stem):
+                scores[docnums] += weight * frequencies / (frequencies + norms[docnums])
         deleted = reader.has_deletions()
-        best = heapq.nlargest(limit + 8 if deleted else limit, scores.items(), key=lambda pair: (pair[1], -pair[0]))
         found = []
-        for docnum, _ in best:
+        for docnum in _best(scores, limit + 8 if deleted else limit):
             if deleted and reader.is_deleted(docnum):
                 continue
             found.append(reader.stored_fields(docnum))
         return found[:limit]
+
+    def _length_norms(self) -> np.ndarray:
+        """BM25's length normalisation of every document, K1 × (1 − B + B × length / average), read once per
+        searcher."""
+        if self._norms is None:
+            lengths = field_lengths(self._searcher.reader(), "text")
+            self._norms = K1 * (1 - B) + K1 * B / self._average_length() * lengths
+        return self._norms
 
     def cosine(self, a: Counter[str], b: Counter[str]) -> float:
         """The score ``similar`` gives, for two documents' stem counts (see ``stems_of``) compared directly."""
@@ -404,3 +413,14 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(w * b[t] for t, w in a.items() if t in b)
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
+
+
+def _best(scores: np.ndarray, limit: int) -> list[int]:
+    """The numbers of the ``limit`` documents with the highest positive scores, best first (ties: lower number)."""
+    scored = np.flatnonzero(scores > 0)
+    if len(scored) > limit:
+        # Every document scoring at least the limit-th best: ties at the cut are all kept, then ordered.
+        cut = np.partition(scores[scored], len(scored) - limit)[len(scored) - limit]
+        scored = scored[scores[scored] >= cut]
+    order = np.lexsort((scored, -scores[scored]))
+    return [int(docnum) for docnum in scored[order][:limit]]
