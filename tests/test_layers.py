@@ -88,6 +88,8 @@ LAYERS = {
         "site.charts",
         "site.pages",
         "site.sanitize",
+        "site.pagefind",
+        "site.blocks",
         "site.markup",
         "site.solutions",
         "site.ideas",

@@ -23,6 +23,7 @@ from crowdcare.core.i18n import tr
 from crowdcare.core.model import IdeaStatus, PersonRef, Role, SolutionStatus
 from crowdcare.core.settings import DEFAULT_BADGES, Badge, Config
 from crowdcare.core.text import close_open_fence, inline, one_line, slug_from_title, strip_bad_chars
+from crowdcare.site import blocks
 from crowdcare.site.sanitize import images_to_links, sanitize_html
 
 T = TypeVar("T")
@@ -55,10 +56,23 @@ def _user_markdown() -> markdown.Markdown:
 
 
 def user_html(text: str, element: str = "div") -> str:
-    """User Markdown rendered as the site renders it, sanitized, images made links, as one closed HTML block."""
+    """User Markdown rendered as the site renders it, sanitized, images made links, as one closed HTML block;
+    inside ``blocks.deferring()``, a placeholder for it (the site plugin renders blocks in other processes)."""
+    deferred = blocks.current()
+    if deferred is not None:
+        return deferred.placeholder(text, element)
+    return rendered_block(text, element)
+
+
+def rendered_block(text: str, element: str) -> str:
     source = close_open_fence(strip_bad_chars(text).strip("\n"))
     rendered = images_to_links(sanitize_html(_user_markdown().reset().convert(source)))
     return f'<{element} class="cc-user">\n{rendered}\n</{element}>'
+
+
+def rendered_blocks(texts: list[tuple[str, str]]) -> list[str]:
+    """Blocks (text, element) rendered as ``user_html`` renders them: what the plugin's worker processes run."""
+    return [rendered_block(text, element) for text, element in texts]
 
 
 def block(text: str) -> str:
@@ -261,3 +275,7 @@ def pager(page: Page, first: str) -> str:
 def plural(n: int, word: str) -> str:
     """English only: for maintainers' messages (a build's findings); pages use ``ngettext``."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+if __name__ == "__main__":  # a worker of the site plugin (site/blocks.py: Renderer)
+    blocks.serve(rendered_blocks)

@@ -1,5 +1,6 @@
 """The MkDocs plugin: a thin adapter that adds the generated pages, sanitizes what users wrote and builds the
-site's search index (Pagefind, after the build).
+site's search index (Pagefind, fed each page as it is built). Users' blocks are rendered by worker processes
+(site/blocks.py) and Pagefind indexes on its own (site/pagefind.py), so MkDocs's one core is left to MkDocs.
 
 plugins:
   - crowdcare:
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,10 @@ from crowdcare.core import clock
 from crowdcare.core.errors import CrowdcareError
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.model import Solution
+from crowdcare.site.blocks import Renderer, deferring
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
+from crowdcare.site.pagefind import PagefindService
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import SOLUTIONS_FEED, current, solution_path, tombstones
@@ -81,6 +83,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
         self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
         self._tr: Messages = ENGLISH  # the community's language (crowdcare.yml), read in on_config
+        self._renderer: Renderer | None = None  # renders users' blocks in other processes (site/blocks.py)
+        self._search: PagefindService | None = None  # builds the search index as pages are built (site/pagefind.py)
 
     def on_config(self, config: Any) -> Any:
         """The plugin's own theme parts come right after the site's custom_dir and before Material's: the search
@@ -115,10 +119,18 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         try:
             root = self._root(config)
             content = load_content(root)
-            pages = render_pages(content, edits(root), clock.now().date())
+            with deferring() as deferred:  # users' blocks are rendered by worker processes (site/blocks.py)
+                pages = render_pages(content, edits(root), clock.now().date())
             search_page = SEARCH_MARKDOWN.replace("title: Search", f"title: {json.dumps(self._tr('Search'))}")
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
+        self._close_renderer()
+        self._renderer = Renderer(deferred)
+        self._close_search()
+        try:
+            self._search = PagefindService(get_executable(), {"exclude_selectors": list(SEARCH_IGNORES)})
+        except (CrowdcareError, OSError) as exc:
+            raise PluginError(f"crowdcare: could not start Pagefind for site search: {exc}") from None
         self._generated = set()
         self._indexed = set()
         # "Edit this page" on a solution or an idea opens its own file in kb/ or ideas/ (a pull request on GitHub);
@@ -168,9 +180,20 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         solution = self._solutions.get(page.file.src_uri)
         if solution is not None:
             head.append(json_ld_script(qa_page(solution, page.canonical_url or page.url)))
-        if not head:
-            return output
-        return output.replace("</head>", "".join(f"  {line}\n" for line in head) + "  </head>", 1)
+        if head:
+            output = output.replace("</head>", "".join(f"  {line}\n" for line in head) + "  </head>", 1)
+        if page.file.dest_uri in self._indexed and self._search is not None:
+            self._add_to_search(output, page.file.dest_uri)
+        return output
+
+    def _add_to_search(self, output: str, dest: str) -> None:
+        """Pagefind indexes the page on another core while MkDocs goes on; its URL as Pagefind's command names
+        a built file (``kb/a/b/index.html`` is ``/kb/a/b/``)."""
+        assert self._search is not None
+        try:
+            self._search.add(output, "/" + dest.removesuffix("index.html"))
+        except CrowdcareError as exc:
+            raise PluginError(f"crowdcare: {exc}") from None
 
     def _feed_links(self, page: Page) -> list[tuple[str, str]]:
         """(title, URL relative to the page) of the feeds a page announces; titles are ours, URLs are slugs."""
@@ -184,7 +207,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         path = page.file.src_uri
         if path in self._generated:
-            html = sanitize_html(html)
+            html = sanitize_html(self._fill(html))
             kind = self._searchable.get(path)
         else:  # a hand-written page is a guide, unless it only sends readers elsewhere
             kind = None if page.meta.get("redirect") else self._tr("Guide")
@@ -195,22 +218,45 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._indexed.add(page.file.dest_uri)
         return f'<div data-pagefind-body data-pagefind-meta="kind:{kind}">\n{html}\n</div>'
 
-    def on_post_build(self, config: Any) -> None:
-        """Index the built site with Pagefind (the binary pinned from PyPI): site/pagefind/ holds the index, split
-        so a query downloads only the chunks its words need. Pages are marked for it by on_page_content."""
-        command = [str(get_executable()), "--site", str(config.site_dir), "--silent", "--glob", self._search_glob()]
-        for selector in SEARCH_IGNORES:
-            command += ["--exclude-selectors", selector]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0:
-            raise PluginError(f"crowdcare: pagefind could not index {config.site_dir}: {result.stderr.strip()[-500:]}")
-        self._drop_redirects_from_sitemap(config)
+    def _fill(self, html: str) -> str:
+        if self._renderer is None:
+            return html
+        try:
+            return self._renderer.fill(html)
+        except CrowdcareError as exc:
+            raise PluginError(f"crowdcare: {exc}") from None
 
-    def _search_glob(self) -> str:
-        """Only the folders that hold indexed pages are read (people, tags and listings are not: at 10,000
-        solutions Pagefind took 25 s reading every page, 20 s reading these)."""
-        tops = sorted({dest.split("/", 1)[0] + ("/**/*.html" if "/" in dest else "") for dest in self._indexed})
-        return "{" + ",".join(tops or ["index.html"]) + "}"
+    def _close_renderer(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+    def _close_search(self) -> None:
+        if self._search is not None:
+            self._search.close()
+            self._search = None
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_renderer()
+        self._close_search()
+
+    def on_shutdown(self) -> None:
+        self._close_renderer()
+        self._close_search()
+
+    def on_post_build(self, config: Any) -> None:
+        """Write the site's search index (site/pagefind/), split so a query downloads only the chunks its words
+        need. Pagefind was given each page marked for it (on_page_content) as MkDocs finished it (on_post_page)."""
+        self._close_renderer()  # every page is built: its workers are done
+        search, self._search = self._search, None
+        if search is not None:
+            try:
+                search.write(Path(config.site_dir) / "pagefind")
+            except CrowdcareError as exc:
+                raise PluginError(f"crowdcare: could not index {config.site_dir} for search: {exc}") from None
+            finally:
+                search.close()
+        self._drop_redirects_from_sitemap(config)
 
     def _drop_redirects_from_sitemap(self, config: Any) -> None:
         """A merged solution's page only redirects (and says noindex): search engines should not list it."""

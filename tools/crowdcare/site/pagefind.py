@@ -1,0 +1,129 @@
+"""Pagefind's indexing service, fed each page as MkDocs finishes it, so the site's search index is built on another
+core while MkDocs renders the rest (at 10,000 solutions the Pagefind command, run after the build, added 11 s).
+
+This speaks the protocol of ``pagefind --service`` (the binary pinned from PyPI as pagefind-bin): each message is
+base64 of a JSON object followed by a comma, both ways; requests carry a number their answer repeats. Pagefind's
+own Python API (the ``pagefind`` package, 1.5.2) speaks the same protocol but reads one answer every 0.1 s, so
+10,000 pages would wait 1,000 s for their answers; here a thread reads them as they come.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import subprocess
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from crowdcare.core.errors import CrowdcareError
+
+TIMEOUT = 600  # seconds to wait for Pagefind's answer to one request (writing 10,000 pages' index takes ~10)
+
+
+class PagefindError(CrowdcareError):
+    """Pagefind refused a request or stopped."""
+
+
+class PagefindService:
+    """One Pagefind process and one index in it. ``add`` queues a page without waiting for its answer; ``write``
+    waits for every answer, then writes the index; ``close`` stops the process (always call it)."""
+
+    def __init__(self, executable: Path, config: dict[str, Any]) -> None:
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close()): Pagefind's stderr, quoted if it fails
+        self._process = subprocess.Popen(
+            [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors
+        )
+        self._lock = threading.Lock()
+        self._waiting: dict[int, Future[dict[str, Any]]] = {}
+        self._pages: list[Future[dict[str, Any]]] = []
+        self._sent = 0
+        self._reader = threading.Thread(target=self._read, name="pagefind-answers", daemon=True)
+        self._reader.start()
+        answer = self._answer(self._send({"type": "NewIndex", "config": config}))
+        self._index = int(answer["index_id"])
+
+    def add(self, html: str, url: str) -> None:
+        """Index one page's HTML under ``url`` (site-absolute, as Pagefind's command computes it)."""
+        self._pages.append(self._send({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
+                                        "file_contents": html}))  # fmt: skip
+
+    def write(self, output: Path) -> int:
+        """Wait for every page's answer, then write the index to ``output``; returns the number of pages."""
+        for page in self._pages:
+            self._answer(page)
+        self._answer(self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(output)}))
+        return len(self._pages)
+
+    def close(self) -> None:
+        if self._process.stdin is not None and not self._process.stdin.closed:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join(timeout=10)
+        self._errors.close()
+
+    def _send(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
+        future: Future[dict[str, Any]] = Future()
+        with self._lock:
+            self._sent += 1
+            self._waiting[self._sent] = future
+            message = {"message_id": self._sent, "payload": payload}
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise PagefindError(f"pagefind stopped: {self._stderr()}") from None
+        return future
+
+    def _answer(self, future: Future[dict[str, Any]]) -> dict[str, Any]:
+        try:
+            return future.result(timeout=TIMEOUT)
+        except TimeoutError:
+            raise PagefindError(f"pagefind did not answer within {TIMEOUT} s") from None
+
+    def _read(self) -> None:
+        """The reader thread: every answer settles the request with its number; at the end, any left fail."""
+        stdout = self._process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        pending = b""
+        try:
+            for chunk in iter(lambda: stdout.read1(65536), b""):
+                *messages, pending = (pending + chunk).split(b",")
+                for message in messages:
+                    self._settle(json.loads(base64.b64decode(message)))
+        except (ValueError, OSError):  # not Pagefind's protocol: what is waiting fails below
+            self._process.kill()
+        with self._lock:
+            left, self._waiting = list(self._waiting.values()), {}
+        for future in left:
+            future.set_exception(PagefindError(f"pagefind stopped: {self._stderr()}"))
+
+    def _settle(self, answer: dict[str, Any]) -> None:
+        payload = answer.get("payload") or {}
+        number = answer.get("message_id")
+        if number is None and payload.get("original_message"):  # a message it could not read names itself
+            number = json.loads(payload["original_message"]).get("message_id")
+        with self._lock:
+            future = self._waiting.pop(number, None) if isinstance(number, int) else None
+        if future is None:
+            return
+        if payload.get("type") == "Error":
+            future.set_exception(PagefindError(f"pagefind: {payload.get('message', 'an unnamed error')}"))
+        else:
+            future.set_result(payload)
+
+    def _stderr(self) -> str:
+        self._errors.seek(0)
+        said = self._errors.read().decode("utf-8", "replace").strip()
+        return said[-500:] or f"exit status {self._process.poll()}"
