@@ -4,10 +4,11 @@ Each block a user wrote (a solution's question and answer, an idea's text) is re
 Python-Markdown, nh3, images made links): at 10,000 solutions that was 33 s of a 150 s build, all of it on the one
 core MkDocs uses. Inside ``deferring()`` the page generators put a placeholder element where each block goes; the
 site plugin hands the blocks to ``Renderer``, whose worker processes render them while MkDocs renders the pages'
-own Markdown, and puts each block in place (``fill``) when MkDocs hands over a page's HTML, before the whole page
-is sanitized again. The placeholder carries a key drawn afresh for every build, and only generated pages are
-filled: a user cannot write one (the sanitizer drops ``data-`` attributes from what users write, and their text
-outside blocks is escaped). MkDocs also no longer parses the blocks' HTML as raw HTML inside the page's Markdown.
+own Markdown, and puts each block in place (``fill``) once MkDocs has rendered a page and the plugin has sanitized
+it (each block was sanitized by its worker, and sanitizing it again changes nothing: a test checks it). The
+placeholder is an empty element whose class carries a key drawn afresh for every build (a user may write a ``cc-``
+class but cannot know the key), and only generated pages are filled. MkDocs no longer parses the blocks' HTML as
+raw HTML inside the page's Markdown, and the page's sanitizer no longer reads it a second time.
 
 ``crowdcare pages --out`` and the render probe do not defer: their Markdown holds the rendered blocks.
 """
@@ -44,7 +45,7 @@ class Deferred:
 
     def placeholder(self, text: str, element: str) -> str:
         self.blocks.append((text, element))
-        return f'<div data-cc-block="{self.key}-{len(self.blocks) - 1}"></div>'
+        return f'<div class="cc-block-{self.key}-{len(self.blocks) - 1}"></div>'
 
 
 _DEFERRING: ContextVar[Deferred | None] = ContextVar("crowdcare_deferred_blocks", default=None)
@@ -79,7 +80,7 @@ class Renderer:
     them. Each worker reads chunks of blocks as JSON lines and answers each with a JSON line of HTML."""
 
     def __init__(self, deferred: Deferred) -> None:
-        self._pattern = re.compile(rf'<div data-cc-block="{re.escape(deferred.key)}-(\d+)"></div>')
+        self._pattern = re.compile(rf'<div class="cc-block-{re.escape(deferred.key)}-(\d+)"></div>')
         blocks = deferred.blocks
         chunks = [blocks[start : start + CHUNK] for start in range(0, len(blocks), CHUNK)]
         self._chunks: list[Future[list[str]]] = [Future() for _ in chunks]

@@ -207,7 +207,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
         path = page.file.src_uri
         if path in self._generated:
-            html = sanitize_html(self._fill(html))
+            html = self._fill(sanitize_html(html))  # the blocks were sanitized by the workers
             kind = self._searchable.get(path)
         else:  # a hand-written page is a guide, unless it only sends readers elsewhere
             kind = None if page.meta.get("redirect") else self._tr("Guide")

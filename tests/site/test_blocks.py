@@ -1,0 +1,96 @@
+"""Users' blocks rendered apart (site/blocks.py) and the Pagefind service client (site/pagefind.py)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from pagefind_bin import get_executable
+
+from crowdcare.core.errors import CrowdcareError
+from crowdcare.site import blocks
+from crowdcare.site.markup import rendered_block, user_html
+from crowdcare.site.pagefind import PagefindError, PagefindService
+from crowdcare.site.sanitize import sanitize_html
+from tests.site.hostile import BODY
+
+TEXTS = [
+    BODY,
+    "An unclosed <div> and an unclosed\n```python\nfence",
+    "![tracking pixel](https://evil.example/p.png) and `code`",
+    'A forged placeholder: <div class="cc-block-0000000000000000-0"></div>',
+    "",
+]
+
+
+def test_blocks_filled_in_are_the_blocks_rendered_in_place() -> None:
+    """A page made while deferring, filled by the workers, is the page made without deferring: byte for byte."""
+    direct = "\n\n".join(user_html(text, element) for text in TEXTS for element in ("div", "blockquote"))
+    with blocks.deferring() as deferred:
+        page = "\n\n".join(user_html(text, element) for text in TEXTS for element in ("div", "blockquote"))
+    assert "cc-user" not in page and len(deferred.blocks) == 2 * len(TEXTS)
+    renderer = blocks.Renderer(deferred)
+    try:
+        assert renderer.fill(page) == direct
+    finally:
+        renderer.close()
+
+
+def test_a_block_sanitized_again_is_the_same_block() -> None:
+    """The plugin sanitizes a page before its blocks are filled in (each block was sanitized by its worker): the
+    same page as sanitizing it whole only because sanitizing a rendered block changes nothing."""
+    for text in TEXTS:
+        for element in ("div", "blockquote"):
+            assert sanitize_html(rendered_block(text, element)) == rendered_block(text, element)
+    with blocks.deferring() as deferred:
+        placeholder = user_html("x")
+    assert sanitize_html(placeholder) == placeholder and deferred.key in placeholder  # it survives the sanitizer
+
+
+def test_a_placeholder_a_user_writes_is_never_filled() -> None:
+    """A user can write a cc- class, but not the key, drawn afresh for every build."""
+    with blocks.deferring() as first, blocks.deferring() as second:
+        user_html("one")
+    assert first.key != second.key and not first.blocks and second.blocks == [("one", "div")]
+    forged = rendered_block(f'<div class="cc-block-{second.key}-0"></div>', "div")
+    renderer = blocks.Renderer(first)
+    try:
+        assert renderer.fill(forged) == forged  # another build's key fills nothing
+    finally:
+        renderer.close()
+
+
+def test_a_worker_that_stops_fails_the_page_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    with blocks.deferring() as deferred:
+        page = user_html("hello")
+    monkeypatch.setattr("sys.executable", "/bin/false")
+    renderer = blocks.Renderer(deferred)
+    try:
+        with pytest.raises(CrowdcareError, match="rendering users' Markdown stopped"):
+            renderer.fill(page)
+    finally:
+        renderer.close()
+
+
+def test_the_pagefind_service_indexes_each_page_under_its_url(tmp_path: Path) -> None:
+    service = PagefindService(get_executable(), {"exclude_selectors": [".skip"]})
+    try:
+        for n in range(3):
+            page = f"<html lang='en'><body><h1>Page {n}</h1><p>reconcile word{n}</p><p class='skip'>hidden</p></body></html>"
+            service.add(page, f"/kb/page-{n}/")
+        assert service.write(tmp_path / "pagefind") == 3
+    finally:
+        service.close()
+    fragments = [
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for path in (tmp_path / "pagefind" / "fragment").glob("*.pf_fragment")
+    ]
+    assert sorted(f["url"] for f in fragments) == ["/kb/page-0/", "/kb/page-1/", "/kb/page-2/"]
+    assert all("hidden" not in f["content"] and "reconcile" in f["content"] for f in fragments)
+
+
+def test_a_pagefind_that_stops_is_an_error_not_a_wait() -> None:
+    with pytest.raises(PagefindError, match="pagefind stopped"):
+        PagefindService(Path("/bin/false"), {})
