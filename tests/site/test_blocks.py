@@ -11,6 +11,7 @@ from pagefind_bin import get_executable
 
 from crowdcare.core.errors import CrowdcareError
 from crowdcare.site import blocks
+from crowdcare.site.block_workers import Renderer
 from crowdcare.site.markup import rendered_block, user_html
 from crowdcare.site.pagefind import PagefindError, PagefindService
 from crowdcare.site.sanitize import sanitize_html
@@ -31,7 +32,7 @@ def test_blocks_filled_in_are_the_blocks_rendered_in_place() -> None:
     with blocks.deferring() as deferred:
         page = "\n\n".join(user_html(text, element) for text in TEXTS for element in ("div", "blockquote"))
     assert "cc-user" not in page and len(deferred.blocks) == 2 * len(TEXTS)
-    renderer = blocks.Renderer(deferred)
+    renderer = Renderer(deferred)
     try:
         assert renderer.fill(page) == direct
     finally:
@@ -55,7 +56,7 @@ def test_a_placeholder_a_user_writes_is_never_filled() -> None:
         user_html("one")
     assert first.key != second.key and not first.blocks and second.blocks == [("one", "div")]
     forged = rendered_block(f'<div class="cc-block-{second.key}-0"></div>', "div")
-    renderer = blocks.Renderer(first)
+    renderer = Renderer(first)
     try:
         assert renderer.fill(forged) == forged  # another build's key fills nothing
     finally:
@@ -66,7 +67,7 @@ def test_a_worker_that_stops_fails_the_page_with_a_message(monkeypatch: pytest.M
     with blocks.deferring() as deferred:
         page = user_html("hello")
     monkeypatch.setattr("sys.executable", "/bin/false")
-    renderer = blocks.Renderer(deferred)
+    renderer = Renderer(deferred)
     try:
         with pytest.raises(CrowdcareError, match="rendering users' Markdown stopped"):
             renderer.fill(page)

@@ -275,7 +275,3 @@ def pager(page: Page, first: str) -> str:
 def plural(n: int, word: str) -> str:
     """English only: for maintainers' messages (a build's findings); pages use ``ngettext``."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-if __name__ == "__main__":  # a worker of the site plugin (site/blocks.py: Renderer)
-    blocks.serve(rendered_blocks)

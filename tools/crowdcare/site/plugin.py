@@ -29,7 +29,8 @@ from crowdcare.core import clock
 from crowdcare.core.errors import CrowdcareError
 from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.model import Solution
-from crowdcare.site.blocks import Renderer, deferring
+from crowdcare.site.block_workers import Renderer
+from crowdcare.site.blocks import deferring
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
 from crowdcare.site.pagefind import PagefindService
