@@ -13,7 +13,7 @@ from crowdcare.core.errors import CrowdcareError
 from crowdcare.site import blocks
 from crowdcare.site.block_workers import Renderer
 from crowdcare.site.markup import rendered_block, user_html
-from crowdcare.site.pagefind import PagefindError, PagefindService
+from crowdcare.site.pagefind import PagefindError, PagefindService, indexed_part
 from crowdcare.site.sanitize import sanitize_html
 from tests.site.hostile import BODY
 
@@ -95,3 +95,41 @@ def test_the_pagefind_service_indexes_each_page_under_its_url(tmp_path: Path) ->
 def test_a_pagefind_that_stops_is_an_error_not_a_wait() -> None:
     with pytest.raises(PagefindError, match="pagefind stopped"):
         PagefindService(Path("/bin/false"), {})
+
+
+def _fragments(pages: dict[str, str], folder: Path) -> dict[str, object]:
+    service = PagefindService(get_executable(), {"exclude_selectors": [".headerlink", ".md-content__button"]})
+    try:
+        for url, html in pages.items():
+            service.add(html, url)
+        service.write(folder)
+    finally:
+        service.close()
+    found = {}
+    for path in (folder / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    return found
+
+
+def test_pagefind_given_only_the_indexed_part_builds_the_same_index(tmp_path: Path) -> None:
+    """The plugin hands Pagefind a page's language, title, the theme's h1 when the content has none, and the
+    marked content (indexed_part), not the whole page: the fragments are the same as from whole pages."""
+    nav = "<nav><a href='/'>Home</a> reconcile navigation words <h1>not this</h1></nav>" * 20
+    marked = [
+        '<div data-pagefind-body data-pagefind-meta="kind:Solution">\n<h1 id="t">Undo a reconciliation'
+        '<a class="headerlink" href="#t">¶</a></h1><p>Open <em>Banking</em> → Reconcile &amp; undo.</p>\n</div>',
+        '<div data-pagefind-body data-pagefind-meta="kind:Guide">\n<p>A guide without a heading of its own.</p>'
+        "<h2>Step</h2><p>Bank feed</p>\n</div>",
+    ]
+    whole = {
+        f"/kb/page-{n}/": f'<!doctype html><html lang="de" class="no-js"><head><meta charset="utf-8"><title>Page {n} '
+        f'- Site</title><link rel="stylesheet" href="x.css"></head><body><header>{nav}</header><main>'
+        f'<a class="md-content__button" href="/edit">Edit</a>{"" if n == 0 else "<h1>The Guide</h1>"}'
+        f"{content}</main><footer>{nav}</footer></body></html>"
+        for n, content in enumerate(marked)
+    }
+    parts = {url: indexed_part(page, marked[n]) for n, (url, page) in enumerate(whole.items())}
+    assert all(len(parts[url]) < len(whole[url]) / 4 for url in whole)
+    assert _fragments(parts, tmp_path / "parts") == _fragments(whole, tmp_path / "whole")
+    assert indexed_part("<html><body>other</body></html>", marked[0]) == "<html><body>other</body></html>"

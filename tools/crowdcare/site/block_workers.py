@@ -19,6 +19,7 @@ from crowdcare.site.blocks import Deferred
 from crowdcare.site.markup import rendered_blocks
 
 TIMEOUT = 600  # seconds a page waits for one chunk of blocks at most
+BACKGROUND = 10  # the niceness of the plugin's helpers (block workers, Pagefind): MkDocs goes first
 CHUNK = 100  # blocks per task: big enough that passing them costs little, small enough that a page seldom waits
 
 
@@ -95,7 +96,10 @@ def _collect(worker: subprocess.Popen[bytes], futures: list[Future[list[str]]]) 
 
 
 def serve() -> None:
-    """A worker's loop (see Renderer): a JSON line of [text, element] pairs in, a JSON line of HTML out."""
+    """A worker's loop (see Renderer): a JSON line of [text, element] pairs in, a JSON line of HTML out. It runs
+    at a lower priority than MkDocs, whose one core is the build's critical path."""
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND)
     for line in sys.stdin.buffer:
         rendered = rendered_blocks([(text, element) for text, element in json.loads(line)])
         sys.stdout.write(json.dumps(rendered) + "\n")

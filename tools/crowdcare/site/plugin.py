@@ -33,7 +33,7 @@ from crowdcare.site.block_workers import Renderer
 from crowdcare.site.blocks import deferring
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
-from crowdcare.site.pagefind import PagefindService
+from crowdcare.site.pagefind import PagefindService, indexed_part
 from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import SOLUTIONS_FEED, current, solution_path, tombstones
@@ -80,7 +80,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._searchable: dict[str, str] = {}
         self._solutions: dict[str, Solution] = {}  # page path -> the published solution it shows
         self._redirects: list[str] = []  # page paths of merged solutions (tombstones that redirect)
-        self._indexed: set[str] = set()  # the built files site search indexes (their dest_uri)
+        self._indexed: dict[str, str] = {}  # the built files site search indexes (dest_uri): their marked content
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
         self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
         self._tr: Messages = ENGLISH  # the community's language (crowdcare.yml), read in on_config
@@ -133,7 +133,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         except (CrowdcareError, OSError) as exc:
             raise PluginError(f"crowdcare: could not start Pagefind for site search: {exc}") from None
         self._generated = set()
-        self._indexed = set()
+        self._indexed = {}
         # "Edit this page" on a solution or an idea opens its own file in kb/ or ideas/ (a pull request on GitHub);
         # the other generated pages (listings, profiles, the board) have no file to edit.
         repo_url = str(config.get("repo_url") or "").rstrip("/")
@@ -183,16 +183,17 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             head.append(json_ld_script(qa_page(solution, page.canonical_url or page.url)))
         if head:
             output = output.replace("</head>", "".join(f"  {line}\n" for line in head) + "  </head>", 1)
-        if page.file.dest_uri in self._indexed and self._search is not None:
-            self._add_to_search(output, page.file.dest_uri)
+        marked = self._indexed.pop(page.file.dest_uri, None)
+        if marked is not None and self._search is not None:
+            self._add_to_search(indexed_part(output, marked), page.file.dest_uri)
         return output
 
-    def _add_to_search(self, output: str, dest: str) -> None:
+    def _add_to_search(self, part: str, dest: str) -> None:
         """Pagefind indexes the page on another core while MkDocs goes on; its URL as Pagefind's command names
         a built file (``kb/a/b/index.html`` is ``/kb/a/b/``)."""
         assert self._search is not None
         try:
-            self._search.add(output, "/" + dest.removesuffix("index.html"))
+            self._search.add(part, "/" + dest.removesuffix("index.html"))
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
 
@@ -216,8 +217,9 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         # profiles, merged and superseded pages stay out, so a page that lists a solution never outranks it.
         if kind is None:
             return html
-        self._indexed.add(page.file.dest_uri)
-        return f'<div data-pagefind-body data-pagefind-meta="kind:{kind}">\n{html}\n</div>'
+        marked = f'<div data-pagefind-body data-pagefind-meta="kind:{kind}">\n{html}\n</div>'
+        self._indexed[page.file.dest_uri] = marked
+        return marked
 
     def _fill(self, html: str) -> str:
         if self._renderer is None:
