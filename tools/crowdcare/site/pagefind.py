@@ -14,6 +14,7 @@ import contextlib
 import io
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -75,7 +76,13 @@ class PagefindService:
         self._waiting: dict[int, Future[dict[str, Any]]] = {}
         self._pages: list[Future[dict[str, Any]]] = []
         self._sent = 0
+        # Requests go out through a queue and a thread of their own: Pagefind runs at a lower priority and reads
+        # when it gets the core, and MkDocs must not wait on a full pipe meanwhile.
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._stopped = False  # the pipe to Pagefind broke: it has stopped
+        self._writer = threading.Thread(target=self._write, name="pagefind-requests", daemon=True)
         self._reader = threading.Thread(target=self._read, name="pagefind-answers", daemon=True)
+        self._writer.start()
         self._reader.start()
         answer = self._answer(self._send({"type": "NewIndex", "config": config}))
         self._index = int(answer["index_id"])
@@ -93,15 +100,17 @@ class PagefindService:
         return len(self._pages)
 
     def close(self) -> None:
-        if self._process.stdin is not None and not self._process.stdin.closed:
-            with contextlib.suppress(OSError):
-                self._process.stdin.close()
+        self._outbox.put(None)  # the writer closes Pagefind's input, which ends it
+        self._writer.join(timeout=10)
+        if self._writer.is_alive():
+            self._process.kill()  # stuck: a write into a pipe nobody reads
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
         self._reader.join(timeout=10)
+        self._writer.join(timeout=10)
         self._errors.close()
 
     def _send(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
@@ -110,14 +119,25 @@ class PagefindService:
             self._sent += 1
             self._waiting[self._sent] = future
             message = {"message_id": self._sent, "payload": payload}
+        if self._stopped:
+            raise PagefindError(f"pagefind stopped: {self._stderr()}")
+        self._outbox.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        return future
+
+    def _write(self) -> None:
+        """The writer thread: sends what ``_send`` queued, in order; at the end (None) closes Pagefind's input."""
         stdin = self._process.stdin
         assert stdin is not None
-        try:
-            stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-            stdin.flush()
-        except (BrokenPipeError, ValueError):
-            raise PagefindError(f"pagefind stopped: {self._stderr()}") from None
-        return future
+        while (message := self._outbox.get()) is not None:
+            if self._stopped:
+                continue
+            try:
+                stdin.write(message)
+                stdin.flush()
+            except (OSError, ValueError):  # Pagefind stopped: the reader fails whatever waits
+                self._stopped = True
+        with contextlib.suppress(OSError, ValueError):
+            stdin.close()
 
     def _answer(self, future: Future[dict[str, Any]]) -> dict[str, Any]:
         try:
