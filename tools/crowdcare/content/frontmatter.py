@@ -142,7 +142,10 @@ def load_yaml(text: str, *, first_line: int = 1) -> tuple[Any, dict[YamlPath, in
 
 def _refuse_anchors_and_tags(text: str) -> None:
     """One pass over the parser's events: anchors, aliases and explicit tags are refused before composing,
-    so an alias bomb is never expanded and no tag ever reaches a constructor."""
+    so an alias bomb is never expanded and no tag ever reaches a constructor. Text without '&', '*' and '!' can
+    hold none of them (they are the only indicators that start one), and skips the pass."""
+    if "&" not in text and "*" not in text and "!" not in text:
+        return
     for event in yaml.parse(text, Loader=_BaseLoader):
         line = event.start_mark.line + 1 if event.start_mark is not None else 1
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):

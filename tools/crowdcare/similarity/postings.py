@@ -2,7 +2,8 @@
 thousand postings per query. whoosh's matchers yield them one at a time through a wrapper per segment (about 10 µs
 each) and its length lookup costs about 4 µs per document. Here a segment's postings are read a block at a time, as
 NumPy arrays, from the tuples whoosh 3 stores for each block (Whoosh-Reloaded is pinned; tests compare both readings
-with whoosh's own), and every document's field length is read at once from the segment's length column."""
+with whoosh's own), and every document's field length is read at once from the segment's length column. Also
+how postings are written (``codec``) and the best scores of a query (``best``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
@@ -62,3 +63,21 @@ def field_lengths(reader: Any, field: str) -> np.ndarray:
             lengths[:stored] = _LENGTH_OF_BYTE[raw]
         parts.append(lengths)
     return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def codec() -> W3Codec:
+    """whoosh 3's codec with its postings blocks left uncompressed: decompressing every block a query reads was
+    the largest part of its slowest queries (100,000 items: p95 20.4 ms compressed, 12.1 ms not; bench/README.md).
+    Segments written compressed by an earlier version are still read (each block says how it was written)."""
+    return W3Codec(compression=0)
+
+
+def best(scores: np.ndarray, limit: int) -> list[int]:
+    """The numbers of the ``limit`` documents with the highest positive scores, best first (ties: lower number)."""
+    scored = np.flatnonzero(scores > 0)
+    if len(scored) > limit:
+        # Every document scoring at least the limit-th best: ties at the cut are all kept, then ordered.
+        cut = np.partition(scores[scored], len(scored) - limit)[len(scored) - limit]
+        scored = scored[scores[scored] >= cut]
+    order = np.lexsort((scored, -scores[scored]))
+    return [int(docnum) for docnum in scored[order][:limit]]

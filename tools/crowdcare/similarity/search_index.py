@@ -30,13 +30,12 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from crowdcare.content.documents import write_atomically
 from crowdcare.core.model import IndexEntry, SearchHit
-from crowdcare.similarity.postings import field_lengths, postings
+from crowdcare.similarity.postings import best, codec, field_lengths, postings
 
 ANALYZER = StemmingAnalyzer()
 MAX_QUERY_TERMS = 8  # the rarest terms of a query; the rest add cost, not precision
@@ -47,13 +46,6 @@ K1 = 1.2
 B = 0.75
 MAX_POSTINGS = 8_000  # postings the first stage reads at most (about 15 ms); the rarest terms come first
 MIN_BUDGET_TERMS = 2  # ... but always the two rarest, whatever they cost
-
-
-def _codec() -> W3Codec:
-    """whoosh 3's codec with its postings blocks left uncompressed: decompressing every block a query reads was
-    the largest part of its slowest queries (100,000 items: p95 20.4 ms compressed, 12.1 ms not; bench/README.md).
-    Segments written compressed by an earlier version are still read (each block says how it was written)."""
-    return W3Codec(compression=0)
 
 
 def analyze(text: str) -> list[str]:
@@ -178,7 +170,7 @@ class SearchIndex:
 
     def _write(self, docs: Iterable[IndexEntry]) -> int:
         count = 0
-        with self._ix.writer(limitmb=256, codec=_codec()) as writer:
+        with self._ix.writer(limitmb=256, codec=codec()) as writer:
             for doc in docs:
                 stems = _stem_list(doc.title, doc.body)
                 writer.update_document(
@@ -190,7 +182,7 @@ class SearchIndex:
         return count
 
     def _delete(self, ids: Sequence[str]) -> None:
-        with self._ix.writer(codec=_codec()) as writer:
+        with self._ix.writer(codec=codec()) as writer:
             for doc_id in ids:
                 writer.delete_by_term("id", doc_id)
                 self._known.pop(doc_id, None)
@@ -222,7 +214,7 @@ class SearchIndex:
         # scores (0.30 became 0.21 after one update): merge them away so scores do not drift.
         unmerged = self._ix.doc_count_all() != self._ix.doc_count()
         if unmerged:
-            self._ix.optimize(codec=_codec())
+            self._ix.optimize(codec=codec())
         if changed or gone or unmerged:
             self._reopen()  # once, whatever was written: the manifest's digests are read from every file
         return len(changed), len(gone)
@@ -266,7 +258,7 @@ class SearchIndex:
                 scores[docnums] += weight * frequencies / (frequencies + norms[docnums])
         deleted = reader.has_deletions()
         found = []
-        for docnum in _best(scores, limit + 8 if deleted else limit):
+        for docnum in best(scores, limit + 8 if deleted else limit):
             if deleted and reader.is_deleted(docnum):
                 continue
             found.append(reader.stored_fields(docnum))
@@ -413,14 +405,3 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(w * b[t] for t, w in a.items() if t in b)
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
-
-
-def _best(scores: np.ndarray, limit: int) -> list[int]:
-    """The numbers of the ``limit`` documents with the highest positive scores, best first (ties: lower number)."""
-    scored = np.flatnonzero(scores > 0)
-    if len(scored) > limit:
-        # Every document scoring at least the limit-th best: ties at the cut are all kept, then ordered.
-        cut = np.partition(scores[scored], len(scored) - limit)[len(scored) - limit]
-        scored = scored[scores[scored] >= cut]
-    order = np.lexsort((scored, -scores[scored]))
-    return [int(docnum) for docnum in scored[order][:limit]]
