@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from pathlib import Path
@@ -92,9 +93,13 @@ def test_the_pagefind_service_indexes_each_page_under_its_url(tmp_path: Path) ->
     assert all("hidden" not in f["content"] and "reconcile" in f["content"] for f in fragments)
 
 
-def test_a_pagefind_that_stops_is_an_error_not_a_wait() -> None:
-    with pytest.raises(PagefindError, match="pagefind stopped"):
-        PagefindService(Path("/bin/false"), {})
+def test_a_pagefind_that_stops_is_an_error_not_a_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether its output ends before or after a request is made (a race CI once lost: the request then waited
+    for the 600 s timeout), a Pagefind that stops fails the request at once."""
+    monkeypatch.setattr("crowdcare.site.pagefind.TIMEOUT", 20)  # a regression fails in seconds, not ten minutes
+    for _ in range(20):
+        with pytest.raises(PagefindError, match="pagefind stopped"):
+            PagefindService(Path("/bin/false"), {})
 
 
 def _fragments(pages: dict[str, str], folder: Path) -> dict[str, object]:
@@ -133,3 +138,20 @@ def test_pagefind_given_only_the_indexed_part_builds_the_same_index(tmp_path: Pa
     assert all(len(parts[url]) < len(whole[url]) / 4 for url in whole)
     assert _fragments(parts, tmp_path / "parts") == _fragments(whole, tmp_path / "whole")
     assert indexed_part("<html><body>other</body></html>", marked[0]) == "<html><body>other</body></html>"
+
+
+def test_a_request_after_pagefind_stopped_fails_at_once(tmp_path: Path) -> None:
+    """A Pagefind that answers the new index and then ends: the next request fails at once instead of waiting for
+    an answer that cannot come."""
+    answer = base64.b64encode(json.dumps({"message_id": 1, "payload": {"type": "NewIndex", "index_id": 1}}).encode())
+    script = tmp_path / "pagefind"
+    script.write_text(f"#!/bin/sh\nhead -c 1 >/dev/null\nprintf '%s,' '{answer.decode()}'\n")  # asked, answers, ends
+    script.chmod(0o755)
+    service = PagefindService(script, {})
+    try:
+        service._reader.join(timeout=20)  # its output has ended
+        assert not service._reader.is_alive()
+        with pytest.raises(PagefindError, match="pagefind stopped"):
+            service.add("<html><body>x</body></html>", "/x/")
+    finally:
+        service.close()

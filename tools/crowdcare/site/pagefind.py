@@ -80,6 +80,7 @@ class PagefindService:
         # when it gets the core, and MkDocs must not wait on a full pipe meanwhile.
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._stopped = False  # the pipe to Pagefind broke: it has stopped
+        self._ended = False  # Pagefind's output ended (under the lock: a request made after it fails at once)
         self._writer = threading.Thread(target=self._write, name="pagefind-requests", daemon=True)
         self._reader = threading.Thread(target=self._read, name="pagefind-answers", daemon=True)
         self._writer.start()
@@ -116,6 +117,8 @@ class PagefindService:
     def _send(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
         future: Future[dict[str, Any]] = Future()
         with self._lock:
+            if self._ended:  # the reader saw Pagefind's output end: nothing will answer
+                raise PagefindError(f"pagefind stopped: {self._stderr()}")
             self._sent += 1
             self._waiting[self._sent] = future
             message = {"message_id": self._sent, "payload": payload}
@@ -158,6 +161,7 @@ class PagefindService:
         except (ValueError, OSError):  # not Pagefind's protocol: what is waiting fails below
             self._process.kill()
         with self._lock:
+            self._ended = True
             left, self._waiting = list(self._waiting.values()), {}
         for future in left:
             future.set_exception(PagefindError(f"pagefind stopped: {self._stderr()}"))
