@@ -102,7 +102,12 @@ echo "  9. build the site (validate, strict MkDocs build)"
 echo " 10. languages: the same community with \`language: de\` in crowdcare.yml, its bot and its site in German"
 rm -rf "$DIR"/de && mkdir -p "$DIR"/de
 cp -r "$DIR"/mkdocs.yml "$DIR"/docs "$DIR"/overrides "$DIR"/kb "$DIR"/ideas "$DIR"/metrics "$DIR"/de/
-{ echo "language: de"; cat "$DIR"/crowdcare.yml; } >"$DIR"/de/crowdcare.yml
+# The sample names its language (language: en): the German copy replaces that line (a second key is refused).
+if grep -q '^language:' "$DIR"/crowdcare.yml; then
+  sed 's/^language:.*/language: de/' "$DIR"/crowdcare.yml >"$DIR"/de/crowdcare.yml
+else
+  { echo "language: de"; cat "$DIR"/crowdcare.yml; } >"$DIR"/de/crowdcare.yml
+fi
 cp -r "$SNAPSHOT" "$DIR"/de/snapshot
 "$BIN"/crowdcare --root "$DIR"/de respond --snapshot "$DIR"/de/snapshot >/dev/null 2>&1
 "$BIN"/python - "$DIR"/de/snapshot/outbox.jsonl <<'PY' | sed 's/^/     /'
