@@ -28,6 +28,7 @@ merge_reviewed() {
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
+DIR=$(cd "$DIR" && pwd)  # absolute: mkdocs reads a relative -d from the config file's folder (the German site)
 cp -r mkdocs.yml docs overrides "$DIR"/
 cp -r "$SAMPLE"/crowdcare.yml "$SAMPLE"/kb "$SAMPLE"/ideas "$DIR"/
 cp -r "$SNAPSHOT" "$DIR"/snapshot
