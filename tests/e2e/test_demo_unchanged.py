@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -55,3 +56,19 @@ def test_the_demo_generates_the_pages_it_did(demo: Path, tmp_path: Path, golden:
     subprocess.run([str(BIN / "crowdcare"), "--root", str(demo), "pages", "--out", str(pages)], check=True,
                    capture_output=True, env={**os.environ, "CROWDCARE_NOW": "2026-11-22T12:00:00Z"})  # fmt: skip
     golden("demo/pages.txt", digests(pages))
+
+
+def test_make_demos_own_path_builds_the_german_site(tmp_path: Path) -> None:
+    """`make demo` passes a relative folder (build/demo), and a community may name its language already: the
+    German copy replaces that line (a second key is refused) and the German site lands in site/de/."""
+    community = tmp_path / "community"
+    for name in ("kb", "ideas"):
+        shutil.copytree(COMMUNITY / name, community / name)
+    config = (COMMUNITY / "crowdcare.yml").read_text("utf-8")
+    (community / "crowdcare.yml").write_text("language: en\n" + re.sub(r"(?m)^language:.*\n", "", config), "utf-8")
+    out = os.path.relpath(tmp_path / "demo", REPO_ROOT)
+    env = {**os.environ, "BIN": str(BIN), "SAMPLE": str(community), "SNAPSHOT": str(COMMUNITY_SNAPSHOT)}
+    subprocess.run(["sh", "samples/build-demo.sh", out], cwd=REPO_ROOT, env=env, check=True, timeout=600,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    german = (tmp_path / "demo" / "site" / "de" / "index.html").read_text("utf-8")
+    assert '<html lang="de"' in german
