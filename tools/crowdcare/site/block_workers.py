@@ -17,9 +17,9 @@ from pathlib import Path
 from crowdcare.core.errors import CrowdcareError
 from crowdcare.site.blocks import Deferred
 from crowdcare.site.markup import rendered_blocks
+from crowdcare.site.pagefind import background
 
 TIMEOUT = 600  # seconds a page waits for one chunk of blocks at most
-BACKGROUND = 10  # the niceness of the plugin's helpers (block workers, Pagefind): MkDocs goes first
 CHUNK = 100  # blocks per task: big enough that passing them costs little, small enough that a page seldom waits
 
 
@@ -39,11 +39,11 @@ class Renderer:
         count = min(workers(), len(chunks))
         package = str(Path(__file__).resolve().parents[2])  # the folder holding crowdcare/
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))}
+        command = [*background(), sys.executable, "-m", "crowdcare.site.block_workers"]
         self._workers = [
-            subprocess.Popen([sys.executable, "-m", "crowdcare.site.block_workers"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, env=env)  # its errors go to MkDocs's stderr
+            subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # errors: MkDocs's stderr
             for _ in range(count)
-        ]  # fmt: skip
+        ]
         for number, worker in enumerate(self._workers):
             mine = list(range(number, len(chunks), count))
             feed = threading.Thread(target=_feed, args=(worker, [chunks[n] for n in mine]), daemon=True)
@@ -96,10 +96,7 @@ def _collect(worker: subprocess.Popen[bytes], futures: list[Future[list[str]]]) 
 
 
 def serve() -> None:
-    """A worker's loop (see Renderer): a JSON line of [text, element] pairs in, a JSON line of HTML out. It runs
-    at a lower priority than MkDocs, whose one core is the build's critical path."""
-    if hasattr(os, "nice"):
-        os.nice(BACKGROUND)
+    """A worker's loop (see Renderer): a JSON line of [text, element] pairs in, a JSON line of HTML out."""
     for line in sys.stdin.buffer:
         rendered = rendered_blocks([(text, element) for text, element in json.loads(line)])
         sys.stdout.write(json.dumps(rendered) + "\n")

@@ -49,11 +49,14 @@ def indexed_part(page: str, marked: str) -> str:
             f"<body>{heading}{marked}</body></html>")  # fmt: skip
 
 
-def _background() -> list[str]:
-    """``nice -n 10`` where the system has it: Pagefind indexes beside MkDocs, whose one core is the build's
-    critical path (on two cores MkDocs, Pagefind and the block workers otherwise share them evenly)."""
+NICENESS = 10  # the plugin's helpers (Pagefind, the block workers) run below MkDocs, whose core is the critical path
+
+
+def background() -> list[str]:
+    """The command prefix that starts one of the plugin's helpers at a lower priority (``nice``, where the system
+    has it): on two cores MkDocs, Pagefind and the block workers otherwise share them evenly."""
     nice = shutil.which("nice") or shutil.which("nice", path=os.defpath)
-    return [nice, "-n", "10"] if nice else []
+    return [nice, "-n", str(NICENESS)] if nice else []
 
 
 class PagefindError(CrowdcareError):
@@ -67,7 +70,7 @@ class PagefindService:
     def __init__(self, executable: Path, config: dict[str, Any]) -> None:
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close()): Pagefind's stderr, quoted if it fails
         self._process = subprocess.Popen(
-            [*_background(), str(executable), "--service"],
+            [*background(), str(executable), "--service"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
@@ -117,13 +120,11 @@ class PagefindService:
     def _send(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
         future: Future[dict[str, Any]] = Future()
         with self._lock:
-            if self._ended:  # the reader saw Pagefind's output end: nothing will answer
+            if self._ended or self._stopped:  # its output ended, or its input broke: nothing will answer
                 raise PagefindError(f"pagefind stopped: {self._stderr()}")
             self._sent += 1
             self._waiting[self._sent] = future
             message = {"message_id": self._sent, "payload": payload}
-        if self._stopped:
-            raise PagefindError(f"pagefind stopped: {self._stderr()}")
         self._outbox.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         return future
 

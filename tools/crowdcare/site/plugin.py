@@ -1,6 +1,7 @@
 """The MkDocs plugin: a thin adapter that adds the generated pages, sanitizes what users wrote and builds the
 site's search index (Pagefind, fed each page as it is built). Users' blocks are rendered by worker processes
-(site/blocks.py) and Pagefind indexes on its own (site/pagefind.py), so MkDocs's one core is left to MkDocs.
+(site/blocks.py, site/block_workers.py) and Pagefind indexes on its own (site/pagefind.py), so MkDocs's one core
+is left to MkDocs.
 
 plugins:
   - crowdcare:
@@ -84,7 +85,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
         self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
         self._tr: Messages = ENGLISH  # the community's language (crowdcare.yml), read in on_config
-        self._renderer: Renderer | None = None  # renders users' blocks in other processes (site/blocks.py)
+        self._renderer: Renderer | None = None  # renders users' blocks in other processes (site/block_workers.py)
         self._search: PagefindService | None = None  # builds the search index as pages are built (site/pagefind.py)
 
     def on_config(self, config: Any) -> Any:
@@ -125,9 +126,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             search_page = SEARCH_MARKDOWN.replace("title: Search", f"title: {json.dumps(self._tr('Search'))}")
         except CrowdcareError as exc:
             raise PluginError(f"crowdcare: {exc}") from None
-        self._close_renderer()
+        self._stop_helpers()  # a rebuild (mkdocs serve) starts its own
         self._renderer = Renderer(deferred)
-        self._close_search()
         try:
             self._search = PagefindService(get_executable(), {"exclude_selectors": list(SEARCH_IGNORES)})
         except (CrowdcareError, OSError) as exc:
@@ -239,13 +239,15 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             self._search.close()
             self._search = None
 
-    def on_build_error(self, error: Exception) -> None:
+    def _stop_helpers(self) -> None:
         self._close_renderer()
         self._close_search()
 
+    def on_build_error(self, error: Exception) -> None:
+        self._stop_helpers()
+
     def on_shutdown(self) -> None:
-        self._close_renderer()
-        self._close_search()
+        self._stop_helpers()
 
     def on_post_build(self, config: Any) -> None:
         """Write the site's search index (site/pagefind/), split so a query downloads only the chunks its words
