@@ -93,6 +93,21 @@ def test_the_pagefind_service_indexes_each_page_under_its_url(tmp_path: Path) ->
     assert all("hidden" not in f["content"] and "reconcile" in f["content"] for f in fragments)
 
 
+def test_pagefind_writes_on_its_own_thread_and_refuses_a_page_that_comes_after(tmp_path: Path) -> None:
+    service = PagefindService(get_executable(), {})
+    try:
+        service.add("<html lang='en'><body><h1>First</h1><p>reconcile</p></body></html>", "/kb/first/")
+        writing = service.start_writing(tmp_path / "pagefind")
+        assert service.start_writing(tmp_path / "elsewhere") is writing  # one index, written once
+        with pytest.raises(PagefindError, match="/kb/late/ came too late"):
+            service.add("<html lang='en'><body><h1>Late</h1></body></html>", "/kb/late/")
+        assert writing.result(timeout=60) == 1
+    finally:
+        service.close()
+    assert (tmp_path / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (tmp_path / "elsewhere").exists()
+
+
 def test_a_pagefind_that_stops_is_an_error_not_a_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether its output ends before or after a request is made (a race CI once lost: the request then waited
     for the 600 s timeout), a Pagefind that stops fails the request at once."""

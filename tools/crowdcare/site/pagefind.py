@@ -65,7 +65,8 @@ class PagefindError(CrowdcareError):
 
 class PagefindService:
     """One Pagefind process and one index in it. ``add`` queues a page without waiting for its answer; ``write``
-    waits for every answer, then writes the index; ``close`` stops the process (always call it)."""
+    waits for every answer, then writes the index (``start_writing`` does it on a thread of its own, while MkDocs
+    builds the pages that are not searched); ``close`` stops the process (always call it)."""
 
     def __init__(self, executable: Path, config: dict[str, Any]) -> None:
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close()): Pagefind's stderr, quoted if it fails
@@ -78,6 +79,7 @@ class PagefindService:
         self._lock = threading.Lock()
         self._waiting: dict[int, Future[dict[str, Any]]] = {}
         self._pages: list[Future[dict[str, Any]]] = []
+        self._written: Future[int] | None = None  # started by start_writing: no page may be added after
         self._sent = 0
         # Requests go out through a queue and a thread of their own: Pagefind runs at a lower priority and reads
         # when it gets the core, and MkDocs must not wait on a full pipe meanwhile.
@@ -93,6 +95,8 @@ class PagefindService:
 
     def add(self, html: str, url: str) -> None:
         """Index one page's HTML under ``url`` (site-absolute, as Pagefind's command computes it)."""
+        if self._written is not None:
+            raise PagefindError(f"the search index is being written: {url} came too late to be in it")
         self._pages.append(self._send({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
                                         "file_contents": html}))  # fmt: skip
 
@@ -102,6 +106,21 @@ class PagefindService:
             self._answer(page)
         self._answer(self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(output)}))
         return len(self._pages)
+
+    def start_writing(self, output: Path) -> Future[int]:
+        """``write`` on a thread of its own; the future holds the number of pages or write's error."""
+        if self._written is None:
+            written: Future[int] = Future()
+
+            def run() -> None:
+                try:
+                    written.set_result(self.write(output))
+                except Exception as exc:  # noqa: BLE001 (whatever it is, the build waiting for it raises it)
+                    written.set_exception(exc)
+
+            self._written = written
+            threading.Thread(target=run, name="pagefind-write", daemon=True).start()
+        return self._written
 
     def close(self) -> None:
         self._outbox.put(None)  # the writer closes Pagefind's input, which ends it

@@ -186,7 +186,13 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         marked = self._indexed.pop(page.file.dest_uri, None)
         if marked is not None and self._search is not None:
             self._add_to_search(indexed_part(output, marked), page.file.dest_uri)
+            if not self._indexed:  # the last page search reads: Pagefind writes while MkDocs builds the rest
+                self._search.start_writing(self._search_output(config))
         return output
+
+    @staticmethod
+    def _search_output(config: Any) -> Path:
+        return Path(config.site_dir) / "pagefind"
 
     def _add_to_search(self, part: str, dest: str) -> None:
         """Pagefind indexes the page on another core while MkDocs goes on; its URL as Pagefind's command names
@@ -250,13 +256,15 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._stop_helpers()
 
     def on_post_build(self, config: Any) -> None:
-        """Write the site's search index (site/pagefind/), split so a query downloads only the chunks its words
-        need. Pagefind was given each page marked for it (on_page_content) as MkDocs finished it (on_post_page)."""
+        """The site's search index (site/pagefind/), split so a query downloads only the chunks its words need.
+        Pagefind was given each page marked for it (on_page_content) as MkDocs finished it (on_post_page), and
+        began writing after the last of them, while MkDocs built the pages search leaves out (MkDocs reads every
+        page's content before it builds the first; people/, solutions/ and tags/ come after kb/ and ideas/)."""
         self._close_renderer()  # every page is built: its workers are done
         search, self._search = self._search, None
         if search is not None:
             try:
-                search.write(Path(config.site_dir) / "pagefind")
+                search.start_writing(self._search_output(config)).result()
             except CrowdcareError as exc:
                 raise PluginError(f"crowdcare: could not index {config.site_dir} for search: {exc}") from None
             finally:
