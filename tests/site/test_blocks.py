@@ -76,6 +76,36 @@ def test_a_worker_that_stops_fails_the_page_with_a_message(monkeypatch: pytest.M
         renderer.close()
 
 
+HOSTILE_PAGE = (
+    '<h1 id="__search">Title</h1><p onclick="steal()">text <a href="javascript:alert(1)">link</a></p>'
+    '<script>alert(1)</script><img src="x" onerror="alert(2)"><p class="cc-user evil">kept</p>'
+)
+
+
+def test_a_page_sanitized_by_a_worker_is_the_page_sanitized_here() -> None:
+    with blocks.deferring() as deferred:
+        user_html("block")
+    renderer = Renderer(deferred)
+    try:
+        pages = [renderer.sanitize(f"{HOSTILE_PAGE}<p>page {n}</p>") for n in range(30)]  # several workers, in turns
+        done = [renderer.sanitized(page) for page in pages]
+    finally:
+        renderer.close()
+    assert done == [sanitize_html(f"{HOSTILE_PAGE}<p>page {n}</p>") for n in range(30)]
+    assert all("script" not in page and "onclick" not in page and "__search" not in page for page in done)
+
+
+def test_a_page_whose_worker_stopped_fails_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.executable", "/bin/false")
+    renderer = Renderer(blocks.Deferred())
+    try:
+        page = renderer.sanitize(HOSTILE_PAGE)
+        with pytest.raises(CrowdcareError, match="rendering users' Markdown stopped"):
+            renderer.sanitized(page)
+    finally:
+        renderer.close()
+
+
 def test_the_pagefind_service_indexes_each_page_under_its_url(tmp_path: Path) -> None:
     service = PagefindService(get_executable(), {"exclude_selectors": [".skip"]})
     try:

@@ -115,7 +115,7 @@ class PagefindService:
             def run() -> None:
                 try:
                     written.set_result(self.write(output))
-                except Exception as exc:  # noqa: BLE001 (whatever it is, the build waiting for it raises it)
+                except Exception as exc:  # whatever it is, the build waiting for it raises it
                     written.set_exception(exc)
 
             self._written = written

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,10 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         self._searchable: dict[str, str] = {}
         self._solutions: dict[str, Solution] = {}  # page path -> the published solution it shows
         self._redirects: list[str] = []  # page paths of merged solutions (tombstones that redirect)
-        self._indexed: dict[str, str] = {}  # the built files site search indexes (dest_uri): their marked content
+        self._unindexed: set[str] = set()  # the built files (dest_uri) site search reads, not yet given to it
+        self._marked: dict[str, str] = {}  # their content, marked for Pagefind, until their page is built
+        self._sanitizing: dict[str, Future[Any]] = {}  # generated pages (src_uri) a worker is sanitizing
+        self._pending = ""  # a generated page's content until on_page_context (see on_page_content)
         self._feeds: dict[str, str] = {}  # Atom feeds by path (site/feeds.py)
         self._own_feeds: dict[str, str] = {}  # an idea's page -> its own feed
         self._tr: Messages = ENGLISH  # the community's language (crowdcare.yml), read in on_config
@@ -133,7 +137,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         except (CrowdcareError, OSError) as exc:
             raise PluginError(f"crowdcare: could not start Pagefind for site search: {exc}") from None
         self._generated = set()
-        self._indexed = {}
+        self._unindexed, self._marked, self._sanitizing = set(), {}, {}
+        self._pending = f'<div class="cc-page-{deferred.key}"></div>'
         # "Edit this page" on a solution or an idea opens its own file in kb/ or ideas/ (a pull request on GitHub);
         # the other generated pages (listings, profiles, the board) have no file to edit.
         repo_url = str(config.get("repo_url") or "").rstrip("/")
@@ -164,6 +169,9 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return files
 
     def on_page_context(self, context: Any, page: Page, config: Any, nav: Any) -> Any:
+        sanitizing = self._sanitizing.pop(page.file.src_uri, None)
+        if sanitizing is not None:  # the page's content, sanitized by a worker, its users' blocks filled in
+            page.content = self._mark(page, self._fill(self._sanitized(sanitizing)))
         if page.file.src_uri in self._generated:
             page.edit_url = self._edit_urls.get(page.file.src_uri)
         solution = self._solutions.get(page.file.src_uri)
@@ -183,10 +191,11 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             head.append(json_ld_script(qa_page(solution, page.canonical_url or page.url)))
         if head:
             output = output.replace("</head>", "".join(f"  {line}\n" for line in head) + "  </head>", 1)
-        marked = self._indexed.pop(page.file.dest_uri, None)
+        marked = self._marked.pop(page.file.dest_uri, None)
+        self._unindexed.discard(page.file.dest_uri)
         if marked is not None and self._search is not None:
             self._add_to_search(indexed_part(output, marked), page.file.dest_uri)
-            if not self._indexed:  # the last page search reads: Pagefind writes while MkDocs builds the rest
+            if not self._unindexed:  # the last page search reads: Pagefind writes while MkDocs builds the rest
                 self._search.start_writing(self._search_output(config))
         return output
 
@@ -213,19 +222,42 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         return [(title, up + path) for title, path in links if path in self._feeds]
 
     def on_page_content(self, html: str, page: Page, config: Any, files: Files) -> str:
-        path = page.file.src_uri
-        if path in self._generated:
-            html = self._fill(sanitize_html(html))  # the blocks were sanitized by the workers
-            kind = self._searchable.get(path)
-        else:  # a hand-written page is a guide, unless it only sends readers elsewhere
-            kind = None if page.meta.get("redirect") else self._tr("Guide")
-        # Site search (Pagefind) indexes only the pages marked so: solutions, ideas and guides. Listings, tags,
-        # profiles, merged and superseded pages stay out, so a page that lists a solution never outranks it.
+        """A generated page is sanitized by a worker process while MkDocs renders the other pages; until then (its
+        on_page_context) its content is a placeholder. A hand-written page is a guide, unless it only sends readers
+        elsewhere; site search reads guides, solutions and ideas that stand on their own (see on_files)."""
+        generated = page.file.src_uri in self._generated
+        if self._kind(page) is not None:
+            self._unindexed.add(page.file.dest_uri)
+        if generated and self._renderer is not None:
+            self._sanitizing[page.file.src_uri] = self._renderer.sanitize(html)
+            return self._pending
+        if generated:
+            html = sanitize_html(html)
+        return self._mark(page, html)
+
+    def _mark(self, page: Page, html: str) -> str:
+        """``html`` in the element Pagefind indexes (data-pagefind-body) when search reads the page, else as it is;
+        listings, tags, profiles, merged and superseded pages stay out, so a page that lists a solution never
+        outranks it."""
+        kind = self._kind(page)
         if kind is None:
             return html
         marked = f'<div data-pagefind-body data-pagefind-meta="kind:{kind}">\n{html}\n</div>'
-        self._indexed[page.file.dest_uri] = marked
+        self._marked[page.file.dest_uri] = marked
         return marked
+
+    def _kind(self, page: Page) -> str | None:
+        """What search results call the page, or None when search leaves it out."""
+        if page.file.src_uri in self._generated:
+            return self._searchable.get(page.file.src_uri)
+        return None if page.meta.get("redirect") else self._tr("Guide")
+
+    def _sanitized(self, sanitizing: Future[Any]) -> str:
+        assert self._renderer is not None
+        try:
+            return self._renderer.sanitized(sanitizing)
+        except CrowdcareError as exc:
+            raise PluginError(f"crowdcare: {exc}") from None
 
     def _fill(self, html: str) -> str:
         if self._renderer is None:
