@@ -140,6 +140,7 @@ LAYERS = {
         "site.plugin",
         "site.pagefind",
         "site.block_workers",
+        "site.content_workers",
         "similarity.benchmark",
         "__main__",
         "__init__",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,25 +44,52 @@ MAX_BRACKETS = 500  # Python-Markdown is quadratic on bracket runs: 2,000 '[' ta
 IGNORED_NAMES = {".gitkeep", "README.md"}
 
 
-def load_content(root: Path) -> Content:
-    """Load crowdcare.yml, every solution in kb/ and every idea in ideas/ under ``root``."""
-    config, findings = load_config(root)
-    solutions: list[Solution] = []
-    ideas: list[Idea] = []
-    key_lines: dict[str, dict[str, int]] = {}
-    rejected: list[str] = []
-    for rel, path in content_files(root, findings):
-        parts = rel.split("/")
+@dataclass
+class Loaded:
+    """What loading some content files gave, in the order of the files."""
+
+    solutions: list[Solution] = field(default_factory=list)
+    ideas: list[Idea] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    key_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+
+    def extend(self, later: Loaded) -> None:
+        """Add what loading the files after these gave."""
+        self.solutions += later.solutions
+        self.ideas += later.ideas
+        self.findings += later.findings
+        self.key_lines.update(later.key_lines)
+        self.rejected += later.rejected
+
+
+FileLoader = Callable[[Path, list[str]], Loaded]
+
+
+def load_files(root: Path, rels: list[str]) -> Loaded:
+    """Read and check the content files ``rels`` (paths under ``root``, from ``content_files``), in order."""
+    loaded = Loaded()
+    for rel in rels:
+        path = root / rel
         try:
-            if parts[0] == KB_DIR:
-                solutions.append(_load_solution(path, rel, findings, key_lines))
+            if rel.split("/")[0] == KB_DIR:
+                loaded.solutions.append(_load_solution(path, rel, loaded.findings, loaded.key_lines))
             else:
-                ideas.append(_load_idea(path, rel, findings, key_lines))
+                loaded.ideas.append(_load_idea(path, rel, loaded.findings, loaded.key_lines))
         except FileProblem as problem:
-            findings.append(finding(problem.code, rel, problem.line, problem.message))
-            rejected.append(rel)
+            loaded.findings.append(finding(problem.code, rel, problem.line, problem.message))
+            loaded.rejected.append(rel)
         except _Rejected:
-            rejected.append(rel)
+            loaded.rejected.append(rel)
+    return loaded
+
+
+def load_content(root: Path, load: FileLoader = load_files) -> Content:
+    """Load crowdcare.yml, every solution in kb/ and every idea in ideas/ under ``root``. ``load`` reads the files
+    (the site build passes one that uses two cores); findings about the folders come before the files' own."""
+    config, findings = load_config(root)
+    loaded = load(root, [rel for rel, _ in content_files(root, findings)])
+    findings.extend(loaded.findings)
     ledger, ledger_findings = load_ledger(root)
     findings.extend(ledger_findings)
     history: list[HistoryEntry] = []
@@ -72,11 +100,11 @@ def load_content(root: Path) -> Content:
         vote_history=tuple(history),
         ledger=ledger,
         config=config,
-        solutions=tuple(solutions),
-        ideas=tuple(ideas),
+        solutions=tuple(loaded.solutions),
+        ideas=tuple(loaded.ideas),
         findings=tuple(findings),
-        key_lines=key_lines,
-        rejected=tuple(rejected),
+        key_lines=loaded.key_lines,
+        rejected=tuple(loaded.rejected),
     )
 
 

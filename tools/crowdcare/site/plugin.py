@@ -33,6 +33,7 @@ from crowdcare.core.i18n import ENGLISH, Messages
 from crowdcare.core.model import Solution
 from crowdcare.site.block_workers import Renderer
 from crowdcare.site.blocks import deferring
+from crowdcare.site.content_workers import load_in_parallel
 from crowdcare.site.feeds import feeds
 from crowdcare.site.ideas import CHANGELOG_FEED, idea_feed, idea_path, standing
 from crowdcare.site.pagefind import PagefindService, indexed_part
@@ -124,7 +125,7 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
                                   "replace it with a regular file")  # fmt: skip
         try:
             root = self._root(config)
-            content = load_content(root)
+            content = load_content(root, load_in_parallel)  # two cores: MkDocs waits for on_files
             with deferring() as deferred:  # users' blocks are rendered by worker processes (site/blocks.py)
                 pages = render_pages(content, edits(root), clock.now().date())
             search_page = SEARCH_MARKDOWN.replace("title: Search", f"title: {json.dumps(self._tr('Search'))}")
