@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crowdcare.content.store import load_content, load_files
-from crowdcare.site import content_workers
+from crowdcare.content.store import content_files, load_content, load_files
 from crowdcare.site.content_workers import load_in_parallel
 from tests.builders import Repo, idea_text, solution_text
 
@@ -29,8 +28,6 @@ def _community(root: Path) -> Repo:
 
 
 def _rels(root: Path) -> list[str]:
-    from crowdcare.content.store import content_files
-
     return [rel for rel, _ in content_files(root, [])]
 
 
@@ -58,5 +55,5 @@ def test_a_second_process_that_fails_loses_nothing(
     """It exits with an error, answers nothing, or cannot start: the plugin loads that half itself."""
     _community(tmp_path)
     rels = _rels(tmp_path)
-    monkeypatch.setattr(content_workers.sys, "executable", executable)
+    monkeypatch.setattr("sys.executable", executable)
     assert load_in_parallel(tmp_path, rels, min_files=1) == load_files(tmp_path, rels)
