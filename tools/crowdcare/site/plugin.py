@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,18 @@ from crowdcare.site.pages import render_pages
 from crowdcare.site.sanitize import sanitize_html
 from crowdcare.site.solutions import SOLUTIONS_FEED, current, solution_path, tombstones
 from crowdcare.site.structured import description, json_ld_script, qa_page, without_pages
+
+
+@contextmanager
+def mkdocs_errors(doing: str = "", *also: type[Exception]) -> Iterator[None]:
+    """crowdcare's errors (and ``also``) raised inside as MkDocs's PluginError, the one way MkDocs reports a plugin's
+    problem: "crowdcare: <doing>: <the error>"."""
+    caught: tuple[type[Exception], ...] = (CrowdcareError, *also)
+    try:
+        yield
+    except caught as exc:
+        raise PluginError(f"crowdcare: {doing}: {exc}" if doing else f"crowdcare: {exc}") from None
+
 
 THEME = Path(__file__).parent / "theme"
 SEARCH_PAGE = "search/index.md"
@@ -123,20 +137,16 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
             if linked or docs.resolve() not in source.resolve().parents:
                 raise PluginError(f"crowdcare: docs/{file.src_uri} is a symbolic link or leads outside docs/; "
                                   "replace it with a regular file")  # fmt: skip
-        try:
+        with mkdocs_errors():
             root = self._root(config)
             content = load_content(root, load_in_parallel)  # two cores: MkDocs waits for on_files
             with deferring() as deferred:  # users' blocks are rendered by worker processes (site/blocks.py)
                 pages = render_pages(content, edits(root), clock.now().date())
             search_page = SEARCH_MARKDOWN.replace("title: Search", f"title: {json.dumps(self._tr('Search'))}")
-        except CrowdcareError as exc:
-            raise PluginError(f"crowdcare: {exc}") from None
         self._stop_helpers()  # a rebuild (mkdocs serve) starts its own
         self._renderer = Renderer(deferred)
-        try:
+        with mkdocs_errors("could not start Pagefind for site search", OSError):
             self._search = PagefindService(get_executable(), {"exclude_selectors": list(SEARCH_IGNORES)})
-        except (CrowdcareError, OSError) as exc:
-            raise PluginError(f"crowdcare: could not start Pagefind for site search: {exc}") from None
         self._generated = set()
         self._unindexed, self._marked, self._sanitizing = set(), {}, {}
         self._pending = f'<div class="cc-page-{deferred.key}"></div>'
@@ -208,10 +218,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         """Pagefind indexes the page on another core while MkDocs goes on; its URL as Pagefind's command names
         a built file (``kb/a/b/index.html`` is ``/kb/a/b/``)."""
         assert self._search is not None
-        try:
+        with mkdocs_errors():
             self._search.add(part, "/" + dest.removesuffix("index.html"))
-        except CrowdcareError as exc:
-            raise PluginError(f"crowdcare: {exc}") from None
 
     def _feed_links(self, page: Page) -> list[tuple[str, str]]:
         """(title, URL relative to the page) of the feeds a page announces; titles are ours, URLs are slugs."""
@@ -255,18 +263,14 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
 
     def _sanitized(self, sanitizing: Future[Any]) -> str:
         assert self._renderer is not None
-        try:
+        with mkdocs_errors():
             return self._renderer.sanitized(sanitizing)
-        except CrowdcareError as exc:
-            raise PluginError(f"crowdcare: {exc}") from None
 
     def _fill(self, html: str) -> str:
         if self._renderer is None:
             return html
-        try:
+        with mkdocs_errors():
             return self._renderer.fill(html)
-        except CrowdcareError as exc:
-            raise PluginError(f"crowdcare: {exc}") from None
 
     def _close_renderer(self) -> None:
         if self._renderer is not None:
@@ -297,9 +301,8 @@ class CrowdcarePlugin(BasePlugin[CrowdcarePluginConfig]):
         search, self._search = self._search, None
         if search is not None:
             try:
-                search.start_writing(self._search_output(config)).result()
-            except CrowdcareError as exc:
-                raise PluginError(f"crowdcare: could not index {config.site_dir} for search: {exc}") from None
+                with mkdocs_errors(f"could not index {config.site_dir} for search"):
+                    search.start_writing(self._search_output(config)).result()
             finally:
                 search.close()
         self._drop_redirects_from_sitemap(config)
