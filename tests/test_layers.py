@@ -141,6 +141,7 @@ LAYERS = {
         "site.pagefind",
         "site.block_workers",
         "site.content_workers",
+        "site.helpers",
         "similarity.benchmark",
         "__main__",
         "__init__",

@@ -17,13 +17,12 @@ import sys
 import threading
 from collections import deque
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any
 
 from crowdcare.core.errors import CrowdcareError
 from crowdcare.site.blocks import Deferred
+from crowdcare.site.helpers import background, python_module
 from crowdcare.site.markup import rendered_blocks
-from crowdcare.site.pagefind import background
 from crowdcare.site.sanitize import sanitize_html
 
 TIMEOUT = 600  # seconds a page waits for one chunk of blocks at most
@@ -44,10 +43,8 @@ class Renderer:
         blocks = deferred.blocks
         chunks = [blocks[start : start + CHUNK] for start in range(0, len(blocks), CHUNK)]
         self._chunks: list[Future[Any]] = [Future() for _ in chunks]
-        package = str(Path(__file__).resolve().parents[2])  # the folder holding crowdcare/
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))}
-        command = [*background(), sys.executable, "-m", "crowdcare.site.block_workers"]
-        self._workers = [_Worker(command, env) for _ in range(workers())]
+        command, env = python_module("crowdcare.site.block_workers")
+        self._workers = [_Worker([*background(), *command], env) for _ in range(workers())]
         for number, (chunk, future) in enumerate(zip(chunks, self._chunks, strict=True)):
             self._workers[number % len(self._workers)].ask({"blocks": chunk}, future)
         self._turn = 0

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from crowdcare.content.store import Loaded, load_files
+from crowdcare.site.helpers import python_module
 
 MIN_FILES = 1000  # below this, starting a process (about 0.4 s) costs more than it saves
 TIMEOUT = 600  # seconds; then the plugin loads the other half itself
@@ -26,9 +27,7 @@ def load_in_parallel(root: Path, rels: list[str], min_files: int = MIN_FILES) ->
     if len(rels) < min_files or (os.cpu_count() or 1) < 2:
         return load_files(root, rels)
     half = len(rels) // 2
-    package = str(Path(__file__).resolve().parents[2])  # the folder holding crowdcare/
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "crowdcare.site.content_workers", str(root)]
+    command, env = python_module("crowdcare.site.content_workers", str(root))
     answer: list[Loaded | None] = [None]
     worker = threading.Thread(target=_other_half, args=(command, env, rels[half:], answer), daemon=True)
     worker.start()

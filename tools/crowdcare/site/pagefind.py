@@ -13,10 +13,8 @@ import base64
 import contextlib
 import io
 import json
-import os
 import queue
 import re
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crowdcare.core.errors import CrowdcareError
+from crowdcare.site.helpers import background
 
 _LANG = re.compile(r'<html\b[^>]*\blang="([^"<>]*)"')
 _TITLE = re.compile(r"<title>[^<]*</title>")
@@ -47,16 +46,6 @@ def indexed_part(page: str, marked: str) -> str:
     heading = first.group(0) if first is not None and outside else ""
     return (f'<!DOCTYPE html><html lang="{lang.group(1)}"><head><meta charset="utf-8">{title.group(0)}</head>'
             f"<body>{heading}{marked}</body></html>")  # fmt: skip
-
-
-NICENESS = 10  # the plugin's helpers (Pagefind, the block workers) run below MkDocs, whose core is the critical path
-
-
-def background() -> list[str]:
-    """The command prefix that starts one of the plugin's helpers at a lower priority (``nice``, where the system
-    has it): on two cores MkDocs, Pagefind and the block workers otherwise share them evenly."""
-    nice = shutil.which("nice") or shutil.which("nice", path=os.defpath)
-    return [nice, "-n", str(NICENESS)] if nice else []
 
 
 class PagefindError(CrowdcareError):
